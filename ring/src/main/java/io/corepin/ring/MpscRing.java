@@ -1,0 +1,195 @@
+package io.corepin.ring;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/** Producer-side state of {@link MpscRing}, written by every producer thread. */
+abstract class MpscRingProducerFields<E> extends RingProducerPad<E> {
+    static final VarHandle PRODUCER_INDEX;
+    static final VarHandle PRODUCER_LIMIT;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            PRODUCER_INDEX = lookup.findVarHandle(MpscRingProducerFields.class, "producerIndex", long.class);
+            PRODUCER_LIMIT = lookup.findVarHandle(MpscRingProducerFields.class, "producerLimit", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Next slot to claim; bit 63 set means closed. Claimed with CAS. */
+    private volatile long producerIndex;
+    /** Producers' shared cache of {@code consumerIndex + capacity}: claims below it need no read of the consumer. */
+    private volatile long producerLimit;
+
+    MpscRingProducerFields(int capacity) {
+        super(capacity);
+    }
+}
+
+/** 128 bytes after the producer fields, so the next object on the heap does not share their line. */
+abstract class MpscRingPad<E> extends MpscRingProducerFields<E> {
+    long p20, p21, p22, p23, p24, p25, p26, p27, p28, p29, p2a, p2b, p2c, p2d, p2e, p2f;
+
+    MpscRingPad(int capacity) {
+        super(capacity);
+    }
+}
+
+/**
+ * Multi-producer, single-consumer bounded ring (DPDK's {@code rte_ring} in MP/SC mode).
+ *
+ * <p><b>Producers</b> claim slots with one CAS on the producer index (one CAS for a whole burst), then publish each
+ * element with a release store into its slot. They read the consumer index only when their shared cached limit says
+ * the ring might be full.
+ *
+ * <p><b>The consumer</b> uses no atomic read-modify-write (see {@link Ring}); a slot that is claimed but still
+ * {@code null} ends a burst, which keeps every producer's elements in FIFO order.
+ *
+ * <p><b>Closing</b> sets bit 63 of the producer index with the same CAS producers use to claim, so every offer is
+ * ordered against the close: it either claimed its slots before the close (its elements will be consumed) or
+ * returns {@link #CLOSED}. After the close, {@link #isDrained()} tells the consumer when it has consumed every
+ * element that was accepted.
+ *
+ * @param <E> element type
+ */
+public final class MpscRing<E> extends MpscRingPad<E> {
+    /** Returned by producer methods after {@link #close()}: nothing was enqueued. */
+    public static final int CLOSED = -2;
+
+    private static final long CLOSED_BIT = Long.MIN_VALUE;
+
+    /**
+     * @param capacity a power of two in {@code [1, 2^30]}
+     * @throws IllegalArgumentException naming the value if it is not
+     */
+    public MpscRing(int capacity) {
+        super(capacity);
+        PRODUCER_LIMIT.setRelease(this, (long) capacity); // release: published with the ring itself
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return the free space left (a lower bound, {@code >= 0}), {@link #FULL}, or {@link #CLOSED}
+     */
+    @Override
+    public int offer(E element) {
+        checkElement(element);
+        long limit = (long) PRODUCER_LIMIT.getAcquire(this); // acquire: a limit some producer computed
+        long index;
+        do {
+            index = (long) PRODUCER_INDEX.getVolatile(this); // volatile: the current claim, or the closed bit
+            if (index < 0) {
+                return CLOSED;
+            }
+            if (index >= limit) {
+                limit = refreshLimit();
+                if (index >= limit) {
+                    return FULL;
+                }
+            }
+        } while (!PRODUCER_INDEX.compareAndSet(this, index, index + 1)); // CAS: claim one slot
+        storeRelease(buffer, (int) index & mask, element);               // release: publish the element
+        return (int) (limit - index - 1);
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return elements enqueued ({@code 0..count}), or {@link #CLOSED}
+     */
+    @Override
+    public int offerBurst(E[] src, int offset, int count) {
+        final int n = claimAndPublish(src, offset, count, false);
+        return n == FULL ? 0 : n;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @return {@code count}, {@link #FULL}, or {@link #CLOSED}
+     */
+    @Override
+    public int offerBulk(E[] src, int offset, int count) {
+        return claimAndPublish(src, offset, count, true);
+    }
+
+    /** One CAS claims up to {@code count} slots; each element is then published with a release store, in order. */
+    private int claimAndPublish(E[] src, int offset, int count, boolean allOrNothing) {
+        checkElements(src, offset, count);
+        long limit = (long) PRODUCER_LIMIT.getAcquire(this); // acquire: a limit some producer computed
+        long index;
+        int n;
+        do {
+            index = (long) PRODUCER_INDEX.getVolatile(this); // volatile: the current claim, or the closed bit
+            if (index < 0) {
+                return CLOSED;
+            }
+            if (index + count > limit) {
+                limit = refreshLimit();
+            }
+            final long room = limit - index;
+            if (allOrNothing ? room < count : room <= 0) {
+                return count == 0 ? 0 : FULL;
+            }
+            n = (int) Math.min(room, count);
+        } while (!PRODUCER_INDEX.compareAndSet(this, index, index + n)); // CAS: claim n slots at once
+        final Object[] buffer = this.buffer;
+        final int mask = this.mask;
+        for (int i = 0; i < n; i++) {
+            storeRelease(buffer, (int) (index + i) & mask, src[offset + i]); // release: publish in order
+        }
+        return n;
+    }
+
+    /** Re-reads the consumer index and caches the new limit for every producer. */
+    private long refreshLimit() {
+        final long limit = consumerIndexAcquire() + mask + 1; // acquire: the consumer's null stores are visible
+        PRODUCER_LIMIT.setRelease(this, limit); // release; racy but safe: every stale limit is a lower bound
+        return limit;
+    }
+
+    @Override
+    long producerCountVolatile() {
+        return (long) PRODUCER_INDEX.getVolatile(this) & ~CLOSED_BIT; // volatile: snapshot from any thread
+    }
+
+    /**
+     * Closes the ring to producers. Every offer that claimed its slots before the close stays consumable; every
+     * later offer returns {@link #CLOSED}. Idempotent; safe from any thread.
+     *
+     * @return {@code true} if this call closed the ring, {@code false} if it was already closed
+     */
+    public boolean close() {
+        while (true) {
+            final long index = (long) PRODUCER_INDEX.getVolatile(this); // volatile: the current claim
+            if (index < 0) {
+                return false;
+            }
+            if (PRODUCER_INDEX.compareAndSet(this, index, index | CLOSED_BIT)) { // CAS: ordered with every claim
+                return true;
+            }
+        }
+    }
+
+    /** {@code true} once {@link #close()} has been called. */
+    public boolean isClosed() {
+        return (long) PRODUCER_INDEX.getVolatile(this) < 0; // volatile: ordered with close
+    }
+
+    /**
+     * {@code true} when the ring is closed and every element accepted before the close has been consumed. Exact on
+     * the consumer thread; a snapshot elsewhere.
+     */
+    public boolean isDrained() {
+        final long producer = (long) PRODUCER_INDEX.getVolatile(this); // volatile: ordered with close
+        return producer < 0 && (producer & ~CLOSED_BIT) == consumerIndexVolatile();
+    }
+
+    @Override
+    public String toString() {
+        return "MpscRing{capacity=" + capacity() + ", size=" + size() + (isClosed() ? ", closed" : "") + '}';
+    }
+}

@@ -1,0 +1,151 @@
+package io.corepin.ring;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.function.Consumer;
+
+/** 128 bytes between the read-mostly storage fields and the consumer index (two lines: adjacent-line prefetch). */
+abstract class RingConsumerPad<E> extends RingStorage<E> {
+    long p00, p01, p02, p03, p04, p05, p06, p07, p08, p09, p0a, p0b, p0c, p0d, p0e, p0f;
+
+    RingConsumerPad(int capacity) {
+        super(capacity);
+    }
+}
+
+/**
+ * The single-consumer half shared by {@link MpscRing} and {@link SpscRing}. It uses no atomic read-modify-write:
+ * acquire loads of slots, plain {@code null} stores, and one release store of the consumer index per call. A
+ * {@code null} slot (empty, or claimed but not yet published) ends a burst, which keeps FIFO order.
+ *
+ * @param <E> element type
+ */
+abstract class RingConsumer<E> extends RingConsumerPad<E> {
+    private static final VarHandle CONSUMER_INDEX;
+
+    static {
+        try {
+            CONSUMER_INDEX = MethodHandles.lookup().findVarHandle(RingConsumer.class, "consumerIndex", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Next slot to consume. Written by the consumer only, with release stores. */
+    private long consumerIndex;
+
+    RingConsumer(int capacity) {
+        super(capacity);
+    }
+
+    /** Plain load: exact on the consumer thread, which is the only writer. */
+    final long consumerIndexPlain() {
+        return (long) CONSUMER_INDEX.get(this);
+    }
+
+    /** Acquire load: for producers, which then see the consumer's plain {@code null} stores before it. */
+    final long consumerIndexAcquire() {
+        return (long) CONSUMER_INDEX.getAcquire(this);
+    }
+
+    /** Volatile load: for snapshots from any thread, and for the park check's store-load ordering. */
+    final long consumerIndexVolatile() {
+        return (long) CONSUMER_INDEX.getVolatile(this);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public final E poll() {
+        final long index = consumerIndexPlain();
+        final int slot = (int) index & mask;
+        final Object element = loadAcquire(buffer, slot); // acquire: see the producer's writes
+        if (element == null) {
+            return null;
+        }
+        clearPlain(buffer, slot);                   // plain: published by the release below
+        CONSUMER_INDEX.setRelease(this, index + 1); // release: hand the slot back to producers
+        return (E) element;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public final int drain(Consumer<? super E> handler, int limit) {
+        final Object[] buffer = this.buffer;
+        final int mask = this.mask;
+        final long start = consumerIndexPlain();
+        long next = start;
+        try {
+            while (next - start < limit) {
+                final int slot = (int) next & mask;
+                final Object element = loadAcquire(buffer, slot); // acquire: see the producer's writes
+                if (element == null) {
+                    break;
+                }
+                clearPlain(buffer, slot); // plain: published by the release in finally
+                next++;
+                handler.accept((E) element);
+            }
+        } finally {
+            if (next != start) {
+                CONSUMER_INDEX.setRelease(this, next); // release: one store hands the whole burst back
+            }
+        }
+        return (int) (next - start);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public final int pollBurst(E[] dst, int offset, int count) {
+        checkRange(dst, offset, count);
+        final Object[] buffer = this.buffer;
+        final int mask = this.mask;
+        final long start = consumerIndexPlain();
+        int n = 0;
+        while (n < count) {
+            final int slot = (int) (start + n) & mask;
+            final Object element = loadAcquire(buffer, slot); // acquire: see the producer's writes
+            if (element == null) {
+                break;
+            }
+            clearPlain(buffer, slot); // plain: published by the release below
+            dst[offset + n++] = (E) element;
+        }
+        if (n != 0) {
+            CONSUMER_INDEX.setRelease(this, start + n); // release: one store hands the whole burst back
+        }
+        return n;
+    }
+
+    /** The producer index as a plain count of claimed slots, read with a volatile load. */
+    abstract long producerCountVolatile();
+
+    @Override
+    public final int size() {
+        long consumer = consumerIndexVolatile();
+        while (true) {
+            final long producer = producerCountVolatile();
+            final long again = consumerIndexVolatile();
+            if (again == consumer) {
+                // an SPSC consumer may pass the producer's index store by one burst: clamp the snapshot
+                return (int) Math.max(0, producer - consumer);
+            }
+            consumer = again;
+        }
+    }
+
+    @Override
+    public final boolean isEmpty() {
+        // volatile loads: an Exec about to park stores its "parked" flag (volatile) and then calls this; a producer's
+        // claim is a CAS/volatile store followed by a volatile load of that flag, so one of them sees the other.
+        return producerCountVolatile() <= consumerIndexVolatile();
+    }
+}
+
+/** 128 bytes between the consumer index and the producer fields. */
+abstract class RingProducerPad<E> extends RingConsumer<E> {
+    long p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
+
+    RingProducerPad(int capacity) {
+        super(capacity);
+    }
+}

@@ -1,0 +1,71 @@
+package io.corepin.ring;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+
+/**
+ * Element storage shared by the ring implementations: a power-of-two {@code Object[]} and the slot accessors, each
+ * named after the memory ordering it uses. Its fields are final and read by both sides, so they may share the
+ * object header's cache line.
+ *
+ * @param <E> element type
+ */
+abstract class RingStorage<E> implements Ring<E> {
+    private static final VarHandle SLOTS = MethodHandles.arrayElementVarHandle(Object[].class);
+
+    final Object[] buffer;
+    final int mask;
+
+    RingStorage(int capacity) {
+        if (capacity < 1 || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException(
+                "ring capacity must be a power of two in [1, " + MAX_CAPACITY + "], got " + capacity);
+        }
+        this.buffer = new Object[capacity];
+        this.mask = capacity - 1;
+    }
+
+    @Override
+    public final int capacity() {
+        return mask + 1;
+    }
+
+    static void checkRange(Object[] array, int offset, int count) {
+        Objects.checkFromIndexSize(offset, count, array.length);
+    }
+
+    /** Checks a burst before anything is claimed, so a bad element leaves the ring untouched. */
+    static void checkElements(Object[] array, int offset, int count) {
+        checkRange(array, offset, count);
+        for (int i = 0; i < count; i++) {
+            if (array[offset + i] == null) {
+                throw new NullPointerException("null element at index " + (offset + i) + ": rings hold no nulls");
+            }
+        }
+    }
+
+    static void checkElement(Object element) {
+        if (element == null) {
+            throw new NullPointerException("null element: rings hold no nulls");
+        }
+    }
+
+    /** Acquire load: sees everything the producer wrote before its release store of this slot. */
+    static Object loadAcquire(Object[] buffer, int slot) {
+        return SLOTS.getAcquire(buffer, slot);
+    }
+
+    /** Release store: publishes the element and everything the producer wrote before it. */
+    static void storeRelease(Object[] buffer, int slot, Object element) {
+        SLOTS.setRelease(buffer, slot, element);
+    }
+
+    /**
+     * Plain store of {@code null}: made visible to producers by the consumer's following release store of its
+     * index, which producers acquire before they reuse the slot. A {@code null} store needs no GC post-barrier.
+     */
+    static void clearPlain(Object[] buffer, int slot) {
+        buffer[slot] = null;
+    }
+}
