@@ -26,6 +26,20 @@ public interface Ring<E> {
     int MAX_CAPACITY = 1 << 30;
 
     /**
+     * Validates a ring capacity.
+     *
+     * @return {@code capacity}, if it is a power of two in {@code [1, MAX_CAPACITY]}
+     * @throws IllegalArgumentException naming the value otherwise
+     */
+    static int checkCapacity(int capacity) {
+        if (capacity < 1 || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException(
+                "ring capacity must be a power of two in [1, " + MAX_CAPACITY + "], got " + capacity);
+        }
+        return capacity;
+    }
+
+    /**
      * Enqueues one element.
      *
      * @param element the element, not {@code null}

@@ -18,11 +18,7 @@ abstract class RingStorage<E> implements Ring<E> {
     final int mask;
 
     RingStorage(int capacity) {
-        if (capacity < 1 || capacity > MAX_CAPACITY || Integer.bitCount(capacity) != 1) {
-            throw new IllegalArgumentException(
-                "ring capacity must be a power of two in [1, " + MAX_CAPACITY + "], got " + capacity);
-        }
-        this.buffer = new Object[capacity];
+        this.buffer = new Object[Ring.checkCapacity(capacity)];
         this.mask = capacity - 1;
     }
 

@@ -1,0 +1,344 @@
+package io.corepin;
+
+import io.corepin.affinity.AffinityPlan;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Several {@link Exec}s, one per CPU of an {@link AffinityPlan}, behind one {@link Executor}.
+ *
+ * <ul>
+ *   <li>{@link #execute(Runnable)}: the {@link LoadBalancer} picks the Exec (round robin by default).
+ *   <li>{@link #execute(long, Runnable)}: the key picks the Exec, always the same one for the same key
+ *       ({@link #indexFor(long)}), so per-key state needs no lock and per-key order is submit order.
+ * </ul>
+ * When the chosen ring is full (or the balancer answers {@link LoadBalancer#NONE}) the group applies its
+ * {@link Backpressure}: reject, block with a timeout, or run on the caller.
+ *
+ * <p>A task follows one path: {@code ExecGroup.execute} → {@code LoadBalancer.select} → {@code Exec.offer} →
+ * {@code MpscRing.offer} → the Exec's {@code runTurn} → {@code Runnable.run}.
+ */
+public final class ExecGroup implements Executor, AutoCloseable {
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+    private final Exec[] execs;
+    private final LoadBalancer balancer;
+    private final Backpressure backpressure;
+    private final AffinityPlan plan;
+
+    private ExecGroup(Exec[] execs, LoadBalancer balancer, Backpressure backpressure, AffinityPlan plan) {
+        this.execs = execs;
+        this.balancer = balancer;
+        this.backpressure = backpressure;
+        this.plan = plan;
+    }
+
+    /** A builder: one Exec per allowed CPU ({@link AffinityPlan#auto(int)}), round robin, reject when full. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------------------------------------ submission
+
+    /**
+     * Runs {@code task} on the Exec the balancer picks, applying the group's {@link Backpressure} when it has no
+     * room.
+     *
+     * @throws NullPointerException if task is null
+     * @throws RejectedExecutionException if the group is shut down, or there was no room and the policy gave up
+     * @throws IllegalStateException if the balancer returned an index outside the group (the task is not enqueued)
+     */
+    @Override
+    public void execute(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        if (trySubmit(task)) {
+            return;
+        }
+        switch (backpressure.kind) {
+            case CALLER_RUNS:
+                task.run();
+                return;
+            case BLOCK:
+                block(task, -1);
+                return;
+            default:
+                throw noRoom("no Exec had room");
+        }
+    }
+
+    /**
+     * Runs {@code task} on the Exec that owns {@code key} ({@link #indexFor(long)}), never another one. A full ring
+     * is handled by the group's {@link Backpressure}, except that keyed work never runs on the caller: under
+     * {@link Backpressure#callerRuns()} it is rejected.
+     *
+     * @throws NullPointerException if task is null
+     * @throws RejectedExecutionException if the group is shut down, or the ring stayed full
+     */
+    public void execute(long key, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        int index = indexFor(key);
+        int result = execs[index].offer(task);
+        if (result >= 0) {
+            return;
+        }
+        if (result == Exec.CLOSED) {
+            throw execs[index].rejection(result);
+        }
+        if (backpressure.kind == Backpressure.Kind.BLOCK) {
+            block(task, index);
+            return;
+        }
+        throw noRoom("key " + key + " maps to " + execs[index].name() + ", whose ring is full");
+    }
+
+    /**
+     * One attempt, never blocking and never running the task here.
+     *
+     * @return {@code true} if the task was enqueued, {@code false} if the chosen Exec had no room
+     * @throws NullPointerException if task is null
+     * @throws RejectedExecutionException if the group is shut down
+     * @throws IllegalStateException if the balancer returned an index outside the group
+     */
+    public boolean trySubmit(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        int index = balancer.select(task, this);
+        if (index == LoadBalancer.NONE) {
+            if (execs[0].isShutdown()) {
+                throw execs[0].rejection(Exec.CLOSED);
+            }
+            return false;
+        }
+        if (index < 0 || index >= execs.length) {
+            throw new IllegalStateException("load balancer " + balancer + " returned " + index
+                + " for a group of " + execs.length + " Execs (valid: 0.." + (execs.length - 1) + " or NONE)");
+        }
+        int result = execs[index].offer(task);
+        if (result == Exec.CLOSED) {
+            throw execs[index].rejection(result);
+        }
+        return result >= 0;
+    }
+
+    /** Retries until enqueued or the timeout passes; {@code index < 0} asks the balancer each time. */
+    private void block(Runnable task, int index) {
+        final long deadline = System.nanoTime() + backpressure.timeoutNanos;
+        long backoff = 1_000;
+        for (int spins = 0; ; spins++) {
+            if (index < 0 ? trySubmit(task) : offerOrThrowClosed(task, index)) {
+                return;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                throw noRoom("no room within " + backpressure);
+            }
+            if (Thread.currentThread().isInterrupted()) {
+                throw noRoom("interrupted while blocked for room");
+            }
+            if (spins < 64) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.parkNanos(this, Math.min(backoff, left));
+                backoff = Math.min(backoff << 1, MAX_BACKOFF_NANOS);
+            }
+        }
+    }
+
+    private boolean offerOrThrowClosed(Runnable task, int index) {
+        int result = execs[index].offer(task);
+        if (result == Exec.CLOSED) {
+            throw execs[index].rejection(result);
+        }
+        return result >= 0;
+    }
+
+    private RejectedExecutionException noRoom(String why) {
+        return new RejectedExecutionException("ExecGroup (" + execs.length + " Execs, " + balancer + ", "
+            + backpressure + "): " + why);
+    }
+
+    // ---------------------------------------------------------------------------------------------------- routing
+
+    /** The index of the Exec that owns {@code key}: fixed for the life of the group, the same for equal keys. */
+    public int indexFor(long key) {
+        return KeyHash.index(key, execs.length);
+    }
+
+    /** The Exec that owns {@code key}. */
+    public Exec execFor(long key) {
+        return execs[indexFor(key)];
+    }
+
+    /** Number of Execs. */
+    public int size() {
+        return execs.length;
+    }
+
+    /**
+     * The Exec at {@code index}.
+     *
+     * @throws IndexOutOfBoundsException if index is outside {@code [0, size())}
+     */
+    public Exec exec(int index) {
+        return execs[Objects.checkIndex(index, execs.length)];
+    }
+
+    /** Tasks waiting in the ring of the Exec at {@code index} (a snapshot). */
+    public int depth(int index) {
+        return execs[index].depth();
+    }
+
+    /** The affinity plan the Execs were started with. */
+    public AffinityPlan plan() {
+        return plan;
+    }
+
+    // -------------------------------------------------------------------------------------------------- closing
+
+    /** Shuts every Exec down (see {@link Exec#shutdown()}); returns at once. */
+    public void shutdown() {
+        for (Exec exec : execs) {
+            exec.shutdown();
+        }
+    }
+
+    /**
+     * Stops every Exec after its current task. The future completes with every accepted task that did not run, Exec
+     * by Exec in index order.
+     */
+    public CompletableFuture<List<Runnable>> shutdownNow() {
+        List<CompletableFuture<List<Runnable>>> parts = new ArrayList<>(execs.length);
+        for (Exec exec : execs) {
+            parts.add(exec.shutdownNow());
+        }
+        return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
+            List<Runnable> all = new ArrayList<>();
+            for (CompletableFuture<List<Runnable>> part : parts) {
+                all.addAll(part.join());
+            }
+            return all;
+        });
+    }
+
+    /** Waits up to the timeout for every Exec to exit; {@code true} if all did. */
+    public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        for (Exec exec : execs) {
+            if (!exec.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Shuts every Exec down, lets each run everything it accepted, and waits for all of them. */
+    @Override
+    public void close() {
+        shutdown();
+        for (Exec exec : execs) {
+            exec.close();
+        }
+    }
+
+    /** {@code true} once shutdown or shutdownNow was called. */
+    public boolean isShutdown() {
+        return execs[0].isShutdown();
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("ExecGroup{").append(balancer).append(", ").append(backpressure);
+        for (Exec exec : execs) {
+            sb.append(", ").append(exec.name()).append("@cpu").append(exec.cpu());
+        }
+        return sb.append('}').toString();
+    }
+
+    /** Settings for an {@link ExecGroup}. {@link #build()} starts all of its Execs. */
+    public static final class Builder {
+        private int execs = -1;
+        private AffinityPlan plan;
+        private LoadBalancer balancer = LoadBalancer.roundRobin();
+        private Backpressure backpressure = Backpressure.reject();
+        private Exec.Builder template = Exec.builder().name("corepin");
+
+        private Builder() {
+        }
+
+        /**
+         * Number of Execs, pinned by {@link AffinityPlan#auto(int)} unless {@link #affinity} is also given (then the
+         * counts must agree).
+         *
+         * @throws IllegalArgumentException naming the value if {@code count < 1}
+         */
+        public Builder execs(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("an ExecGroup needs at least 1 Exec, got " + count);
+            }
+            this.execs = count;
+            return this;
+        }
+
+        /** Which CPU each Exec gets; also sets the number of Execs. */
+        public Builder affinity(AffinityPlan plan) {
+            this.plan = Objects.requireNonNull(plan, "plan");
+            return this;
+        }
+
+        /** Routing of un-keyed submissions (default {@link LoadBalancer#roundRobin()}). */
+        public Builder balancer(LoadBalancer balancer) {
+            this.balancer = Objects.requireNonNull(balancer, "balancer");
+            return this;
+        }
+
+        /** What to do when there is no room (default {@link Backpressure#reject()}). */
+        public Builder backpressure(Backpressure backpressure) {
+            this.backpressure = Objects.requireNonNull(backpressure, "backpressure");
+            return this;
+        }
+
+        /**
+         * Settings every Exec of the group starts with (ring capacity, turn sizes, idle strategy, error handler);
+         * its name becomes the prefix of {@code name-0}, {@code name-1}, ...; its CPU is replaced by the plan's.
+         */
+        public Builder execSettings(Exec.Builder template) {
+            this.template = Objects.requireNonNull(template, "template");
+            return this;
+        }
+
+        /**
+         * Starts every Exec; if one fails to start, the ones already started are closed and the failure is thrown.
+         *
+         * @throws IllegalArgumentException if both {@link #execs} and {@link #affinity} were given and disagree
+         */
+        public ExecGroup build() {
+            AffinityPlan p = plan;
+            if (p == null) {
+                p = AffinityPlan.auto(execs > 0 ? execs : Runtime.getRuntime().availableProcessors());
+            } else if (execs > 0 && execs != p.execCount()) {
+                throw new IllegalArgumentException(
+                    "execs(" + execs + ") disagrees with the affinity plan's " + p.execCount() + " Execs");
+            }
+            Exec[] started = new Exec[p.execCount()];
+            String prefix = template.name();
+            try {
+                for (int i = 0; i < started.length; i++) {
+                    started[i] = Exec.start(template, prefix + "-" + i, p.cpuFor(i));
+                }
+            } catch (RuntimeException | Error e) {
+                for (Exec exec : started) {
+                    if (exec != null) {
+                        exec.shutdownNow();
+                    }
+                }
+                throw e;
+            }
+            return new ExecGroup(started, balancer, backpressure, p);
+        }
+    }
+}

@@ -1,0 +1,12 @@
+package io.corepin;
+
+/** The thread an {@link Exec} owns; lets {@link Exec#current()} find its Exec without a thread-local lookup. */
+final class ExecThread extends Thread {
+    final Exec exec;
+
+    ExecThread(Exec exec, Runnable loop, String name, boolean daemon) {
+        super(loop, name);
+        this.exec = exec;
+        setDaemon(daemon);
+    }
+}
