@@ -174,10 +174,17 @@ public final class Exec implements Executor, AutoCloseable {
      */
     public int offer(Runnable task) {
         Objects.requireNonNull(task, "task");
-        if (Thread.currentThread() == thread) {
-            local.addLast(task); // plain: owner-thread queue (after a stop, finish() hands it back)
-            return Integer.MAX_VALUE;
-        }
+        return Thread.currentThread() == thread ? spawnLocal(task) : submitRemote(task);
+    }
+
+    /** Owner thread: append to the local queue. Plain stores only (after a stop, finish() hands it back). */
+    private int spawnLocal(Runnable task) {
+        local.addLast(task); // plain: owner-thread queue
+        return Integer.MAX_VALUE;
+    }
+
+    /** Any other thread: one CAS claims a ring slot, a release store publishes the task, unpark only if parked. */
+    private int submitRemote(Runnable task) {
         int result = inbound.offer(task); // CAS claim + release publish, or FULL/CLOSED
         if (result >= 0) {
             wakeIfParked();
