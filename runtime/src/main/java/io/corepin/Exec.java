@@ -177,6 +177,33 @@ public final class Exec implements Executor, AutoCloseable {
         return Thread.currentThread() == thread ? spawnLocal(task) : submitRemote(task);
     }
 
+    /**
+     * Burst enqueue: from another thread one CAS claims ring slots for as many of the tasks as fit, in order (DPDK's
+     * {@code rte_ring_enqueue_burst}); from the Exec's own thread all of them join the local queue.
+     *
+     * @return how many tasks, from {@code tasks[offset]} on, were accepted ({@code 0..count}), or {@link #CLOSED};
+     *     the rest were not enqueued and still belong to the caller
+     * @throws NullPointerException if any of the tasks is null (checked before any is enqueued)
+     * @throws IndexOutOfBoundsException if the range is outside the array
+     */
+    public int offerBurst(Runnable[] tasks, int offset, int count) {
+        Objects.checkFromIndexSize(offset, count, tasks.length);
+        if (Thread.currentThread() == thread) {
+            for (int i = 0; i < count; i++) {
+                Objects.requireNonNull(tasks[offset + i], "task");
+            }
+            for (int i = 0; i < count; i++) {
+                spawnLocal(tasks[offset + i]);
+            }
+            return count;
+        }
+        int accepted = inbound.offerBurst(tasks, offset, count); // one CAS for the whole burst
+        if (accepted > 0) {
+            wakeIfParked();
+        }
+        return accepted;
+    }
+
     /** Owner thread: append to the local queue. Plain stores only (after a stop, finish() hands it back). */
     private int spawnLocal(Runnable task) {
         local.addLast(task); // plain: owner-thread queue
@@ -415,6 +442,11 @@ public final class Exec implements Executor, AutoCloseable {
     /** The CPU this Exec's thread is pinned to, or {@link AffinityPlan#UNPINNED} (-1) if it is not pinned. */
     public int cpu() {
         return cpu;
+    }
+
+    /** The id of this Exec's thread (for JMX CPU-time readers and thread dumps). */
+    public long threadId() {
+        return thread.getId();
     }
 
     /**

@@ -241,6 +241,46 @@ class ExecTest {
     }
 
     @Test
+    void offerBurstTakesWhatFitsInOrderAndChecksNullsFirst() throws Exception {
+        List<Integer> order = new CopyOnWriteArrayList<>();
+        Runnable[] burst = new Runnable[10];
+        for (int i = 0; i < burst.length; i++) {
+            final int n = i;
+            burst[i] = () -> order.add(n);
+        }
+        try (Exec exec = small().ringCapacity(8).build()) {
+            Gate gate = Gate.hold(exec); // its burst holds one slot: 7 free
+            assertEquals(7, exec.offerBurst(burst, 0, 10));
+            assertEquals(0, exec.offerBurst(burst, 7, 3), "full: nothing more goes in");
+            Runnable[] withNull = {burst[7], null};
+            assertThrows(NullPointerException.class, () -> exec.offerBurst(withNull, 0, 2));
+            assertThrows(IndexOutOfBoundsException.class, () -> exec.offerBurst(burst, 8, 3));
+            assertEquals(8, exec.depth());
+            gate.open();
+        }
+        assertEquals(List.of(0, 1, 2, 3, 4, 5, 6), order);
+    }
+
+    @Test
+    void offerBurstFromTheOwnerThreadGoesLocal() throws Exception {
+        try (Exec exec = small().ringCapacity(2).build()) {
+            List<Integer> order = new CopyOnWriteArrayList<>();
+            CountDownLatch done = new CountDownLatch(1);
+            exec.execute(() -> {
+                Runnable[] burst = new Runnable[5];
+                for (int i = 0; i < 5; i++) {
+                    final int n = i;
+                    burst[i] = () -> order.add(n);
+                }
+                order.add(exec.offerBurst(burst, 0, 5) * 100); // all 5 accepted although the ring holds 2
+                exec.execute(done::countDown);
+            });
+            assertTrue(done.await(5, TimeUnit.SECONDS));
+            assertEquals(List.of(500, 0, 1, 2, 3, 4), order);
+        }
+    }
+
+    @Test
     void nullTaskIsRejected() throws Exception {
         try (Exec exec = small().build()) {
             assertThrows(NullPointerException.class, () -> exec.execute(null));
