@@ -64,18 +64,12 @@ public final class Exec implements Executor, AutoCloseable {
 
     private static final VarHandle STATE;
     private static final VarHandle PARKED;
-    private static final VarHandle TASKS_RUN;
-    private static final VarHandle TASK_ERRORS;
-    private static final VarHandle PARKS;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
             STATE = lookup.findVarHandle(Exec.class, "state", int.class);
             PARKED = lookup.findVarHandle(Exec.class, "parked", int.class);
-            TASKS_RUN = lookup.findVarHandle(Exec.class, "tasksRun", long.class);
-            TASK_ERRORS = lookup.findVarHandle(Exec.class, "taskErrors", long.class);
-            PARKS = lookup.findVarHandle(Exec.class, "parks", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -101,12 +95,8 @@ public final class Exec implements Executor, AutoCloseable {
     private volatile int state;
     /** 1 while the owner is parked or about to park; producers CAS it to 0 to claim the unpark. */
     private volatile int parked;
-    /** Counters: written by the owner thread with opaque stores (plain movs), read anywhere with opaque loads. */
-    private long tasksRun;
-    private long taskErrors;
-    private long parks;
-    /** Owner-thread only. */
-    private int idleTurns;
+    /** What the owner writes while it runs, kept off the cache lines producers read. */
+    private final ExecCounters counters = new ExecCounters();
     /** The CPU the thread actually got; written once before {@code started} opens. */
     private volatile int cpu = AffinityPlan.UNPINNED;
 
@@ -248,14 +238,15 @@ public final class Exec implements Executor, AutoCloseable {
                     break;
                 }
                 if (ran > 0) {
-                    idleTurns = 0; // plain: owner only
+                    counters.idleTurns = 0; // plain: owner only
                 } else if (s != RUNNING) {
                     Thread.onSpinWait(); // shutting down: an accepted task may still be publishing into the ring
                 } else {
-                    if (idleTurns < Integer.MAX_VALUE) {
-                        idleTurns++;
+                    final ExecCounters c = counters;
+                    if (c.idleTurns < Integer.MAX_VALUE) {
+                        c.idleTurns++;
                     }
-                    idleStrategy.idle(this, idleTurns);
+                    idleStrategy.idle(this, c.idleTurns);
                 }
             }
         } catch (Throwable t) {
@@ -281,7 +272,7 @@ public final class Exec implements Executor, AutoCloseable {
         }
         ran += n;
         if (ran != 0) {
-            TASKS_RUN.setOpaque(this, (long) TASKS_RUN.getOpaque(this) + ran); // opaque: a plain mov, no RMW
+            counters.addTasksRun(ran); // opaque store: a plain mov, no RMW
         }
         return ran;
     }
@@ -299,11 +290,11 @@ public final class Exec implements Executor, AutoCloseable {
     }
 
     private void taskFailed(Runnable task, Throwable error) {
-        TASK_ERRORS.setOpaque(this, (long) TASK_ERRORS.getOpaque(this) + 1); // opaque: owner-only counter
+        counters.addTaskError();
         try {
             errorHandler.onError(this, task, error);
         } catch (Throwable handlerError) {
-            TASK_ERRORS.setOpaque(this, (long) TASK_ERRORS.getOpaque(this) + 1);
+            counters.addTaskError();
             System.getLogger("io.corepin.Exec").log(System.Logger.Level.ERROR,
                 name + ": error handler threw while handling " + error, handlerError);
         }
@@ -317,7 +308,7 @@ public final class Exec implements Executor, AutoCloseable {
         PARKED.setVolatile(this, 1); // volatile store + StoreLoad fence: the idle path's one fence
         if (inbound.isEmpty() && (int) STATE.getVolatile(this) == RUNNING) { // volatile loads after the fence
             Thread.interrupted(); // a task's stray interrupt would make park return at once, forever
-            PARKS.setOpaque(this, (long) PARKS.getOpaque(this) + 1);
+            counters.addPark();
             if (nanos > 0) {
                 LockSupport.parkNanos(this, nanos);
             } else {
@@ -464,17 +455,17 @@ public final class Exec implements Executor, AutoCloseable {
 
     /** Tasks run so far (updated once per turn). */
     public long tasksRun() {
-        return (long) TASKS_RUN.getOpaque(this);
+        return counters.tasksRun();
     }
 
     /** Tasks that threw (plus error handlers that threw). */
     public long taskErrors() {
-        return (long) TASK_ERRORS.getOpaque(this);
+        return counters.taskErrors();
     }
 
     /** Times the thread parked because it had no work. */
     public long parks() {
-        return (long) PARKS.getOpaque(this);
+        return counters.parks();
     }
 
     @Override
