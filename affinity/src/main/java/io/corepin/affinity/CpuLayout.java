@@ -5,162 +5,339 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
-import java.util.List;
-import net.openhft.affinity.Affinity;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import net.openhft.affinity.impl.VanillaCpuLayout;
 
 /**
- * A snapshot of the machine as this process sees it: how many logical CPUs there are, which ones the process may
- * run on (its {@code sched_getaffinity} mask intersected with its cgroup cpuset), and which CPUs are hyperthread
- * siblings of one physical core (from {@code /proc/cpuinfo}, through OpenHFT's {@code VanillaCpuLayout}). Anything
- * that cannot be read degrades to a flat layout: every CPU its own core, all of {@code availableProcessors()}
- * allowed.
+ * A snapshot of the machine as this process sees it: how many logical CPUs there are, which of them the process may
+ * run on ({@link AllowedCpus}), and, where OpenHFT's {@link VanillaCpuLayout#fromCpuInfo()} can tell from
+ * {@code /proc/cpuinfo}, the socket, core and hyperthread of each CPU. Immutable.
+ *
+ * <p>Nothing here throws on an odd machine: if {@code /proc/cpuinfo} is missing or not understood (another OS,
+ * unparsable ids, a CPU count that does not match {@code /sys/devices/system/cpu/online}), the layout is flat:
+ * topology unknown, every CPU its own physical core. An architecture whose {@code /proc/cpuinfo} has no
+ * {@code core id} lines (most ARM) comes out the same way, as one core per CPU.
+ * The topology is read once per process; the allowed set afresh on every {@link #detect()}.
  */
 public final class CpuLayout {
-    private static final List<Path> CGROUP_CPUSETS = List.of(
-        Path.of("/sys/fs/cgroup/cpuset.cpus.effective"),           // cgroup v2
-        Path.of("/sys/fs/cgroup/cpuset/cpuset.effective_cpus"),    // cgroup v1
-        Path.of("/sys/fs/cgroup/cpuset/cpuset.cpus"));
+    private static final int UNKNOWN = -1;
 
-    private final int cpuCount;
     private final BitSet allowed;
+    private final int[] socket;
+    private final int[] core;
+    private final int[] thread;
     private final int[] physicalCore;
-    private final String source;
+    private final int physicalCores;
+    private final boolean topologyKnown;
+    private final String allowedSource;
+    private final String topologySource;
 
-    private CpuLayout(int cpuCount, BitSet allowed, int[] physicalCore, String source) {
-        this.cpuCount = cpuCount;
+    private CpuLayout(BitSet allowed, int[] socket, int[] core, int[] thread, boolean topologyKnown,
+                      String allowedSource, String topologySource) {
         this.allowed = (BitSet) allowed.clone();
-        this.physicalCore = physicalCore.clone();
-        this.source = source;
+        this.socket = socket;
+        this.core = core;
+        this.thread = thread;
+        this.topologyKnown = topologyKnown;
+        this.allowedSource = allowedSource;
+        this.topologySource = topologySource;
+        this.physicalCore = new int[socket.length];
+        Map<Long, Integer> ids = new HashMap<>();
+        int next = 0;
+        for (int cpu = 0; cpu < socket.length; cpu++) {
+            if (socket[cpu] == UNKNOWN || core[cpu] == UNKNOWN) {
+                physicalCore[cpu] = next++;
+            } else {
+                Integer id = ids.get(((long) socket[cpu] << 32) | core[cpu]);
+                if (id == null) {
+                    id = next++;
+                    ids.put(((long) socket[cpu] << 32) | core[cpu], id);
+                }
+                physicalCore[cpu] = id;
+            }
+        }
+        this.physicalCores = next;
     }
 
     /**
-     * A layout from explicit facts (tests, or a machine description): {@code physicalCore[cpu]} is any id shared by
-     * hyperthread siblings.
+     * Reads the layout of this machine and process. Never throws.
+     *
+     * @return a new snapshot; the allowed CPUs are read now, the topology was read once per process
+     */
+    public static CpuLayout detect() {
+        AllowedCpus.Reading reading = AllowedCpus.read();
+        return build(reading.cpus(), reading.source(), TopologyHolder.TOPOLOGY);
+    }
+
+    // ---- construction from explicit facts (tests) and from what was read ----
+
+    /**
+     * A layout from explicit facts: {@code physicalCore[cpu]} is any id shared by hyperthread siblings, one socket.
      *
      * @throws IllegalArgumentException if the allowed set is empty or names a CPU {@code >= physicalCore.length}
      */
     static CpuLayout of(BitSet allowed, int[] physicalCore) {
-        if (allowed.isEmpty() || allowed.length() > physicalCore.length) {
-            throw new IllegalArgumentException("allowed CPUs " + CpuList.format(allowed) + " do not fit a machine of "
-                + physicalCore.length + " CPUs");
-        }
-        return new CpuLayout(physicalCore.length, allowed, physicalCore, "given");
+        return of(allowed, new int[physicalCore.length], physicalCore);
     }
 
-    /** Reads the layout of this machine and process. Never throws. */
-    public static CpuLayout detect() {
-        int[] cores = readPhysicalCores();
-        StringBuilder source = new StringBuilder();
-        BitSet allowed = readAffinityMask(source);
-        BitSet cpuset = readCgroupCpuset(source);
-        if (cpuset != null) {
-            if (allowed == null) {
-                allowed = cpuset;
+    /**
+     * A layout from explicit facts: CPU {@code n} is on socket {@code socket[n]}, core {@code core[n]}; CPUs sharing
+     * both are hyperthread siblings, numbered in CPU order.
+     *
+     * @throws IllegalArgumentException if the arrays differ in length, an id is negative, or the allowed set is
+     *     empty or names a CPU beyond the arrays
+     */
+    static CpuLayout of(BitSet allowed, int[] socket, int[] core) {
+        if (socket.length != core.length) {
+            throw new IllegalArgumentException("socket and core arrays differ in length: " + socket.length + " vs "
+                + core.length);
+        }
+        if (allowed.isEmpty() || allowed.length() > socket.length) {
+            throw new IllegalArgumentException("allowed CPUs \"" + CpuList.format(allowed)
+                + "\" do not fit a machine of " + socket.length + " CPUs");
+        }
+        int[] thread = new int[socket.length];
+        Map<Long, Integer> seen = new HashMap<>();
+        for (int cpu = 0; cpu < socket.length; cpu++) {
+            if (socket[cpu] < 0 || core[cpu] < 0) {
+                throw new IllegalArgumentException("negative socket or core id for CPU " + cpu);
+            }
+            thread[cpu] = seen.merge(((long) socket[cpu] << 32) | core[cpu], 1, Integer::sum) - 1;
+        }
+        return new CpuLayout(allowed, socket.clone(), core.clone(), thread, true, "given", "given");
+    }
+
+    /** A layout from the allowed set and a topology (known or not); sizes the machine to cover both. */
+    static CpuLayout build(BitSet allowed, String allowedSource, Topology topology) {
+        int n = Math.max(topology.cpuCount(), allowed.length());
+        int[] socket = new int[n];
+        int[] core = new int[n];
+        int[] thread = new int[n];
+        Arrays.fill(socket, UNKNOWN);
+        Arrays.fill(core, UNKNOWN);
+        Arrays.fill(thread, UNKNOWN);
+        if (topology.known()) {
+            System.arraycopy(topology.socket(), 0, socket, 0, topology.socket().length);
+            System.arraycopy(topology.core(), 0, core, 0, topology.core().length);
+            System.arraycopy(topology.thread(), 0, thread, 0, topology.thread().length);
+        }
+        return new CpuLayout(allowed, socket, core, thread, topology.known(), allowedSource, topology.source());
+    }
+
+    /**
+     * Socket, core and thread id per CPU id (arrays of equal length, {@code -1} where unknown), the number of CPU ids
+     * on the machine, and where that came from.
+     */
+    record Topology(int[] socket, int[] core, int[] thread, int cpuCount, boolean known, String source) {
+        static Topology unknown(int cpuCount, String why) {
+            return new Topology(new int[0], new int[0], new int[0], cpuCount, false, why);
+        }
+    }
+
+    /** Reads /proc/cpuinfo through OpenHFT once, lazily. */
+    private static final class TopologyHolder {
+        static final Topology TOPOLOGY = topology(VanillaCpuLayout::fromCpuInfo,
+            readCpuList(Path.of("/sys/devices/system/cpu/online")));
+    }
+
+    /**
+     * Maps OpenHFT's layout onto CPU ids. OpenHFT numbers CPUs by their position in {@code /proc/cpuinfo}, which lists
+     * online CPUs only, in ascending order; so position {@code i} is the {@code i}-th online CPU. If the counts do not
+     * match, or OpenHFT fails (older versions throw {@link AssertionError} when sockets × cores × threads does not add
+     * up, as on hybrid CPUs; 2026.2 only logs it), the topology is unknown.
+     *
+     * @param online the online CPUs, or {@code null} if unknown (then positions are taken as ids)
+     */
+    static Topology topology(Callable<? extends net.openhft.affinity.CpuLayout> reader, BitSet online) {
+        int onlineCount = online == null ? 0 : online.length();
+        try {
+            net.openhft.affinity.CpuLayout layout = reader.call();
+            int n = layout.cpus();
+            if (n <= 0) {
+                return Topology.unknown(onlineCount, "topology unknown: /proc/cpuinfo lists no CPUs");
+            }
+            int[] ids;
+            if (online == null) {
+                ids = new int[n];
+                Arrays.setAll(ids, i -> i);
+            } else if (online.cardinality() == n) {
+                ids = online.stream().toArray();
             } else {
-                allowed.and(cpuset);
+                return Topology.unknown(onlineCount, "topology unknown: /proc/cpuinfo lists " + n
+                    + " CPUs but " + CpuList.format(online) + " are online");
             }
-        }
-        int count = Math.max(cores.length, allowed == null ? 0 : allowed.length());
-        if (allowed == null || allowed.isEmpty()) {
-            allowed = new BitSet();
-            allowed.set(0, Runtime.getRuntime().availableProcessors());
-            source.append("availableProcessors()");
-            count = Math.max(count, allowed.length());
-        }
-        if (cores.length < count) {
-            int[] flat = new int[count];
-            for (int i = 0; i < count; i++) {
-                flat[i] = i < cores.length ? cores[i] : i;
-            }
-            cores = flat;
-        }
-        return new CpuLayout(count, allowed, cores, source.toString());
-    }
-
-    private static BitSet readAffinityMask(StringBuilder source) {
-        try {
-            BitSet mask = Affinity.getAffinity();
-            if (mask != null && !mask.isEmpty()) {
-                source.append("sched_getaffinity");
-                return (BitSet) mask.clone();
-            }
-        } catch (Throwable ignored) {
-            // no native access: fall through to /proc
-        }
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Cpus_allowed_list:")) {
-                    source.append("/proc/self/status");
-                    return CpuList.parse(line.substring(line.indexOf(':') + 1));
+            int size = ids[n - 1] + 1;
+            int[] socket = new int[size];
+            int[] core = new int[size];
+            int[] thread = new int[size];
+            Arrays.fill(socket, UNKNOWN);
+            Arrays.fill(core, UNKNOWN);
+            Arrays.fill(thread, UNKNOWN);
+            for (int i = 0; i < n; i++) {
+                int s = layout.socketId(i);
+                int c = layout.coreId(i);
+                int t = layout.threadId(i);
+                if (s < 0 || c < 0 || t < 0) {
+                    return Topology.unknown(Math.max(onlineCount, size), "topology unknown: /proc/cpuinfo gives CPU "
+                        + ids[i] + " a negative socket, core or thread id");
                 }
+                socket[ids[i]] = s;
+                core[ids[i]] = c;
+                thread[ids[i]] = t;
             }
-        } catch (IOException | RuntimeException ignored) {
-            // not Linux, or unreadable
+            return new Topology(socket, core, thread, Math.max(onlineCount, size), true, "/proc/cpuinfo");
+        } catch (Exception | LinkageError | AssertionError e) {
+            return Topology.unknown(onlineCount, "topology unknown: /proc/cpuinfo not understood ("
+                + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()))
+                + ")");
         }
-        return null;
     }
 
-    private static BitSet readCgroupCpuset(StringBuilder source) {
-        for (Path path : CGROUP_CPUSETS) {
-            try {
-                if (Files.isReadable(path)) {
-                    BitSet set = CpuList.parse(Files.readString(path));
-                    if (!set.isEmpty()) {
-                        source.append(source.length() > 0 ? " ∩ " : "").append(path);
-                        return set;
-                    }
-                }
-            } catch (IOException | RuntimeException ignored) {
-                // try the next location
-            }
-        }
-        return null;
+    private static String firstLine(String s) {
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
     }
 
-    /** Physical core id per CPU, or the CPU's own id where /proc/cpuinfo says nothing useful. */
-    private static int[] readPhysicalCores() {
+    private static BitSet readCpuList(Path path) {
         try {
-            VanillaCpuLayout layout = VanillaCpuLayout.fromCpuInfo();
-            int[] cores = new int[layout.cpus()];
-            for (int cpu = 0; cpu < cores.length; cpu++) {
-                cores[cpu] = layout.socketId(cpu) * 1_000_000 + layout.coreId(cpu);
-            }
-            return cores;
-        } catch (Throwable e) {
-            return new int[0];
+            BitSet cpus = CpuList.parse(Files.readString(path));
+            return cpus.isEmpty() ? null : cpus;
+        } catch (IOException | RuntimeException e) {
+            return null;
         }
     }
 
-    /** Logical CPUs on the machine (the highest id + 1 this process knows of). */
+    // ---- accessors ----
+
+    /**
+     * Number of logical CPU ids on the machine: ids run {@code 0 .. cpuCount()-1} (some may be offline).
+     *
+     * @return at least 1
+     */
     public int cpuCount() {
-        return cpuCount;
+        return socket.length;
     }
 
-    /** The CPUs this process may run on, ascending. */
+    /**
+     * The CPUs this process may run on.
+     *
+     * @return a new array, ascending, never empty
+     */
     public int[] allowedCpus() {
         return allowed.stream().toArray();
     }
 
-    /** {@code true} if this process may run on {@code cpu}. */
+    /**
+     * Whether this process may run on a CPU.
+     *
+     * @param cpu a CPU id
+     * @return {@code true} if allowed; {@code false} for any id not on the machine
+     */
     public boolean isAllowed(int cpu) {
         return cpu >= 0 && allowed.get(cpu);
     }
 
-    /** An id shared by {@code cpu} and its hyperthread siblings. */
-    public int physicalCoreOf(int cpu) {
-        return physicalCore[cpu];
-    }
-
-    /** The allowed CPUs in CPU-list syntax, e.g. {@code "1-3,6"}. */
+    /**
+     * The allowed CPUs in Linux CPU-list syntax.
+     *
+     * @return for example {@code "1-3,6"}
+     */
     public String allowedList() {
         return CpuList.format(allowed);
     }
 
+    /**
+     * Whether socket, core and thread ids came from the machine.
+     *
+     * @return {@code false} for a flat layout (every CPU its own core, ids -1)
+     */
+    public boolean topologyKnown() {
+        return topologyKnown;
+    }
+
+    /**
+     * The socket ({@code physical id} in {@code /proc/cpuinfo}) of a CPU.
+     *
+     * @param cpu a CPU id in {@code [0, cpuCount())}
+     * @return the socket id, or -1 if unknown
+     * @throws IndexOutOfBoundsException if {@code cpu} is not in {@code [0, cpuCount())}
+     */
+    public int socketId(int cpu) {
+        return socket[check(cpu)];
+    }
+
+    /**
+     * The core id of a CPU within its socket ({@code core id} in {@code /proc/cpuinfo}).
+     *
+     * @param cpu a CPU id in {@code [0, cpuCount())}
+     * @return the core id, or -1 if unknown
+     * @throws IndexOutOfBoundsException if {@code cpu} is not in {@code [0, cpuCount())}
+     */
+    public int coreId(int cpu) {
+        return core[check(cpu)];
+    }
+
+    /**
+     * Which hyperthread of its physical core a CPU is.
+     *
+     * @param cpu a CPU id in {@code [0, cpuCount())}
+     * @return 0 for the core's first CPU, 1 for its sibling, ...; -1 if unknown
+     * @throws IndexOutOfBoundsException if {@code cpu} is not in {@code [0, cpuCount())}
+     */
+    public int threadId(int cpu) {
+        return thread[check(cpu)];
+    }
+
+    /**
+     * A dense physical-core index shared by a CPU and its hyperthread siblings, across sockets.
+     *
+     * @param cpu a CPU id in {@code [0, cpuCount())}
+     * @return an index {@code >= 0}; a CPU of unknown topology is its own core
+     * @throws IndexOutOfBoundsException if {@code cpu} is not in {@code [0, cpuCount())}
+     */
+    public int physicalCoreOf(int cpu) {
+        return physicalCore[check(cpu)];
+    }
+
+    private int check(int cpu) {
+        if (cpu < 0 || cpu >= socket.length) {
+            throw new IndexOutOfBoundsException("CPU " + cpu + " is not on this machine (CPU ids 0-"
+                + (socket.length - 1) + ")");
+        }
+        return cpu;
+    }
+
+    /**
+     * A readable summary, for example
+     * {@code "2 CPUs, 1 socket, 2 physical cores; allowed 0-1 (sched_getaffinity ...); topology from /proc/cpuinfo:
+     * cpu0=s0/c0/t0 cpu1=s0/c1/t0"}.
+     */
     @Override
     public String toString() {
-        long cores = Arrays.stream(physicalCore).distinct().count();
-        return cpuCount + " CPUs on " + cores + " physical cores, allowed " + allowedList()
-            + (source.isEmpty() ? "" : " (from " + source + ")");
+        StringBuilder sb = new StringBuilder().append(cpuCount()).append(cpuCount() == 1 ? " CPU" : " CPUs");
+        if (topologyKnown) {
+            long sockets = Arrays.stream(socket).filter(s -> s != UNKNOWN).distinct().count();
+            sb.append(", ").append(sockets).append(sockets == 1 ? " socket, " : " sockets, ")
+                .append(physicalCores).append(physicalCores == 1 ? " physical core" : " physical cores");
+        }
+        sb.append("; allowed ").append(allowedList()).append(" (").append(allowedSource).append("); ");
+        if (!topologyKnown) {
+            return sb.append(topologySource).append(", treating every CPU as its own core").toString();
+        }
+        sb.append("topology from ").append(topologySource);
+        if (cpuCount() <= 64) {
+            sb.append(" (cpu=socket/core/thread):");
+            for (int cpu = 0; cpu < cpuCount(); cpu++) {
+                sb.append(' ').append(cpu).append('=');
+                if (socket[cpu] == UNKNOWN) {
+                    sb.append('?');
+                } else {
+                    sb.append(socket[cpu]).append('/').append(core[cpu]).append('/').append(thread[cpu]);
+                }
+            }
+        }
+        return sb.toString();
     }
 }

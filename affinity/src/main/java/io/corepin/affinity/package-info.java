@@ -1,0 +1,14 @@
+/**
+ * Which CPU each corepin Exec runs on, built on OpenHFT's Java-Thread-Affinity.
+ *
+ * <ul>
+ *   <li>{@link io.corepin.affinity.AllowedCpus}: the CPUs this process may use (affinity mask within the cgroup
+ *       cpuset);</li>
+ *   <li>{@link io.corepin.affinity.CpuLayout}: a snapshot of the machine, with socket/core/thread per CPU where
+ *       {@code /proc/cpuinfo} tells;</li>
+ *   <li>{@link io.corepin.affinity.AffinityPlan}: Exec index to CPU, decided up front (skip CPU 0, whole cores
+ *       first, never two Execs on one CPU);</li>
+ *   <li>{@link io.corepin.affinity.Pinning}: carries a decision out on the calling thread and reports what took.</li>
+ * </ul>
+ */
+package io.corepin.affinity;
