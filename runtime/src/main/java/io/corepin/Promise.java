@@ -34,6 +34,11 @@ public class Promise<T> extends CompletableFuture<T> {
     private final Exec exec;
     /** Runs continuations on the owner: local queue there, ring or overflow elsewhere, in place after termination. */
     private final Executor onOwner;
+    /**
+     * The corepin task that will complete this promise, if any: woken when someone else completes or cancels the
+     * promise first, so that it stops (a cancelled spawn does not run its body or keep waiting). Owner thread.
+     */
+    AsyncTask producer;
 
     /**
      * An incomplete promise owned by {@code exec}.
@@ -62,10 +67,10 @@ public class Promise<T> extends CompletableFuture<T> {
     @Override
     public boolean complete(T value) {
         if (exec.isOwnerThread()) {
-            return super.complete(value);
+            return stopProducer(super.complete(value));
         }
         boolean pending = !isDone();
-        onOwner.execute(() -> super.complete(value));
+        onOwner.execute(() -> stopProducer(super.complete(value)));
         return pending;
     }
 
@@ -73,21 +78,35 @@ public class Promise<T> extends CompletableFuture<T> {
     public boolean completeExceptionally(Throwable failure) {
         Objects.requireNonNull(failure, "failure");
         if (exec.isOwnerThread()) {
-            return super.completeExceptionally(failure);
+            return stopProducer(super.completeExceptionally(failure));
         }
         boolean pending = !isDone();
-        onOwner.execute(() -> super.completeExceptionally(failure));
+        onOwner.execute(() -> stopProducer(super.completeExceptionally(failure)));
         return pending;
     }
 
+    /**
+     * Cancels the promise; if a corepin task was going to complete it (a spawned body, a channel receive), that
+     * task stops: a body that has not started never runs, a waiting one stops waiting.
+     */
     @Override
     public boolean cancel(boolean mayInterruptIfRunning) {
         if (exec.isOwnerThread()) {
-            return super.cancel(mayInterruptIfRunning);
+            return stopProducer(super.cancel(mayInterruptIfRunning));
         }
         boolean pending = !isDone();
-        onOwner.execute(() -> super.cancel(mayInterruptIfRunning));
+        onOwner.execute(() -> stopProducer(super.cancel(mayInterruptIfRunning)));
         return pending;
+    }
+
+    /** Owner thread: an outside completion won; let the producing task see it and finish. */
+    private boolean stopProducer(boolean completedNow) {
+        final AsyncTask p = producer;
+        if (completedNow && p != null) {
+            producer = null;
+            p.wake();
+        }
+        return completedNow;
     }
 
     @Override

@@ -14,11 +14,15 @@ final class StageTask<T> extends AsyncTask {
 
     StageTask(Exec exec, Supplier<? extends CompletionStage<T>> body) {
         this.promise = new Promise<>(exec);
+        this.promise.producer = this;
         this.body = body;
     }
 
     @Override
     protected boolean poll() {
+        if (promise.isDone()) {
+            return true; // completed or cancelled by someone else: do not run the body / stop waiting
+        }
         if (body != null) {
             final Supplier<? extends CompletionStage<T>> b = body;
             body = null;
