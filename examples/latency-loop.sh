@@ -8,8 +8,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # Build the examples and the modules they need, and list their runtime classpath (sibling modules as their jars).
-(cd "$root" && mvn -B -q -pl examples -am -DskipTests package dependency:build-classpath \
-  -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime >/dev/null)
+# Maven's output is shown only if the build fails.
+if ! build=$(cd "$root" && mvn -B -q -pl examples -am -DskipTests package dependency:build-classpath \
+    -Dmdep.outputFile=target/classpath.txt -DincludeScope=runtime 2>&1); then
+  printf '%s\n' "$build" >&2
+  exit 1
+fi
 # Run from the caller's directory so a relative --plot means what the caller meant; the default goes under the repo.
 exec java --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -XX:+UseParallelGC -Xms1g -Xmx1g \
   -Djava.awt.headless=true \
