@@ -30,9 +30,10 @@ import java.lang.invoke.VarHandle;
  *       accounted for the task (ran it to the end, or cancelled it through {@link #onCancel()}).
  * </ul>
  * On the owning Exec's thread a wake is a plain append to the local run queue (no atomic instruction). From another
- * thread it is one CAS on this task's wake flag and, for the first wake since the last poll only, one ring enqueue
- * (plus an unpark when the Exec sleeps). The poll that follows a cross-thread wake pays one volatile store to reset
- * that flag; tasks woken only on their own Exec never touch it.
+ * thread it is one atomic swap on this task's wake flag and, for the first wake since the last poll only, one ring enqueue
+ * (plus an unpark when the Exec sleeps). The poll that follows a cross-thread wake pays one atomic swap to reset
+ * that flag — the owner's half of the handshake, which makes everything the waker wrote before {@code wake()}
+ * visible to the poll; tasks woken only on their own Exec never touch it.
  *
  * <h2>Closing</h2>
  * A graceful {@link Exec#shutdown()} keeps polling suspended tasks until they finish; {@link Exec#shutdownNow()}
@@ -56,7 +57,7 @@ public abstract class AsyncTask implements Waker {
 
     /** Written once before the task is published to its Exec (ring release store or owner thread); never again. */
     private Exec exec;
-    /** 1 from a cross-thread wake until the owner's next poll begins; CAS by wakers, volatile reset by the owner. */
+    /** 1 from a cross-thread wake until the owner's next poll begins; swapped to 1 by wakers, to 0 by the owner. */
     private volatile int remoteWake;
     // Owner-thread state: plain fields, read and written only on the owning Exec's thread.
     private boolean queued;
@@ -100,8 +101,10 @@ public abstract class AsyncTask implements Waker {
         }
         if (e.isOwnerThread()) {
             wakeLocal(e);
-        } else if ((int) REMOTE_WAKE.getOpaque(this) == 0 && REMOTE_WAKE.compareAndSet(this, 0, 1)) { // CAS: wakers race
-            e.enqueueWake(step); // first cross-thread wake since the last poll: one ring enqueue (or the overflow)
+        } else if ((int) REMOTE_WAKE.getAndSet(this, 1) == 0) {
+            // getAndSet (always a write, so the owner's reset reads from it and sees what we wrote before):
+            // the first cross-thread wake since the last poll makes one ring enqueue (or goes to the overflow)
+            e.enqueueWake(step);
         }
     }
 
@@ -150,16 +153,14 @@ public abstract class AsyncTask implements Waker {
         if (done) {
             return;
         }
-        final boolean remote = (int) REMOTE_WAKE.getAcquire(this) != 0; // acquire: see what the waker wrote before
+        // acquire load first: entries for local wakes and stale entries cost no atomic instruction
+        final boolean remote = (int) REMOTE_WAKE.getAcquire(this) != 0
+            && (int) REMOTE_WAKE.getAndSet(this, 0) != 0; // RMW: reads from the last waker's write (happens-before
+                                                        // poll), and a waker after it sees 0 and enqueues again
         if (!queued && !remote) {
             return; // a stale entry: the wake it stood for was served by an earlier poll
         }
         queued = false;
-        if (remote) {
-            // volatile store (StoreLoad): a waker that still sees 1 skips its enqueue, so this reset must be
-            // visible before poll() reads the state the waker changed — otherwise that wake would be lost.
-            REMOTE_WAKE.setVolatile(this, 0);
-        }
         final Exec e = exec;
         e.linkLive(this);
         boolean finished = true;

@@ -162,6 +162,16 @@ public final class Exec implements Executor, AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
+    /**
+     * For stress tests: an Exec whose owner is a thread that never starts, so that a test can play the owner by
+     * calling {@link #runTurn()} itself while every other call takes the cross-thread path.
+     */
+    static Exec detachedForTest(Builder b) {
+        Exec exec = new Exec(b, b.name(), AffinityPlan.UNPINNED, new Thread("never started"));
+        exec.started.countDown();
+        return exec;
+    }
+
     static Exec start(Builder b, String name, int cpu) {
         Exec exec = new Exec(b, name, cpu, null);
         exec.thread.start();
