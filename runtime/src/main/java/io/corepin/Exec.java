@@ -6,6 +6,7 @@ import io.corepin.ring.MpscRing;
 import io.corepin.ring.Ring;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,6 +123,8 @@ public final class Exec implements Executor, AutoCloseable {
     private volatile int parked;
     /** What the owner writes while it runs, kept off the cache lines producers read. */
     private final ExecCounters counters = new ExecCounters();
+    /** This Exec's timer wheel (owner thread; see {@link ExecTimers}). */
+    private final ExecTimers timers = new ExecTimers(this);
     /** The CPU the thread actually got; written once before {@code started} opens. */
     private volatile int cpu = AffinityPlan.UNPINNED;
 
@@ -551,6 +554,7 @@ public final class Exec implements Executor, AutoCloseable {
         if (!overflow.isEmpty()) { // volatile load of the head: rare path (wakes that found the ring full/closed)
             ran += runOverflow();
         }
+        ran += timers.poll(); // reads the clock once, and only when timers are pending
         if (poller != null) {
             ran += poller.poll();
         }
@@ -570,10 +574,11 @@ public final class Exec implements Executor, AutoCloseable {
 
     /** Shutting down and nothing left: rings drained, queues empty, no unfinished async task. Owner thread. */
     private boolean quiescent() {
-        return inbound.isDrained() && local.isEmpty() && overflow.isEmpty() && liveCount == 0;
+        return inbound.isDrained() && local.isEmpty() && overflow.isEmpty() && liveCount == 0
+            && timers.isEmpty();
     }
 
-    private void runTask(Runnable task) {
+    void runTask(Runnable task) {
         if ((int) STATE.getOpaque(this) == STOP) { // opaque: a plain load; a stop is seen within a task or two
             stoppedInBurst.add(task);               // never taken while running, so C2 leaves it out of line
             return;
@@ -601,6 +606,7 @@ public final class Exec implements Executor, AutoCloseable {
      * Announce, re-check, park: see {@link #wakeIfParked()}.
      */
     void parkUntilWoken(long nanos) {
+        nanos = timers.parkBound(nanos); // never sleep past the next timer deadline
         PARKED.setVolatile(this, 1); // volatile store + StoreLoad fence: the idle path's one fence
         final int s = (int) STATE.getVolatile(this); // volatile loads after the fence
         if (inbound.isEmpty() && overflow.isEmpty() && local.isEmpty()
@@ -639,6 +645,7 @@ public final class Exec implements Executor, AutoCloseable {
         for (Runnable r; (r = overflow.poll()) != null; ) {
             unrun.add(r);
         }
+        timers.finish(unrun); // timer messages out, pending one-shot timers' tasks in (see ExecTimers)
         List<Runnable> handBack = new ArrayList<>(unrun.size());
         for (Runnable r : unrun) {
             AsyncTask task = AsyncTask.of(r);
@@ -662,6 +669,71 @@ public final class Exec implements Executor, AutoCloseable {
         }
         handedBack.complete(handBack);
         terminated.countDown();
+    }
+
+    // ---------------------------------------------------------------------------------------- timers (ExecTimers)
+
+    /**
+     * Runs {@code task} once on this Exec after {@code delay}, at the first loop turn at or after the deadline (the
+     * Exec parks no longer than its earliest deadline). Timers due at the same time run in scheduling order. From
+     * another thread the timer travels through the ring. A graceful {@link #shutdown()} still runs it at its
+     * deadline; {@link #shutdownNow()} cancels it and hands the task back.
+     *
+     * @throws IllegalArgumentException naming the value if {@code delay < 0}
+     * @throws RejectedExecutionException if the Exec is shut down (or, from another thread, its ring is full)
+     */
+    public Timer schedule(Runnable task, long delay, TimeUnit unit) {
+        return timers.schedule(task, ExecTimers.delayNanos("delay", delay, unit), 0);
+    }
+
+    /**
+     * Runs {@code task} on this Exec after {@code initialDelay}, then every {@code period} measured from the previous
+     * deadline (late executions catch up back to back, never concurrently). Stops when cancelled, when an execution
+     * throws, or at shutdown (graceful or not).
+     *
+     * @throws IllegalArgumentException naming the value if {@code initialDelay < 0} or {@code period <= 0}
+     * @throws RejectedExecutionException if the Exec is shut down (or, from another thread, its ring is full)
+     */
+    public Timer scheduleAtFixedRate(Runnable task, long initialDelay, long period, TimeUnit unit) {
+        long p = ExecTimers.periodNanos("period", period, unit);
+        return timers.schedule(task, ExecTimers.delayNanos("initialDelay", initialDelay, unit), p);
+    }
+
+    /**
+     * Runs {@code task} on this Exec after {@code initialDelay}, then {@code delay} after each execution ends.
+     * Stops as {@link #scheduleAtFixedRate} does.
+     *
+     * @throws IllegalArgumentException naming the value if {@code initialDelay < 0} or {@code delay <= 0}
+     * @throws RejectedExecutionException if the Exec is shut down (or, from another thread, its ring is full)
+     */
+    public Timer scheduleWithFixedDelay(Runnable task, long initialDelay, long delay, TimeUnit unit) {
+        long d = ExecTimers.periodNanos("delay", delay, unit);
+        return timers.schedule(task, ExecTimers.delayNanos("initialDelay", initialDelay, unit), -d);
+    }
+
+    /**
+     * A promise that completes (on this Exec) once {@code duration} has passed; compose the rest of the work on it.
+     * Cancelling the promise cancels its timer. {@link #shutdownNow()} completes it with a CancellationException.
+     *
+     * @throws IllegalArgumentException naming the value if the duration is negative
+     * @throws RejectedExecutionException if the Exec is shut down (or, from another thread, its ring is full)
+     */
+    public Promise<Void> sleep(Duration duration) {
+        return timers.sleepUntil(System.nanoTime() + ExecTimers.durationNanos(duration));
+    }
+
+    /**
+     * A promise that completes (on this Exec) at {@code deadlineNanos}, a {@link System#nanoTime()} value; a
+     * deadline in the past completes on the next turn.
+     *
+     * @throws RejectedExecutionException if the Exec is shut down (or, from another thread, its ring is full)
+     */
+    public Promise<Void> sleepUntil(long deadlineNanos) {
+        return timers.sleepUntil(deadlineNanos);
+    }
+
+    ExecTimers timers() {
+        return timers;
     }
 
     // -------------------------------------------------------------------------------------------------- closing

@@ -1,0 +1,411 @@
+package io.corepin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Per-Exec timers: deadlines, order, cancel, periodic timers, cross-thread scheduling, idle wake-ups, shutdown.
+ * Timing checks are one-sided where they can be (a timer never fires early) and otherwise only generous sanity bounds.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TimerTest {
+    /** Sanity bound for "fires within a tick": a loaded, shared 2-core machine can deschedule a thread for a while. */
+    private static final long SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
+    private static Exec.Builder small() {
+        return Exec.builder().name("timer-test").daemon(true);
+    }
+
+    /** Runs {@code body} on the Exec and waits for its result. */
+    private static <T> T onExec(Exec exec, java.util.concurrent.Callable<T> body) throws Exception {
+        return exec.submit(body).get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void firesOnTheExecAtOrAfterItsDeadlineWithinATick() throws Exception {
+        try (Exec exec = small().build()) {
+            for (boolean fromOwner : new boolean[] {false, true}) {
+                AtomicLong firedAt = new AtomicLong();
+                AtomicReference<Exec> ranOn = new AtomicReference<>();
+                CountDownLatch fired = new CountDownLatch(1);
+                Runnable task = () -> {
+                    firedAt.set(System.nanoTime());
+                    ranOn.set(Exec.current());
+                    fired.countDown();
+                };
+                Timer timer = fromOwner ? onExec(exec, () -> exec.schedule(task, 20, TimeUnit.MILLISECONDS))
+                    : exec.schedule(task, 20, TimeUnit.MILLISECONDS);
+                assertTrue(fired.await(10, TimeUnit.SECONDS));
+                long late = firedAt.get() - timer.deadlineNanos();
+                assertTrue(late >= 0, "fired " + -late + " ns before its deadline");
+                assertTrue(late <= ExecTimers.TICK_NANOS + SLACK_NANOS, "fired " + late + " ns late");
+                assertSame(exec, ranOn.get());
+                onExec(exec, () -> null); // the execution has returned
+                assertTrue(timer.isDone());
+                assertFalse(timer.isCancelled());
+                assertFalse(timer.cancel(), "a timer that ran cannot be cancelled");
+            }
+        }
+    }
+
+    @Test
+    void anIdleParkedExecWakesUpForATimerItScheduledItself() throws Exception {
+        // the timer is armed on the owner, so no producer will ever unpark the Exec: only the park bound wakes it
+        try (Exec exec = small().idleStrategy(IdleStrategy.park()).build()) {
+            CountDownLatch fired = new CountDownLatch(1);
+            exec.execute(() -> exec.schedule(fired::countDown, 200, TimeUnit.MILLISECONDS));
+            assertTrue(fired.await(10, TimeUnit.SECONDS), "the parked Exec slept through its timer");
+            assertTrue(exec.parks() > 0, "the Exec parked while it waited");
+        }
+    }
+
+    @Test
+    void aPollerParkIsBoundedByTheNextDeadline() throws Exception {
+        List<Long> parks = Collections.synchronizedList(new ArrayList<>());
+        Poller poller = new Poller() {
+            private volatile Thread owner;
+
+            @Override
+            public int poll() {
+                owner = Thread.currentThread();
+                return 0;
+            }
+
+            @Override
+            public void park(long nanos) {
+                parks.add(nanos);
+                if (nanos > 0) {
+                    LockSupport.parkNanos(nanos);
+                } else {
+                    LockSupport.park();
+                }
+            }
+
+            @Override
+            public void wakeup() {
+                LockSupport.unpark(owner);
+            }
+        };
+        try (Exec exec = small().poller(() -> poller).build()) {
+            CountDownLatch fired = new CountDownLatch(1);
+            exec.execute(() -> exec.schedule(fired::countDown, 100, TimeUnit.MILLISECONDS));
+            assertTrue(fired.await(10, TimeUnit.SECONDS), "the poller slept through the timer");
+            synchronized (parks) {
+                assertTrue(parks.stream().anyMatch(n -> n > 0 && n <= TimeUnit.MILLISECONDS.toNanos(100)),
+                    "the poller was asked to park at most until the deadline: " + parks);
+            }
+        }
+    }
+
+    @Test
+    void timersDueInTheSameTickRunInDeadlineThenSchedulingOrder() throws Exception {
+        try (Exec exec = small().build()) {
+            List<Integer> order = new ArrayList<>(); // Exec thread only
+            long base = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+            long[] offsets = {300_000, 100_000, 200_000, 100_000, 0};
+            Gate gate = new Gate();
+            CompletableFuture<Void> all = onExec(exec, () -> {
+                List<CompletableFuture<Void>> done = new ArrayList<>();
+                for (int i = 0; i < offsets.length; i++) {
+                    int id = i;
+                    done.add(exec.sleepUntil(base + offsets[i]).thenRun(() -> order.add(id)));
+                }
+                exec.execute(gate); // hold the Exec until every deadline has passed: they fire in one poll
+                return CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0]));
+            });
+            gate.awaitEntered();
+            while (System.nanoTime() - base < TimeUnit.MILLISECONDS.toNanos(2)) {
+                Thread.sleep(1);
+            }
+            gate.open();
+            all.get(10, TimeUnit.SECONDS);
+            assertEquals(List.of(4, 1, 3, 2, 0), onExec(exec, () -> new ArrayList<>(order)));
+        }
+    }
+
+    @Test
+    void manyTimersAcrossMoreThanOneRevolutionFireOnceInDeadlineOrderNeverEarly() throws Exception {
+        try (Exec exec = small().build()) {
+            int n = 5_000;
+            Random random = new Random(42);
+            List<long[]> fired = new ArrayList<>(); // {deadline, firedAt}; Exec thread only
+            CountDownLatch done = new CountDownLatch(n);
+            exec.execute(() -> {
+                for (int i = 0; i < n; i++) {
+                    // up to 1.2 s: more than one revolution of the wheel (512 x 1.05 ms), many timers per spoke
+                    long delayMicros = random.nextInt(1_200_000);
+                    Timer[] self = new Timer[1];
+                    self[0] = exec.schedule(() -> {
+                        fired.add(new long[] {self[0].deadlineNanos(), System.nanoTime()});
+                        done.countDown();
+                    }, delayMicros, TimeUnit.MICROSECONDS);
+                }
+            });
+            assertTrue(done.await(30, TimeUnit.SECONDS), done.getCount() + " timers never fired");
+            List<long[]> result = onExec(exec, () -> new ArrayList<>(fired));
+            assertEquals(n, result.size(), "each timer fires exactly once");
+            for (int i = 0; i < result.size(); i++) {
+                assertTrue(result.get(i)[1] >= result.get(i)[0], "timer " + i + " fired early");
+                if (i > 0) {
+                    assertTrue(result.get(i)[0] >= result.get(i - 1)[0], "out of deadline order at " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void dueTimersCatchUpAfterTheExecWasHeldForMoreThanARevolution() throws Exception {
+        try (Exec exec = small().build()) {
+            List<Integer> order = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch done = new CountDownLatch(3);
+            Gate gate = new Gate();
+            onExec(exec, () -> {
+                exec.schedule(() -> {
+                    order.add(2);
+                    done.countDown();
+                }, 650, TimeUnit.MILLISECONDS);
+                exec.schedule(() -> {
+                    order.add(1);
+                    done.countDown();
+                }, 5, TimeUnit.MILLISECONDS);
+                exec.schedule(() -> {
+                    order.add(3);
+                    done.countDown();
+                }, 2_000, TimeUnit.MILLISECONDS);
+                exec.execute(gate);
+                return null;
+            });
+            gate.awaitEntered();
+            Thread.sleep(800); // longer than a revolution: the wheel must not skip the 650 ms timer
+            gate.open();
+            assertTrue(done.await(20, TimeUnit.SECONDS));
+            assertEquals(List.of(1, 2, 3), order);
+        }
+    }
+
+    @Test
+    void cancelPreventsFiringFromTheOwnerAndFromAnotherThread() throws Exception {
+        try (Exec exec = small().build()) {
+            AtomicInteger ran = new AtomicInteger();
+            Timer remote = exec.schedule(ran::incrementAndGet, 30, TimeUnit.MILLISECONDS);
+            assertTrue(remote.cancel());
+            assertFalse(remote.cancel(), "second cancel");
+            assertTrue(remote.isCancelled() && remote.isDone());
+            Timer local = onExec(exec, () -> {
+                Timer t = exec.schedule(ran::incrementAndGet, 30, TimeUnit.MILLISECONDS);
+                assertTrue(t.cancel());
+                return t;
+            });
+            assertTrue(local.isCancelled());
+            Timer armedThenCancelled = exec.schedule(ran::incrementAndGet, 40, TimeUnit.MILLISECONDS);
+            onExec(exec, () -> null); // the arm message has been processed: the timer is in the wheel
+            assertTrue(armedThenCancelled.cancel());
+            // a later timer fires after the cancelled deadlines: had they fired, they would have run first
+            CountDownLatch later = new CountDownLatch(1);
+            exec.schedule(later::countDown, 80, TimeUnit.MILLISECONDS);
+            assertTrue(later.await(10, TimeUnit.SECONDS));
+            assertEquals(0, ran.get());
+            assertTrue(onExec(exec, () -> exec.timers().isEmpty()), "cancelled timers left the wheel");
+        }
+    }
+
+    @Test
+    void fixedRateRunsOncePerPeriodNeverAheadOfScheduleAndStopsWhenCancelled() throws Exception {
+        try (Exec exec = small().build()) {
+            long period = TimeUnit.MILLISECONDS.toNanos(5);
+            int target = 20;
+            List<Long> times = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch reached = new CountDownLatch(target);
+            Timer timer = exec.scheduleAtFixedRate(() -> {
+                times.add(System.nanoTime());
+                reached.countDown();
+            }, 5, 5, TimeUnit.MILLISECONDS);
+            long first = timer.deadlineNanos();
+            assertTrue(reached.await(20, TimeUnit.SECONDS));
+            assertTrue(timer.cancel());
+            int atCancel = times.size();
+            CountDownLatch later = new CountDownLatch(1);
+            exec.schedule(later::countDown, 30, TimeUnit.MILLISECONDS);
+            assertTrue(later.await(10, TimeUnit.SECONDS));
+            synchronized (times) {
+                assertTrue(times.size() <= atCancel + 1, "ran on after cancel: " + times.size() + " > " + atCancel);
+                for (int k = 0; k < times.size(); k++) {
+                    // execution k is due at first + k * period: never before, and the count over any window is
+                    // therefore at most window / period + 1
+                    assertTrue(times.get(k) >= first + k * period, "execution " + k + " ran ahead of its deadline");
+                }
+                long window = times.get(times.size() - 1) - first;
+                assertTrue(times.size() <= window / period + 1, times.size() + " runs in " + window + " ns");
+            }
+            assertTrue(timer.isCancelled() && timer.isPeriodic());
+        }
+    }
+
+    @Test
+    void fixedDelayWaitsTheDelayAfterEachExecutionEnds() throws Exception {
+        try (Exec exec = small().build()) {
+            long delay = TimeUnit.MILLISECONDS.toNanos(4);
+            List<long[]> runs = Collections.synchronizedList(new ArrayList<>()); // {start, end}
+            CountDownLatch reached = new CountDownLatch(5);
+            Timer timer = exec.scheduleWithFixedDelay(() -> {
+                long start = System.nanoTime();
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // each execution takes a while
+                runs.add(new long[] {start, System.nanoTime()});
+                reached.countDown();
+            }, 0, 4, TimeUnit.MILLISECONDS);
+            assertTrue(reached.await(20, TimeUnit.SECONDS));
+            timer.cancel();
+            synchronized (runs) {
+                for (int k = 1; k < runs.size(); k++) {
+                    assertTrue(runs.get(k)[0] - runs.get(k - 1)[1] >= delay, "run " + k + " started too soon");
+                }
+            }
+        }
+    }
+
+    @Test
+    void aPeriodicTimerThatThrowsStopsAndTheErrorIsReported() throws Exception {
+        AtomicReference<Throwable> reported = new AtomicReference<>();
+        try (Exec exec = small().errorHandler((e, task, error) -> reported.set(error)).build()) {
+            AtomicInteger runs = new AtomicInteger();
+            Timer timer = exec.scheduleAtFixedRate(() -> {
+                if (runs.incrementAndGet() == 3) {
+                    throw new IllegalStateException("third run fails");
+                }
+            }, 0, 2, TimeUnit.MILLISECONDS);
+            while (!timer.isDone()) {
+                Thread.sleep(1);
+            }
+            CountDownLatch later = new CountDownLatch(1);
+            exec.schedule(later::countDown, 20, TimeUnit.MILLISECONDS);
+            assertTrue(later.await(10, TimeUnit.SECONDS));
+            assertEquals(3, runs.get());
+            assertFalse(timer.isCancelled());
+            assertEquals("third run fails", reported.get().getMessage());
+            assertEquals(1, exec.taskErrors());
+        }
+    }
+
+    @Test
+    void sleepCompletesOnTheExecAndCancellingItCancelsTheTimer() throws Exception {
+        try (Exec exec = small().build()) {
+            long before = System.nanoTime();
+            AtomicReference<Exec> on = new AtomicReference<>();
+            exec.sleep(Duration.ofMillis(15)).thenRun(() -> on.set(Exec.current())).get(10, TimeUnit.SECONDS);
+            assertTrue(System.nanoTime() - before >= TimeUnit.MILLISECONDS.toNanos(15));
+            assertSame(exec, on.get());
+
+            Promise<Void> cancelled = exec.sleep(Duration.ofSeconds(30));
+            onExec(exec, () -> null); // armed
+            assertTrue(cancelled.cancel(false));
+            assertThrows(CancellationException.class, cancelled::join);
+            assertTrue(onExec(exec, () -> exec.timers().isEmpty()), "the cancelled sleep freed its slot");
+
+            // a sleep inside a spawned body, and blockOn (the hosted Exec parks until the deadline)
+            assertEquals("slept", exec.spawn(() -> Exec.current().sleep(Duration.ofMillis(5))
+                .thenApply(v -> "slept")).get(10, TimeUnit.SECONDS));
+            assertEquals(Integer.valueOf(7), Exec.<Integer>blockOn(() -> Exec.current().sleep(Duration.ofMillis(20)).thenApply(v -> 7)));
+        }
+    }
+
+    @Test
+    void badDelaysAreRejectedNamingTheValue() throws Exception {
+        try (Exec exec = small().build()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> exec.schedule(() -> { }, -5, TimeUnit.MILLISECONDS));
+            assertTrue(e.getMessage().contains("-5"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                () -> exec.scheduleAtFixedRate(() -> { }, 0, 0, TimeUnit.MILLISECONDS));
+            assertTrue(e.getMessage().contains("period") && e.getMessage().contains("0"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                () -> exec.scheduleWithFixedDelay(() -> { }, -1, 5, TimeUnit.MILLISECONDS));
+            assertTrue(e.getMessage().contains("initialDelay") && e.getMessage().contains("-1"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> exec.sleep(Duration.ofMillis(-3)));
+            assertTrue(e.getMessage().contains("PT-0.003S"), e.getMessage());
+            assertThrows(NullPointerException.class, () -> exec.schedule(null, 1, TimeUnit.SECONDS));
+            // a huge delay is capped, not overflowed: it must not fire now
+            Timer far = exec.schedule(() -> { }, Long.MAX_VALUE, TimeUnit.DAYS);
+            assertTrue(far.getDelay(TimeUnit.DAYS) > 365);
+            assertTrue(far.cancel());
+        }
+    }
+
+    @Test
+    void gracefulShutdownRunsPendingOneShotTimersAndCancelsPeriodicOnes() throws Exception {
+        Exec exec = small().build();
+        AtomicInteger oneShot = new AtomicInteger();
+        AtomicInteger periodicRuns = new AtomicInteger();
+        Timer periodic = exec.scheduleAtFixedRate(periodicRuns::incrementAndGet, 1, 1, TimeUnit.MILLISECONDS);
+        Timer pending = exec.schedule(oneShot::incrementAndGet, 100, TimeUnit.MILLISECONDS);
+        Promise<Void> sleep = exec.sleep(Duration.ofMillis(50));
+        AtomicReference<Throwable> periodicDuringDrain = new AtomicReference<>();
+        AtomicInteger scheduledDuringDrain = new AtomicInteger();
+        sleep.thenRun(() -> {
+            // the Exec is draining: its own tasks may still schedule one-shot timers, not periodic ones
+            exec.schedule(scheduledDuringDrain::incrementAndGet, 10, TimeUnit.MILLISECONDS);
+            try {
+                exec.scheduleAtFixedRate(() -> { }, 1, 1, TimeUnit.MILLISECONDS);
+            } catch (RejectedExecutionException e) {
+                periodicDuringDrain.set(e);
+            }
+        });
+        Gate gate = Gate.hold(exec); // behind the arm messages: every timer above is in the wheel
+        exec.shutdown();
+        gate.open();
+        assertThrows(RejectedExecutionException.class, () -> exec.schedule(() -> { }, 1, TimeUnit.MILLISECONDS));
+        assertTrue(exec.awaitTermination(20, TimeUnit.SECONDS));
+        assertEquals(1, oneShot.get(), "a one-shot timer accepted before shutdown still ran");
+        assertTrue(pending.isDone() && !pending.isCancelled());
+        assertTrue(sleep.isDone() && !sleep.isCompletedExceptionally());
+        assertEquals(1, scheduledDuringDrain.get());
+        assertTrue(periodicDuringDrain.get() instanceof RejectedExecutionException);
+        assertTrue(periodic.isCancelled(), "a periodic timer is cancelled by shutdown");
+        assertTrue(exec.shutdownNow().get(10, TimeUnit.SECONDS).isEmpty());
+    }
+
+    @Test
+    void shutdownNowHandsBackPendingOneShotTasksAndCancelsTheRest() throws Exception {
+        Exec exec = small().build();
+        Runnable first = () -> { };
+        Runnable second = () -> { };
+        Timer late = exec.schedule(second, 20, TimeUnit.SECONDS);
+        Timer early = exec.schedule(first, 10, TimeUnit.SECONDS);
+        Timer periodic = exec.scheduleAtFixedRate(() -> { }, 10, 10, TimeUnit.SECONDS);
+        Promise<Void> sleep = exec.sleep(Duration.ofSeconds(30));
+        onExec(exec, () -> null); // all armed
+        Gate gate = Gate.hold(exec);
+        Runnable third = () -> { };
+        Timer stillInTheRing = exec.schedule(third, 5, TimeUnit.SECONDS); // its arm message is queued behind the gate
+        CompletableFuture<List<Runnable>> handedBack = exec.shutdownNow();
+        gate.open();
+        List<Runnable> tasks = handedBack.get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(third, first, second), tasks, "one-shot tasks, in deadline order, and nothing else");
+        for (Timer t : List.of(late, early, periodic, stillInTheRing)) {
+            assertTrue(t.isCancelled(), t + " is cancelled");
+        }
+        CancellationException e = assertThrows(CancellationException.class, sleep::join);
+        assertTrue(e.getMessage().contains("shut down"), e.getMessage());
+        assertThrows(RejectedExecutionException.class, () -> exec.schedule(() -> { }, 1, TimeUnit.SECONDS));
+        assertFalse(late.cancel());
+    }
+}
