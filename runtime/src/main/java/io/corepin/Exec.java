@@ -92,6 +92,8 @@ public final class Exec implements Executor, AutoCloseable {
      */
     private final ConcurrentLinkedQueue<Runnable> overflow = new ConcurrentLinkedQueue<>();
     private final Poller poller; // null: park with LockSupport
+    /** Levels of channels and their scheduler; null: one FIFO local queue (the default). Owner thread only. */
+    private final LevelScheduler levels;
     private final int ringBurst;
     private final int localBudget;
     private final IdleStrategy idleStrategy;
@@ -110,6 +112,7 @@ public final class Exec implements Executor, AutoCloseable {
     /** Promise continuations and completions go through this: never rejects (see {@link #hop}). */
     private final Executor ownerExecutor = this::hop;
     private final Consumer<Runnable> runner = this::runTask;
+    private final Consumer<Runnable> dispatcher = this::dispatchFromRing;
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final CompletableFuture<List<Runnable>> handedBack = new CompletableFuture<>();
@@ -135,6 +138,7 @@ public final class Exec implements Executor, AutoCloseable {
         this.requestedCpu = cpu;
         this.poller = b.pollerFactory == null ? null
             : Objects.requireNonNull(b.pollerFactory.get(), "poller factory returned null");
+        this.levels = b.levels == null ? null : new LevelScheduler(b.levels);
         this.hosted = host != null;
         this.thread = host != null ? host : new ExecThread(this, this::loop, name, b.daemon);
     }
@@ -249,7 +253,7 @@ public final class Exec implements Executor, AutoCloseable {
 
     /** Owner thread: append to the local queue. Plain stores only (after a stop, finish() hands it back). */
     private int spawnLocal(Runnable task) {
-        local.addLast(task); // plain: owner-thread queue
+        queueLocal(task); // plain: owner-thread queue
         return Integer.MAX_VALUE;
     }
 
@@ -280,7 +284,7 @@ public final class Exec implements Executor, AutoCloseable {
             }
             task.bind(this, true);
             linkLive(task);
-            local.addLast(task.step); // plain: owner-thread queue
+            queueLocal(task.step); // plain: owner-thread queue
             return;
         }
         task.bind(this, false);
@@ -337,7 +341,7 @@ public final class Exec implements Executor, AutoCloseable {
                 + ", which is not an Exec's thread");
         }
         Promise<Void> promise = new Promise<>(exec);
-        exec.local.addLast(() -> promise.completeOnOwner(null, null)); // plain: owner-thread queue
+        exec.queueLocal(() -> promise.completeOnOwner(null, null)); // plain: owner-thread queue
         return promise;
     }
 
@@ -406,7 +410,7 @@ public final class Exec implements Executor, AutoCloseable {
             if (finishing) {
                 r.run();
             } else {
-                local.addLast(r); // plain: owner-thread queue
+                queueLocal(r); // plain: owner-thread queue
             }
         } else {
             enqueueWake(r);
@@ -415,7 +419,100 @@ public final class Exec implements Executor, AutoCloseable {
 
     /** Owner thread: append a task step or continuation to the local queue. Plain stores only. */
     void enqueueLocal(Runnable entry) {
-        local.addLast(entry); // plain: owner-thread queue
+        queueLocal(entry); // plain: owner-thread queue
+    }
+
+    /** Owner thread: the local run queue, or with levels the entry's channel. Plain stores only. */
+    private void queueLocal(Runnable entry) {
+        if (levels == null) {
+            local.addLast(entry); // plain: owner-thread queue
+        } else {
+            levels.dispatch(entry); // plain: owner-thread sources and bitmask
+        }
+    }
+
+    /** Owner thread: a task's poll returned "not done"; with levels its next poll goes to the followup channel. */
+    void suspended(AsyncTask task) {
+        if (levels != null) {
+            int from = task.channel < 0 ? levels.defaultChannel() : task.channel;
+            task.channel = levels.followup(from);
+            if (levels.isClosing() && !levels.completesOnClose(task.channel)) {
+                unlinkLive(task);
+                task.cancel(); // closing: its channel does not complete on close
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ levels/channels
+
+    /**
+     * Runs {@code task} in {@code channel} of this Exec's {@link Levels}. From the Exec's own thread it goes straight
+     * into the channel's source; from another thread through the ring, tagged with the channel (one small object).
+     *
+     * @throws IllegalStateException if this Exec was built without levels
+     * @throws IllegalArgumentException if the channel is not part of its levels
+     * @throws RejectedExecutionException if the ring is full or the Exec is shut down
+     */
+    public void execute(TaskChannel channel, Runnable task) {
+        execute(channel, 0L, task);
+    }
+
+    /**
+     * {@link #execute(TaskChannel, Runnable)} with a deadline ({@code System.nanoTime()} scale) for deadline-ordered
+     * channels ({@link TaskChannel#deadlineFirst}); other channels ignore it.
+     */
+    public void execute(TaskChannel channel, long deadlineNanos, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        int id = levelsOrThrow().idOf(channel);
+        if (isOwnerThread()) {
+            if (finishing) {
+                throw rejection(CLOSED);
+            }
+            levels.offer(id, task, deadlineNanos);
+            return;
+        }
+        int result = submitRemote(new LevelScheduler.Routed(id, deadlineNanos, task));
+        if (result < 0) {
+            throw rejection(result);
+        }
+    }
+
+    /** Starts {@code task} in {@code channel}; later wake-ups follow the levels' followup rule. */
+    public void spawn(TaskChannel channel, AsyncTask task) {
+        Objects.requireNonNull(task, "task");
+        int id = levelsOrThrow().idOf(channel);
+        if (task.exec() != null) {
+            throw new IllegalStateException(task + " was already spawned on " + task.exec().name());
+        }
+        task.channel = id; // plain: published with the spawn (ring release store, or owner thread)
+        try {
+            spawn(task);
+        } catch (RuntimeException refused) {
+            task.channel = -1;
+            throw refused;
+        }
+    }
+
+    /** The levels this Exec schedules by, or {@code null} (one local FIFO queue). */
+    public Levels levels() {
+        return levels == null ? null : levels.levels();
+    }
+
+    private Levels levelsOrThrow() {
+        if (levels == null) {
+            throw new IllegalStateException(name + " was built without Levels: no channels to submit to");
+        }
+        return levels.levels();
+    }
+
+    /**
+     * Graceful close as a stage: {@link #shutdown()}, and a future that completes once the thread has stopped. Tasks
+     * of complete-on-close channels (all tasks, without {@link Levels}) run to the end, suspended ones included;
+     * queued tasks of the other channels are handed back in the list and their suspended tasks cancelled.
+     */
+    public CompletableFuture<List<Runnable>> closeAsync() {
+        shutdown();
+        return handedBack;
     }
 
     /**
@@ -511,6 +608,9 @@ public final class Exec implements Executor, AutoCloseable {
             while (true) {
                 final int ran = runTurn();
                 final int s = (int) STATE.getVolatile(this); // volatile: a plain load on x86, once per turn
+                if (s == SHUTDOWN && levels != null && !levels.isClosing()) {
+                    beginLevelsClose();
+                }
                 if (s != RUNNING && (s == STOP || quiescent())) {
                     break;
                 }
@@ -542,6 +642,9 @@ public final class Exec implements Executor, AutoCloseable {
      * @return how many tasks ran
      */
     int runTurn() {
+        if (levels != null) {
+            return runLevelsTurn();
+        }
         int ran = inbound.drain(runner, ringBurst); // acquire loads, plain null stores, one release store
         int n = Math.min(local.size(), localBudget);
         for (int i = 0; i < n; i++) {
@@ -560,6 +663,32 @@ public final class Exec implements Executor, AutoCloseable {
         return ran;
     }
 
+    /**
+     * A turn with levels: move the ring's burst into the channels, then run up to {@code localBudget} tasks in the
+     * order the scheduler picks. Plain loads and stores (and the ring's acquire/release), no atomics.
+     */
+    private int runLevelsTurn() {
+        final LevelScheduler sched = levels;
+        int moved = inbound.drain(dispatcher, ringBurst); // acquire loads, plain null stores, one release store
+        if (!overflow.isEmpty()) { // volatile load: rare path
+            for (Runnable r; moved < ringBurst && (r = overflow.poll()) != null; moved++) { // CAS: rare path
+                sched.dispatch(r);
+            }
+        }
+        final long now = sched.levels().isRoundRobin() ? System.nanoTime() : 0L; // once per turn
+        int ran = 0;
+        for (Runnable task; ran < localBudget && (task = sched.next(now)) != null; ran++) {
+            runTask(task);
+        }
+        if (poller != null) {
+            ran += poller.poll();
+        }
+        if (ran != 0) {
+            counters.addTasksRun(ran); // opaque store: a plain mov, no RMW
+        }
+        return ran + moved;
+    }
+
     private int runOverflow() {
         int ran = 0;
         for (Runnable r; ran < ringBurst && (r = overflow.poll()) != null; ran++) { // CAS: rare path
@@ -570,7 +699,30 @@ public final class Exec implements Executor, AutoCloseable {
 
     /** Shutting down and nothing left: rings drained, queues empty, no unfinished async task. Owner thread. */
     private boolean quiescent() {
-        return inbound.isDrained() && local.isEmpty() && overflow.isEmpty() && liveCount == 0;
+        return inbound.isDrained() && local.isEmpty() && overflow.isEmpty() && liveCount == 0
+            && (levels == null || levels.isEmpty());
+    }
+
+    /** Ring entry with levels: into its channel (a stop caught mid-burst keeps it for the hand-back). */
+    private void dispatchFromRing(Runnable entry) {
+        if ((int) STATE.getOpaque(this) == STOP) { // opaque: plain load
+            stoppedInBurst.add(entry);
+            return;
+        }
+        levels.dispatch(entry);
+    }
+
+    /** Graceful close with levels: take out the tasks of channels that do not complete on close. Owner thread. */
+    private void beginLevelsClose() {
+        levels.beginClose();
+        for (AsyncTask t = liveHead; t != null; ) {
+            AsyncTask next = t.nextLive;
+            if (!levels.completesOnClose(t.channel)) {
+                unlinkLive(t);
+                t.cancel();
+            }
+            t = next;
+        }
     }
 
     private void runTask(Runnable task) {
@@ -633,6 +785,10 @@ public final class Exec implements Executor, AutoCloseable {
         }
         unrun.addAll(local);
         local.clear();
+        if (levels != null) {
+            unrun.addAll(levels.dropped);
+            levels.drainAll(unrun);
+        }
         // volatile store, then drain the overflow: a late enqueueWake (offer, then volatile load of the state)
         // either sees TERMINATED and drains the queue itself, or its entry is seen here. Never neither.
         STATE.setVolatile(this, TERMINATED);
@@ -643,7 +799,7 @@ public final class Exec implements Executor, AutoCloseable {
         for (Runnable r : unrun) {
             AsyncTask task = AsyncTask.of(r);
             if (task == null) {
-                handBack.add(r);
+                handBack.add(r instanceof LevelScheduler.Routed ? ((LevelScheduler.Routed) r).task : r);
             } else {
                 task.cancel(); // an async task cannot run elsewhere: it is cancelled, not handed back
             }
@@ -816,6 +972,7 @@ public final class Exec implements Executor, AutoCloseable {
         private int cpu = AffinityPlan.UNPINNED;
         private boolean daemon;
         private Supplier<? extends Poller> pollerFactory;
+        private Levels levels;
 
         private Builder() {
         }
@@ -892,6 +1049,15 @@ public final class Exec implements Executor, AutoCloseable {
             return this;
         }
 
+        /**
+         * Schedule by these {@link Levels} of channels instead of one FIFO local queue (default: none). Each Exec
+         * built from this builder gets its own sources. {@code null} removes them.
+         */
+        public Builder levels(Levels levels) {
+            this.levels = levels;
+            return this;
+        }
+
         /** Starts the Exec and waits until its thread is running (and pinned, if asked). */
         public Exec build() {
             return start(this, name, cpu);
@@ -917,7 +1083,7 @@ public final class Exec implements Executor, AutoCloseable {
             Exec previous = HOSTED.get();
             HOSTED.set(exec);
             exec.hostActive = true;
-            exec.local.addLast(() -> main.accept(exec)); // plain: the owner is this thread
+            exec.queueLocal(() -> main.accept(exec)); // plain: the owner is this thread
             try {
                 exec.loop();
             } finally {

@@ -240,6 +240,73 @@ public final class ExecGroup implements Executor, AutoCloseable {
         });
     }
 
+    // ------------------------------------------------------------------------------------------ levels/channels
+
+    /**
+     * Runs {@code task} in {@code channel} of the Exec the balancer picks (the group's Execs share one {@link Levels},
+     * set through {@link Builder#execSettings}). No room: the group's backpressure, except caller-runs rejects.
+     *
+     * @throws IllegalStateException if the Execs have no levels
+     * @throws IllegalArgumentException if the channel is not part of them
+     */
+    public void execute(TaskChannel channel, Runnable task) {
+        execute(channel, 0L, task);
+    }
+
+    /** {@link #execute(TaskChannel, Runnable)} with a deadline for deadline-ordered channels. */
+    public void execute(TaskChannel channel, long deadlineNanos, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        BooleanSupplier attempt = () -> {
+            Exec exec = choose(task);
+            if (exec == null) {
+                return false;
+            }
+            try {
+                exec.execute(channel, deadlineNanos, task);
+                return true;
+            } catch (RejectedExecutionException full) {
+                if (exec.isShutdown()) {
+                    throw full;
+                }
+                return false;
+            }
+        };
+        if (!attempt.getAsBoolean()) {
+            if (backpressure.kind != Backpressure.Kind.BLOCK) {
+                throw noRoom("no Exec had room in channel " + channel.name());
+            }
+            block(attempt);
+        }
+    }
+
+    /** Runs {@code task} in {@code channel} on the Exec that owns {@code key}, never another one. */
+    public void execute(TaskChannel channel, long key, long deadlineNanos, Runnable task) {
+        execs[indexFor(key)].execute(channel, deadlineNanos, task);
+    }
+
+    /** Starts {@code task} in {@code channel} on the Exec the balancer picks. */
+    public void spawn(TaskChannel channel, AsyncTask task) {
+        Objects.requireNonNull(task, "task");
+        Exec exec = choose(task.step);
+        if (exec == null) {
+            throw noRoom("no Exec had room for " + task);
+        }
+        exec.spawn(channel, task);
+    }
+
+    /**
+     * Graceful close as a stage (smartpool's close future): every Exec closes as {@link Exec#closeAsync()} does —
+     * complete-on-close channels run to the end, suspended tasks included; the others' queued tasks are handed back
+     * (Exec by Exec, in index order) and their suspended tasks cancelled. Submits after this are rejected.
+     */
+    public CompletableFuture<List<Runnable>> closeAsync() {
+        List<CompletableFuture<List<Runnable>>> parts = new ArrayList<>(execs.length);
+        for (Exec exec : execs) {
+            parts.add(exec.closeAsync());
+        }
+        return concat(parts);
+    }
+
     /**
      * A structured scope over this group: children spawned through it run on the group's Execs, and closing it
      * waits for all of them (see {@link Scope}).
@@ -328,6 +395,11 @@ public final class ExecGroup implements Executor, AutoCloseable {
         for (Exec exec : execs) {
             parts.add(exec.shutdownNow());
         }
+        return concat(parts);
+    }
+
+    /** The Execs' hand-back lists, in index order, once all have completed. */
+    private static CompletableFuture<List<Runnable>> concat(List<CompletableFuture<List<Runnable>>> parts) {
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
             List<Runnable> all = new ArrayList<>();
             for (CompletableFuture<List<Runnable>> part : parts) {
