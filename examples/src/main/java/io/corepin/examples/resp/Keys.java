@@ -37,6 +37,16 @@ final class Keys {
         return hash(key, 0, key.length);
     }
 
+    /** Murmur3's 32-bit finaliser: spreads a weak hash (an address and port) over all bits. */
+    static int mix(int h) {
+        h ^= h >>> 16;
+        h *= 0x85ebca6b;
+        h ^= h >>> 13;
+        h *= 0xc2b2ae35;
+        h ^= h >>> 16;
+        return h;
+    }
+
     /** The core, in {@code [0, cores)}, that owns a key of this hash: the hash's high bits (Lemire's reduction). */
     static int owner(int hash, int cores) {
         return (int) (((hash & 0xFFFF_FFFFL) * cores) >>> 32);

@@ -35,6 +35,19 @@ final class RespBuffer {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The backing array: unconsumed bytes are {@code array()[start(), end())}; valid until the next write. */
+    byte[] array() {
+        return buf;
+    }
+
+    int start() {
+        return head;
+    }
+
+    int end() {
+        return tail;
+    }
+
     /** Unconsumed bytes. */
     int readable() {
         return tail - head;
