@@ -1,6 +1,7 @@
 package io.corepin.examples.resp;
 
 import io.corepin.Exec;
+import io.corepin.IdleStrategy;
 import io.corepin.affinity.AffinityPlan;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -72,6 +73,7 @@ public final class RespServer implements AutoCloseable {
                 .name("resp-kv-" + i)
                 .cpu(plan.cpuFor(i))
                 .ringCapacity(RING_CAPACITY)
+                .idleStrategy(IdleStrategy.backoff(config.idleSpins, 0, 1, 1, TimeUnit.SECONDS)) // woken by the selector
                 .poller(() -> new CorePoller(core))
                 .build();
         }
@@ -96,6 +98,10 @@ public final class RespServer implements AutoCloseable {
         } else {
             for (int i = 0; i < cores.length; i++) {
                 ServerSocketChannel listener = ServerSocketChannel.open();
+                if (!listener.supportedOptions().contains(StandardSocketOptions.SO_REUSEPORT)) {
+                    listener.close();
+                    throw new IOException("SO_REUSEPORT is not supported here: use --accept hash");
+                }
                 listener.setOption(StandardSocketOptions.SO_REUSEADDR, true);
                 listener.setOption(StandardSocketOptions.SO_REUSEPORT, true);
                 bind(listener, i == 0 ? address : new InetSocketAddress(config.host, port));

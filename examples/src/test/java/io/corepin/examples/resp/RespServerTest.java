@@ -438,9 +438,10 @@ class RespServerTest {
     }
 
     @Test
-    void reuseportModeServesClients() throws IOException {
+    void hashAcceptModeServesClients() throws IOException {
+        assertEquals(ServerConfig.AcceptMode.REUSEPORT, server.acceptMode()); // the shared server uses the default
         try (RespServer rp = RespServer.start(ServerConfig.builder().port(0).execs(2)
-                .acceptMode(ServerConfig.AcceptMode.REUSEPORT).build())) {
+                .acceptMode(ServerConfig.AcceptMode.HASH).build())) {
             List<Jedis> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < 10; i++) {
@@ -452,7 +453,10 @@ class RespServerTest {
                     assertEquals("v" + i, clients.get((i + 3) % 10).get("r" + i));
                 }
                 assertEquals(10, clients.get(0).dbSize());
-                assertTrue(clients.get(0).info().contains("accept_mode:reuseport"));
+                String info = clients.get(0).info();
+                assertTrue(info.contains("accept_mode:hash"), info);
+                assertEquals(10, coreStat(info, 0, "connections_received") + coreStat(info, 1, "connections_received"),
+                    info); // every connection core 0 accepted was adopted by exactly one core
             } finally {
                 clients.forEach(Jedis::close);
             }
