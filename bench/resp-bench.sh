@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # redis-benchmark against redis-server and corepin's resp-kv server, one at a time on the same machine, and a
 # Markdown table for RESULTS.md (rows: set/get x -P 1/-P 16; columns: redis-server req/s, corepin req/s, ratio).
-#   bash bench/resp-bench.sh [-n 1000000] [-c 50] [--accept reuseport|hash] [--execs N] [--only corepin|redis]
+#   bash bench/resp-bench.sh [-n 1000000] [-c 50] [--warmup 200000] [--accept reuseport|hash] [--execs N]
+#                            [--only corepin|redis]
 # Installs redis-server and redis-tools from Debian's packages if they are missing (needs root).
 # Extra redis-benchmark arguments (e.g. RB_ARGS="-r 100000" for random keys) go in RB_ARGS; extra corepin server
 # options (see examples/resp-kv/run.sh --help) in COREPIN_ARGS.
@@ -10,6 +11,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 
 requests=1000000
+warmup=200000
 clients=50
 accept=reuseport
 execs=""
@@ -20,10 +22,11 @@ while [ $# -gt 0 ]; do
   case "$1" in
     -n) requests=$2; shift 2 ;;
     -c) clients=$2; shift 2 ;;
+    --warmup) warmup=$2; shift 2 ;;
     --accept) accept=$2; shift 2 ;;
     --execs) execs=$2; shift 2 ;;
     --only) only=$2; shift 2 ;;
-    -h|--help) sed -n '2,6p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -63,6 +66,8 @@ stop_server() { # SIGTERM: a background job ignores SIGINT, and then so does the
 
 declare -A rps
 run_suite() { # name port
+  # the same untimed warm-up for both servers (it mostly matters for corepin's JIT)
+  redis-benchmark -p "$2" -t set,get -n "$warmup" -c "$clients" -P 16 -q >/dev/null 2>>"$log"
   for p in 1 16; do
     # --csv prints "test","rps",...: keep the first two fields of the SET and GET lines
     # shellcheck disable=SC2086
@@ -77,7 +82,7 @@ run_suite() { # name port
 
 echo "$(java -version 2>&1 | head -1); $(redis-server --version | cut -d' ' -f1-3); $(nproc) CPUs;" \
   "$(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "redis-benchmark -t set,get -n $requests -c $clients -P 1|16 ${RB_ARGS:-}; corepin: --accept $accept${execs:+ --execs $execs} ${COREPIN_ARGS:-}"
+echo "redis-benchmark -t set,get -n $requests -c $clients -P 1|16 ${RB_ARGS:-} (after -n $warmup -P 16 untimed); corepin: --accept $accept${execs:+ --execs $execs} ${COREPIN_ARGS:-}"
 
 if [ "$only" != corepin ]; then
   redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no --daemonize no >>"$log" 2>&1 &

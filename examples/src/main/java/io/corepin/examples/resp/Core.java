@@ -218,16 +218,32 @@ final class Core {
             c.replyTarget().error("ERR wrong number of arguments for '" + spec.lowerName + "' command");
             return;
         }
-        switch (spec.route) {
-            case HOME:
-                HomeCommands.execute(spec, cmd, c, this);
-                return;
-            case KEYS:
-                routeKeys(spec, cmd, c);
-                return;
-            default:
-                fanOut(spec, cmd, c);
+        RespBuffer target = c.replyTarget();
+        int mark = target.readable();
+        try {
+            switch (spec.route) {
+                case HOME:
+                    HomeCommands.execute(spec, cmd, c, this);
+                    return;
+                case KEYS:
+                    routeKeys(spec, cmd, c);
+                    return;
+                default:
+                    fanOut(spec, cmd, c);
+            }
+        } catch (RuntimeException e) { // only a local execution can throw here: it has written nothing else since
+            if (c.replyTarget() == target) {
+                target.truncate(mark);
+                target.error(internalError(spec, e));
+            } else {
+                c.closeAfterFlush = true;
+            }
         }
+    }
+
+    private static String internalError(Cmd spec, RuntimeException e) {
+        System.getLogger("io.corepin.resp").log(System.Logger.Level.ERROR, spec + " failed", e);
+        return "ERR internal error in " + spec.lowerName + ": " + e;
     }
 
     private void routeKeys(Cmd spec, Command cmd, Connection c) {
@@ -418,10 +434,16 @@ final class Core {
             int next = parser.parse(buf, pos, end, cmd); // these bytes were parsed once already: they are whole
             pos = next;
             Cmd spec = Cmd.lookup(cmd);
-            if (spec.route == Cmd.Route.ALL) {
-                executePart(spec, cmd, reply);
-            } else {
-                ShardCommands.execute(spec, cmd, shard, reply);
+            int mark = reply.readable();
+            try {
+                if (spec.route == Cmd.Route.ALL) {
+                    executePart(spec, cmd, reply);
+                } else {
+                    ShardCommands.execute(spec, cmd, shard, reply);
+                }
+            } catch (RuntimeException e) { // every request gets exactly one reply, or the connection would wait forever
+                reply.truncate(mark);
+                reply.error(internalError(spec, e));
             }
         }
         if (b.home != this) {

@@ -86,6 +86,9 @@ final class CorePoller implements Poller {
                 }
             } catch (IOException e) {
                 core.close(c, null); // reset by the peer: nothing to tell it
+            } catch (RuntimeException e) { // a bug must cost one connection, not the core
+                System.getLogger("io.corepin.resp").log(System.Logger.Level.ERROR, "closing " + c + " after", e);
+                core.close(c, null);
             }
         } else if (key.isValid() && key.isAcceptable()) {
             core.accept((ServerSocketChannel) attachment);

@@ -214,6 +214,11 @@ final class RespBuffer {
         }
     }
 
+    /** Keeps only the first {@code readable} unconsumed bytes (a {@link #readable()} taken earlier, no consume since). */
+    void truncate(int readable) {
+        tail = head + readable;
+    }
+
     /** Forgets everything. */
     void clear() {
         consume(readable());

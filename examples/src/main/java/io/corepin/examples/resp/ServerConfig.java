@@ -47,7 +47,7 @@ public final class ServerConfig {
         this.idleSpins = b.idleSpins;
     }
 
-    /** Defaults: 127.0.0.1:6379, one Exec per allowed CPU, SO_REUSEPORT accept, 512 MiB bulks, 64 MiB output. */
+    /** Defaults: 127.0.0.1:6379, one Exec per allowed CPU, SO_REUSEPORT accept, 64 MiB bulks, 64 MiB output. */
     public static Builder builder() {
         return new Builder();
     }
@@ -147,9 +147,9 @@ public final class ServerConfig {
         private int execs = -1;
         private int[] cpus;
         private AcceptMode acceptMode = AcceptMode.REUSEPORT;
-        private int maxBulkBytes = 512 << 20;
+        private int maxBulkBytes = 64 << 20;
         private int maxArgs = 1 << 20;
-        private int maxQueryBytes = 1 << 30;
+        private int maxQueryBytes = 256 << 20;
         private int maxOutputBytes = 64 << 20;
         private int maxInflight = 256;
         private int idleSpins = 100;
@@ -201,7 +201,10 @@ public final class ServerConfig {
             return this;
         }
 
-        /** Longest bulk string a client may send, in [1, 1 GiB] (default 512 MiB, Redis' proto-max-bulk-len). */
+        /**
+         * Longest bulk string a client may send, in [1, 1 GiB] (default 64 MiB; Redis' proto-max-bulk-len is 512 MiB,
+         * more than a 1 GiB heap can hold twice).
+         */
         public Builder maxBulkBytes(int bytes) {
             if (bytes > 1 << 30) {
                 throw new IllegalArgumentException("maxBulkBytes must be <= 1 GiB (1073741824), got " + bytes);
@@ -216,7 +219,7 @@ public final class ServerConfig {
             return this;
         }
 
-        /** Most unparsed request bytes held for one client (default 1 GiB, at least one max bulk). */
+        /** Most unparsed request bytes held for one client (default 256 MiB; raised to fit one max bulk). */
         public Builder maxQueryBytes(int bytes) {
             this.maxQueryBytes = atLeast("maxQueryBytes", bytes, 1024);
             return this;
