@@ -20,9 +20,10 @@ import java.util.List;
  * keys, otherwise send it (batched) to the owner's Exec and release the reply in order when it comes back.
  *
  * <p>Every field is used by this core's Exec thread only (no locks, no volatile fields); other cores reach it only
- * by {@link Exec#offer} of a task. {@link #exec} and {@link #peers} are set by the starting thread before the first
- * task is submitted to this Exec, and that submission (a release store into the ring, an acquire load by the
- * owner) publishes them.
+ * by {@link Exec#offer} of a task. The one exception, {@link #exec} (read by other cores to send to this one), is
+ * set by this core's own thread in {@link #link}; the starting thread waits for every core's link task (a
+ * CompletableFuture: happens-before) before it submits the tasks that register the listeners (ring release/acquire),
+ * so no core sends anywhere before every {@code exec} field is visible to it.
  */
 final class Core {
     private static final int READ_BUFFER = 64 * 1024;
@@ -44,7 +45,8 @@ final class Core {
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
     private final List<RemoteBatch> queued = new ArrayList<>();
     private final Command batchCommand = new Command();
-    private ArrayDeque<Runnable>[] outbox;
+    /** Per target core: tasks its full ring could not take yet, in send order. */
+    private List<ArrayDeque<Runnable>> outbox;
     private int outboxed;
     private boolean stopping;
 
@@ -59,13 +61,12 @@ final class Core {
         this.parser = new RespParser(config.maxBulkBytes, config.maxArgs);
     }
 
-    @SuppressWarnings("unchecked")
     void link(Exec exec, Core[] peers) {
         this.exec = exec;
         this.peers = peers;
-        this.outbox = new ArrayDeque[peers.length];
+        this.outbox = new ArrayList<>(peers.length);
         for (int i = 0; i < peers.length; i++) {
-            outbox[i] = new ArrayDeque<>();
+            outbox.add(new ArrayDeque<>());
         }
     }
 
@@ -380,7 +381,7 @@ final class Core {
      * @return {@code false} only if the target Exec is shut down (the task was dropped)
      */
     boolean send(Core target, Runnable task) {
-        ArrayDeque<Runnable> box = outbox[target.index];
+        ArrayDeque<Runnable> box = outbox.get(target.index);
         if (box.isEmpty()) {
             int r = target.exec.offer(task);
             if (r >= 0) {
@@ -401,8 +402,8 @@ final class Core {
             return 0;
         }
         int sent = 0;
-        for (int t = 0; t < outbox.length; t++) {
-            ArrayDeque<Runnable> box = outbox[t];
+        for (int t = 0; t < outbox.size(); t++) {
+            ArrayDeque<Runnable> box = outbox.get(t);
             Runnable task;
             while ((task = box.peekFirst()) != null) {
                 int r = peers[t].exec.offer(task);
