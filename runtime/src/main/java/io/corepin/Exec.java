@@ -92,6 +92,9 @@ public final class Exec implements Executor, AutoCloseable {
      */
     private final ConcurrentLinkedQueue<Runnable> overflow = new ConcurrentLinkedQueue<>();
     private final Poller poller; // null: park with LockSupport
+    /** Work balancing of an ExecGroup; null when off. Owner thread only. */
+    private final Donor donor;
+    private final Donor.RingDrain ringDrain;
     /** Levels of channels and their scheduler; null: one FIFO local queue (the default). Owner thread only. */
     private final LevelScheduler levels;
     private final int ringBurst;
@@ -129,6 +132,10 @@ public final class Exec implements Executor, AutoCloseable {
     private volatile int cpu = AffinityPlan.UNPINNED;
 
     private Exec(Builder b, String name, int cpu, Thread host) {
+        this(b, name, cpu, host, WorkBalancing.off());
+    }
+
+    private Exec(Builder b, String name, int cpu, Thread host, WorkBalancing balancing) {
         this.name = name;
         this.inbound = new MpscRing<>(b.ringCapacity);
         this.ringBurst = b.ringBurst;
@@ -139,6 +146,8 @@ public final class Exec implements Executor, AutoCloseable {
         this.poller = b.pollerFactory == null ? null
             : Objects.requireNonNull(b.pollerFactory.get(), "poller factory returned null");
         this.levels = b.levels == null ? null : new LevelScheduler(b.levels);
+        this.donor = balancing.isOn() && b.levels == null ? new Donor(this, balancing) : null;
+        this.ringDrain = (sink, limit) -> inbound.drain(sink, limit);
         this.hosted = host != null;
         this.thread = host != null ? host : new ExecThread(this, this::loop, name, b.daemon);
     }
@@ -177,7 +186,11 @@ public final class Exec implements Executor, AutoCloseable {
     }
 
     static Exec start(Builder b, String name, int cpu) {
-        Exec exec = new Exec(b, name, cpu, null);
+        return start(b, name, cpu, WorkBalancing.off());
+    }
+
+    static Exec start(Builder b, String name, int cpu, WorkBalancing balancing) {
+        Exec exec = new Exec(b, name, cpu, null, balancing);
         exec.thread.start();
         try {
             if (!exec.started.await(30, TimeUnit.SECONDS)) {
@@ -645,7 +658,18 @@ public final class Exec implements Executor, AutoCloseable {
         if (levels != null) {
             return runLevelsTurn();
         }
-        int ran = inbound.drain(runner, ringBurst); // acquire loads, plain null stores, one release store
+        int ran = -1;
+        int donated = 0;
+        if (donor != null) {
+            final int backlog = inbound.size(); // acquire loads of the ring's own indices
+            if (backlog > donor.threshold()) {
+                ran = donor.donate(ringDrain, backlog); // push side: one burst CAS on the sibling's ring
+                donated = donor.lastDonated();
+            }
+        }
+        if (ran < 0) {
+            ran = inbound.drain(runner, ringBurst); // acquire loads, plain null stores, one release store
+        }
         int n = Math.min(local.size(), localBudget);
         for (int i = 0; i < n; i++) {
             runTask(local.pollFirst()); // plain: owner-thread queue
@@ -660,7 +684,24 @@ public final class Exec implements Executor, AutoCloseable {
         if (ran != 0) {
             counters.addTasksRun(ran); // opaque store: a plain mov, no RMW
         }
-        return ran;
+        return ran + donated;
+    }
+
+    /** Donor: a task drained during a donation that stays here. */
+    void runDonationLeftover(Runnable task) {
+        runTask(task);
+    }
+
+    /** The group publishes the siblings once all Execs have started. */
+    void publishSiblings(Exec[] all) {
+        if (donor != null) {
+            donor.publishSiblings(all);
+        }
+    }
+
+    /** Tasks this Exec pushed to siblings under {@link WorkBalancing} (updated by the owner; a snapshot). */
+    public long tasksDonated() {
+        return donor == null ? 0 : donor.donated();
     }
 
     /**
@@ -799,7 +840,8 @@ public final class Exec implements Executor, AutoCloseable {
         for (Runnable r : unrun) {
             AsyncTask task = AsyncTask.of(r);
             if (task == null) {
-                handBack.add(r instanceof LevelScheduler.Routed ? ((LevelScheduler.Routed) r).task : r);
+                handBack.add(r instanceof LevelScheduler.Routed ? ((LevelScheduler.Routed) r).task
+                    : r instanceof Donor.Movable ? ((Donor.Movable) r).task : r);
             } else {
                 task.cancel(); // an async task cannot run elsewhere: it is cancelled, not handed back
             }

@@ -37,12 +37,19 @@ public final class ExecGroup implements Executor, AutoCloseable {
     private final LoadBalancer balancer;
     private final Backpressure backpressure;
     private final AffinityPlan plan;
+    /** Un-keyed group submissions are wrapped as movable only when work balancing is on. */
+    private final boolean movable;
 
-    private ExecGroup(Exec[] execs, LoadBalancer balancer, Backpressure backpressure, AffinityPlan plan) {
+    private ExecGroup(Exec[] execs, LoadBalancer balancer, Backpressure backpressure, AffinityPlan plan,
+                      WorkBalancing balancing) {
         this.execs = execs;
         this.balancer = balancer;
         this.backpressure = backpressure;
         this.plan = plan;
+        this.movable = balancing.isOn();
+        for (Exec exec : execs) {
+            exec.publishSiblings(execs);
+        }
     }
 
     /** A builder: one Exec per allowed CPU ({@link AffinityPlan#auto(int)}), round robin, reject when full. */
@@ -117,7 +124,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         if (exec == null) {
             return false;
         }
-        int result = exec.offer(task);
+        int result = exec.offer(movable ? new Donor.Movable(task) : task); // movable: one small object per submit
         if (result == Exec.CLOSED) {
             throw exec.rejection(result);
         }
@@ -450,6 +457,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         private LoadBalancer balancer = LoadBalancer.roundRobin();
         private Backpressure backpressure = Backpressure.reject();
         private Exec.Builder template = Exec.builder().name("corepin");
+        private WorkBalancing balancing = WorkBalancing.off();
 
         private Builder() {
         }
@@ -495,6 +503,12 @@ public final class ExecGroup implements Executor, AutoCloseable {
             return this;
         }
 
+        /** Whether overloaded Execs push un-keyed work to idle siblings (default {@link WorkBalancing#off()}). */
+        public Builder workBalancing(WorkBalancing balancing) {
+            this.balancing = Objects.requireNonNull(balancing, "balancing");
+            return this;
+        }
+
         /**
          * Starts every Exec; if one fails to start, the ones already started are closed and the failure is thrown.
          *
@@ -512,7 +526,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
             String prefix = template.name();
             try {
                 for (int i = 0; i < started.length; i++) {
-                    started[i] = Exec.start(template, prefix + "-" + i, p.cpuFor(i));
+                    started[i] = Exec.start(template, prefix + "-" + i, p.cpuFor(i), balancing);
                 }
             } catch (RuntimeException | Error e) {
                 for (Exec exec : started) {
@@ -522,7 +536,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
                 }
                 throw e;
             }
-            return new ExecGroup(started, balancer, backpressure, p);
+            return new ExecGroup(started, balancer, backpressure, p, balancing);
         }
     }
 }
