@@ -426,7 +426,21 @@ public final class Exec implements Executor, AutoCloseable {
                 queueLocal(r); // plain: owner-thread queue
             }
         } else {
-            enqueueWake(r);
+            enqueueWake(new Hop(r));
+        }
+    }
+
+    /** A promise completion or continuation sent to this Exec: run, never handed back, even while closing. */
+    private static final class Hop implements Runnable {
+        private final Runnable work;
+
+        Hop(Runnable work) {
+            this.work = work;
+        }
+
+        @Override
+        public void run() {
+            work.run();
         }
     }
 
@@ -548,8 +562,8 @@ public final class Exec implements Executor, AutoCloseable {
      */
     private void drainLate() {
         for (Runnable r; (r = overflow.poll()) != null; ) { // CAS: MPMC poll, termination path only
-            if (AsyncTask.of(r) == null) {
-                r.run();
+            if (r instanceof Hop) {
+                r.run(); // only hops and wakes are ever offered after the ring closed
             }
         }
     }
@@ -838,6 +852,10 @@ public final class Exec implements Executor, AutoCloseable {
         }
         List<Runnable> handBack = new ArrayList<>(unrun.size());
         for (Runnable r : unrun) {
+            if (r instanceof Hop) {
+                runFinishingHop(r); // a promise completion: its waiters must not hang
+                continue;
+            }
             AsyncTask task = AsyncTask.of(r);
             if (task == null) {
                 handBack.add(r instanceof LevelScheduler.Routed ? ((LevelScheduler.Routed) r).task
@@ -860,6 +878,20 @@ public final class Exec implements Executor, AutoCloseable {
         }
         handedBack.complete(handBack);
         terminated.countDown();
+    }
+
+    private void runFinishingHop(Runnable hop) {
+        try {
+            hop.run();
+        } catch (Throwable t) {
+            taskFailed(hop, t);
+        }
+    }
+
+    /** For stress tests: play the owner's termination on a {@link #detachedForTest} Exec after shutdownNow. */
+    void finishForTest() {
+        STATE.setVolatile(this, STOP);
+        finish();
     }
 
     // -------------------------------------------------------------------------------------------------- closing
