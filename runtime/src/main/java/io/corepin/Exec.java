@@ -92,6 +92,8 @@ public final class Exec implements Executor, AutoCloseable {
      */
     private final ConcurrentLinkedQueue<Runnable> overflow = new ConcurrentLinkedQueue<>();
     private final Poller poller; // null: park with LockSupport
+    /** The turn clock ({@code System::nanoTime}; tests may drive a fake one). */
+    private final java.util.function.LongSupplier clock;
     /** Work balancing of an ExecGroup; null when off. Owner thread only. */
     private final Donor donor;
     private final Donor.RingDrain ringDrain;
@@ -145,7 +147,8 @@ public final class Exec implements Executor, AutoCloseable {
         this.requestedCpu = cpu;
         this.poller = b.pollerFactory == null ? null
             : Objects.requireNonNull(b.pollerFactory.get(), "poller factory returned null");
-        this.levels = b.levels == null ? null : new LevelScheduler(b.levels);
+        this.clock = b.clock;
+        this.levels = b.levels == null ? null : new LevelScheduler(b.levels, clock.getAsLong());
         this.donor = balancing.isOn() && b.levels == null ? new Donor(this, balancing) : null;
         this.ringDrain = (sink, limit) -> inbound.drain(sink, limit);
         this.hosted = host != null;
@@ -730,7 +733,7 @@ public final class Exec implements Executor, AutoCloseable {
                 sched.dispatch(r);
             }
         }
-        final long now = sched.levels().isRoundRobin() ? System.nanoTime() : 0L; // once per turn
+        final long now = sched.levels().isRoundRobin() ? clock.getAsLong() : 0L; // once per turn
         int ran = 0;
         for (Runnable task; ran < localBudget && (task = sched.next(now)) != null; ran++) {
             runTask(task);
@@ -1047,6 +1050,7 @@ public final class Exec implements Executor, AutoCloseable {
         private boolean daemon;
         private Supplier<? extends Poller> pollerFactory;
         private Levels levels;
+        private java.util.function.LongSupplier clock = System::nanoTime;
 
         private Builder() {
         }
@@ -1129,6 +1133,12 @@ public final class Exec implements Executor, AutoCloseable {
          */
         public Builder levels(Levels levels) {
             this.levels = levels;
+            return this;
+        }
+
+        /** For tests: the clock the Exec reads once per turn (default {@code System::nanoTime}). */
+        Builder clock(java.util.function.LongSupplier clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
 

@@ -44,7 +44,7 @@ final class LevelScheduler {
     /** Tasks of channels that are not complete-on-close, removed by a graceful close: handed back at the end. */
     final List<Runnable> dropped = new ArrayList<>();
 
-    LevelScheduler(Levels levels) {
+    LevelScheduler(Levels levels, long now) {
         this.levels = levels;
         int n = levels.channels.length;
         this.sources = new TaskSource[n];
@@ -71,7 +71,7 @@ final class LevelScheduler {
         }
         this.levelCursor = new int[levelMask.length];
         if (levels.sliceNanos != null) {
-            sliceEnd = System.nanoTime() + levels.sliceNanos[0];
+            sliceEnd = now + levels.sliceNanos[0];
         }
     }
 

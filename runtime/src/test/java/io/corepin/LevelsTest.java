@@ -112,10 +112,16 @@ class LevelsTest {
             .roundRobin(Duration.ofNanos(slicesMicros[0] * 1000), Duration.ofNanos(slicesMicros[1] * 1000),
                 Duration.ofNanos(slicesMicros[2] * 1000))
             .build();
-        AtomicBoolean stop = new AtomicBoolean();
-        AtomicLong[] busyNanos = {new AtomicLong(), new AtomicLong(), new AtomicLong()};
-        try (Exec exec = Exec.builder().name("rr").levels(levels).turn(32, 4).daemon(true).build()) {
+        // A fake clock that only the tasks advance (20 µs each): the shares depend on the scheduler alone, not on
+        // how often this shared machine pre-empts the Exec's thread.
+        AtomicLong clock = new AtomicLong(1_000_000_000L);
+        final long taskNanos = 20_000;
+        final long runFor = 2_000_000_000L; // 2 s of fake time: ~285 round-robin cycles
+        long[] ran = new long[3];
+        CountDownLatch finished = new CountDownLatch(1);
+        try (Exec exec = Exec.builder().name("rr").levels(levels).turn(32, 4).clock(clock::get).daemon(true).build()) {
             TaskChannel[] channels = {a, b, c};
+            long end = clock.get() + runFor;
             onExec(exec, () -> {
                 for (int l = 0; l < 3; l++) {
                     int level = l;
@@ -123,26 +129,24 @@ class LevelsTest {
                         exec.execute(channels[level], new Runnable() {
                             @Override
                             public void run() {
-                                long start = System.nanoTime();
-                                while (System.nanoTime() - start < 20_000) {
-                                    Thread.onSpinWait();
+                                if (clock.get() >= end) {
+                                    finished.countDown();
+                                    return;
                                 }
-                                busyNanos[level].addAndGet(System.nanoTime() - start);
-                                if (!stop.get()) {
-                                    exec.execute(channels[level], this);
-                                }
+                                clock.addAndGet(taskNanos);
+                                ran[level]++; // owner thread only
+                                exec.execute(channels[level], this);
                             }
                         });
                     }
                 }
             });
-            Thread.sleep(1500);
-            stop.set(true);
-        }
-        double total = busyNanos[0].get() + busyNanos[1].get() + busyNanos[2].get();
+            assertTrue(finished.await(30, TimeUnit.SECONDS));
+        } // close: happens-before the reads below
+        double total = ran[0] + ran[1] + ran[2];
         double sliceTotal = slicesMicros[0] + slicesMicros[1] + slicesMicros[2];
         for (int l = 0; l < 3; l++) {
-            double share = busyNanos[l].get() / total;
+            double share = ran[l] / total;
             double configured = slicesMicros[l] / sliceTotal;
             assertTrue(Math.abs(share - configured) <= 0.10 * configured,
                 "level " + l + ": share " + share + " vs configured " + configured);
