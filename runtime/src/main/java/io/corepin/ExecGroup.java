@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -180,28 +181,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
      */
     public void spawn(AsyncTask task) {
         Objects.requireNonNull(task, "task");
-        if (!trySpawn(task)) {
-            if (backpressure.kind != Backpressure.Kind.BLOCK) {
-                throw noRoom("no Exec had room for " + task);
-            }
-            block(() -> trySpawn(task));
-        }
-    }
-
-    private boolean trySpawn(AsyncTask task) {
-        Exec exec = choose(task.step);
-        if (exec == null) {
-            return false;
-        }
-        try {
-            exec.spawn(task);
-            return true;
-        } catch (RejectedExecutionException full) {
-            if (exec.isShutdown()) {
-                throw full;
-            }
-            return false;
-        }
+        place(task.step, exec -> exec.spawn(task), task);
     }
 
     /**
@@ -211,27 +191,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
     public <T> Promise<T> spawn(Supplier<? extends CompletionStage<T>> body) {
         Objects.requireNonNull(body, "body");
         Promise<T>[] result = newPromiseHolder();
-        BooleanSupplier attempt = () -> {
-            Exec exec = choose(NO_RUNNABLE);
-            if (exec == null) {
-                return false;
-            }
-            try {
-                result[0] = exec.spawn(body);
-                return true;
-            } catch (RejectedExecutionException full) {
-                if (exec.isShutdown()) {
-                    throw full;
-                }
-                return false;
-            }
-        };
-        if (!attempt.getAsBoolean()) {
-            if (backpressure.kind != Backpressure.Kind.BLOCK) {
-                throw noRoom("no Exec had room");
-            }
-            block(attempt);
-        }
+        place(NO_RUNNABLE, exec -> result[0] = exec.spawn(body), body);
         return result[0];
     }
 
@@ -263,27 +223,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
     /** {@link #execute(TaskChannel, Runnable)} with a deadline for deadline-ordered channels. */
     public void execute(TaskChannel channel, long deadlineNanos, Runnable task) {
         Objects.requireNonNull(task, "task");
-        BooleanSupplier attempt = () -> {
-            Exec exec = choose(task);
-            if (exec == null) {
-                return false;
-            }
-            try {
-                exec.execute(channel, deadlineNanos, task);
-                return true;
-            } catch (RejectedExecutionException full) {
-                if (exec.isShutdown()) {
-                    throw full;
-                }
-                return false;
-            }
-        };
-        if (!attempt.getAsBoolean()) {
-            if (backpressure.kind != Backpressure.Kind.BLOCK) {
-                throw noRoom("no Exec had room in channel " + channel.name());
-            }
-            block(attempt);
-        }
+        place(task, exec -> exec.execute(channel, deadlineNanos, task), task);
     }
 
     /** Runs {@code task} in {@code channel} on the Exec that owns {@code key}, never another one. */
@@ -294,11 +234,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
     /** Starts {@code task} in {@code channel} on the Exec the balancer picks. */
     public void spawn(TaskChannel channel, AsyncTask task) {
         Objects.requireNonNull(task, "task");
-        Exec exec = choose(task.step);
-        if (exec == null) {
-            throw noRoom("no Exec had room for " + task);
-        }
-        exec.spawn(channel, task);
+        place(task.step, exec -> exec.spawn(channel, task), task);
     }
 
     /**
@@ -320,6 +256,34 @@ public final class ExecGroup implements Executor, AutoCloseable {
      */
     public Scope scope() {
         return new Scope(this);
+    }
+
+    /**
+     * Puts work on the Exec the balancer picks for {@code probe}. When there is no room the group's backpressure
+     * applies, except that it never runs on the caller (async work must run on an Exec): caller-runs rejects.
+     */
+    private void place(Runnable probe, Consumer<Exec> onto, Object what) {
+        BooleanSupplier attempt = () -> {
+            Exec exec = choose(probe);
+            if (exec == null) {
+                return false;
+            }
+            try {
+                onto.accept(exec);
+                return true;
+            } catch (RejectedExecutionException full) {
+                if (exec.isShutdown()) {
+                    throw full;
+                }
+                return false; // ring full: another pick, or the backpressure policy
+            }
+        };
+        if (!attempt.getAsBoolean()) {
+            if (backpressure.kind != Backpressure.Kind.BLOCK) {
+                throw noRoom("no Exec had room for " + what);
+            }
+            block(attempt);
+        }
     }
 
     @SuppressWarnings("unchecked")
