@@ -42,6 +42,13 @@ import java.util.function.Supplier;
  * read-modify-write and no fence; {@code bench/asm-audit.sh} proves it on the JIT's output. When a turn finds no
  * work the {@link IdleStrategy} spins, yields, then parks.
  *
+ * <h2>Tasks that wait, event sources, priorities</h2>
+ * Besides {@code Runnable}s an Exec runs {@link AsyncTask}s (poll style, woken soundly from any thread) and the
+ * bodies of {@link Promise}s ({@link #spawn(java.util.function.Supplier)}); {@link #blockOn} and
+ * {@link Builder#runHere} run an Exec on the caller's thread. A {@link Poller} plugs an event source into the loop.
+ * With {@link Builder#levels(Levels)} the local queue becomes levels of {@link TaskChannel}s picked by a
+ * highest-first or round-robin scheduler, with followup channels and per-channel close policies.
+ *
  * <h2>Failures</h2>
  * A task that throws does not stop the Exec: the throwable is counted ({@link #taskErrors()}) and handed to the
  * {@link TaskErrorHandler}. That includes {@link Error}s; after an {@link OutOfMemoryError} the Exec also keeps
