@@ -72,24 +72,31 @@ def main():
         text = LABELS.get(impl, impl)
         return f"**{text}**" if impl == BASELINE else text
 
-    head = ["implementation"] + [("single" if b == 1 else f"burst {b}") for b in bursts]
-    print("| " + " | ".join(head) + " |")
-    print("|---" + "|--:" * len(bursts) + "|")
-    for impl in impls:
-        line = [label(impl)]
-        for b in bursts:
-            run = cells.get((impl, b))
-            if run is None:
-                line.append("–")
-                continue
-            score, err = metric(run, "polled")
-            bad, n = descheduled(run)
-            text = f"{score:,.1f} ± {err:,.1f}" + (f" ‡{bad}/{n}" if bad else "")
-            base = cells.get((BASELINE, b))
-            if base is not None and impl != BASELINE:
-                text += f" ({score / metric(base, 'polled')[0]:.2f}×)"
-            line.append(text)
-        print("| " + " | ".join(line) + " |")
+    def table(cell):
+        """One row per implementation, one column per burst size; cell(impl, burst, run) formats a present cell."""
+        print("| implementation | " + " | ".join(("single" if b == 1 else f"burst {b}") for b in bursts) + " |")
+        print("|---" + "|--:" * len(bursts) + "|")
+        for impl in impls:
+            line = [label(impl)]
+            for b in bursts:
+                run = cells.get((impl, b))
+                line.append("–" if run is None else cell(impl, b, run))
+            print("| " + " | ".join(line) + " |")
+
+    def throughput(impl, b, run):
+        score, err = metric(run, "polled")
+        bad, n = descheduled(run)
+        text = f"{score:,.1f} ± {err:,.1f}" + (f" ‡{bad}/{n}" if bad else "")
+        base = cells.get((BASELINE, b))
+        if base is not None and impl != BASELINE:
+            text += f" ({score / metric(base, 'polled')[0]:.2f}×)"
+        return text
+
+    def idle(impl, b, run):
+        full, empty = idle_shares(run)
+        return f"{100 * full:.0f} % / {100 * empty:.0f} %"
+
+    table(throughput)
     print()
     print("Million elements/s moved, consumer side (`polled`), ± the 99.9 % confidence half-width from JMH; "
           f"(×) = ratio to {LABELS[BASELINE]} in the same column. ¹ Agrona has no burst enqueue: its bursts are a "
@@ -101,18 +108,7 @@ def main():
               "machine.")
     print()
 
-    print("| implementation | " + " | ".join(("single" if b == 1 else f"burst {b}") for b in bursts) + " |")
-    print("|---" + "|--:" * len(bursts) + "|")
-    for impl in impls:
-        line = [label(impl)]
-        for b in bursts:
-            run = cells.get((impl, b))
-            if run is None:
-                line.append("–")
-                continue
-            full, empty = idle_shares(run)
-            line.append(f"{100 * full:.0f} % / {100 * empty:.0f} %")
-        print("| " + " | ".join(line) + " |")
+    table(idle)
     print()
     print("Share of producer calls that found the queue full / of consumer calls that found it empty (means over the "
           "measurement iterations). Mostly full: the consumer is the bottleneck; mostly empty: the producer is; both "

@@ -10,13 +10,18 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A single-threaded executor that owns one thread (pinned to one CPU when the affinity plan allows), runs
@@ -75,16 +80,42 @@ public final class Exec implements Executor, AutoCloseable {
         }
     }
 
+    /** The Exec a caller-provided thread is hosting ({@link Builder#runHere}, {@link #blockOn}). */
+    private static final ThreadLocal<Exec> HOSTED = new ThreadLocal<>();
+
     private final String name;
     private final MpscRing<Runnable> inbound;
     private final ArrayDeque<Runnable> local = new ArrayDeque<>(); // owner thread only
+    /**
+     * Wakes and promise completions that found the ring full or closed: they must not fail. Rare path; the owner
+     * checks it once per turn with one load. MPMC so that producers can drain it themselves after termination.
+     */
+    private final ConcurrentLinkedQueue<Runnable> overflow = new ConcurrentLinkedQueue<>();
+    private final Poller poller; // null: park with LockSupport
+    /** Work balancing of an ExecGroup; null when off. Owner thread only. */
+    private final Donor donor;
+    private final Donor.RingDrain ringDrain;
+    /** Levels of channels and their scheduler; null: one FIFO local queue (the default). Owner thread only. */
+    private final LevelScheduler levels;
     private final int ringBurst;
     private final int localBudget;
     private final IdleStrategy idleStrategy;
     private final TaskErrorHandler errorHandler;
     private final int requestedCpu;
-    private final ExecThread thread;
+    /** The owner: an {@link ExecThread}, or the caller's thread for a hosted Exec. */
+    private final Thread thread;
+    private final boolean hosted;
+    /** Hosted Execs only: whether the caller's thread is inside runHere/blockOn now. Owner thread only. */
+    private boolean hostActive;
+    /** Unfinished async tasks that have been polled at least once or were spawned locally. Owner thread only. */
+    private AsyncTask liveHead;
+    private int liveCount;
+    /** Set by the owner when it starts handing back and cancelling; local submits are refused from then on. */
+    private boolean finishing;
+    /** Promise continuations and completions go through this: never rejects (see {@link #hop}). */
+    private final Executor ownerExecutor = this::hop;
     private final Consumer<Runnable> runner = this::runTask;
+    private final Consumer<Runnable> dispatcher = this::dispatchFromRing;
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final CompletableFuture<List<Runnable>> handedBack = new CompletableFuture<>();
@@ -100,7 +131,11 @@ public final class Exec implements Executor, AutoCloseable {
     /** The CPU the thread actually got; written once before {@code started} opens. */
     private volatile int cpu = AffinityPlan.UNPINNED;
 
-    private Exec(Builder b, String name, int cpu) {
+    private Exec(Builder b, String name, int cpu, Thread host) {
+        this(b, name, cpu, host, WorkBalancing.off());
+    }
+
+    private Exec(Builder b, String name, int cpu, Thread host, WorkBalancing balancing) {
         this.name = name;
         this.inbound = new MpscRing<>(b.ringCapacity);
         this.ringBurst = b.ringBurst;
@@ -108,7 +143,13 @@ public final class Exec implements Executor, AutoCloseable {
         this.idleStrategy = b.idleStrategy;
         this.errorHandler = b.errorHandler;
         this.requestedCpu = cpu;
-        this.thread = new ExecThread(this, this::loop, name, b.daemon);
+        this.poller = b.pollerFactory == null ? null
+            : Objects.requireNonNull(b.pollerFactory.get(), "poller factory returned null");
+        this.levels = b.levels == null ? null : new LevelScheduler(b.levels);
+        this.donor = balancing.isOn() && b.levels == null ? new Donor(this, balancing) : null;
+        this.ringDrain = (sink, limit) -> inbound.drain(sink, limit);
+        this.hosted = host != null;
+        this.thread = host != null ? host : new ExecThread(this, this::loop, name, b.daemon);
     }
 
     /** A builder with the defaults: ring of 4096, bursts of 32 ring / 64 local tasks, {@link IdleStrategy#park()}. */
@@ -116,14 +157,40 @@ public final class Exec implements Executor, AutoCloseable {
         return new Builder();
     }
 
-    /** The Exec whose thread is calling, or {@code null} when called from any other thread. */
+    /**
+     * The Exec whose thread is calling — including a caller's thread while it hosts an Exec
+     * ({@link Builder#runHere}, {@link #blockOn}) — or {@code null} on any other thread.
+     */
     public static Exec current() {
         Thread t = Thread.currentThread();
-        return t instanceof ExecThread ? ((ExecThread) t).exec : null;
+        if (t instanceof ExecThread) {
+            return ((ExecThread) t).exec;
+        }
+        Exec e = HOSTED.get();
+        return e != null && e.hostActive ? e : null;
+    }
+
+    /** Whether the calling thread is this Exec's owner. */
+    boolean isOwnerThread() {
+        return Thread.currentThread() == thread;
+    }
+
+    /**
+     * For stress tests: an Exec whose owner is a thread that never starts, so that a test can play the owner by
+     * calling {@link #runTurn()} itself while every other call takes the cross-thread path.
+     */
+    static Exec detachedForTest(Builder b) {
+        Exec exec = new Exec(b, b.name(), AffinityPlan.UNPINNED, new Thread("never started"));
+        exec.started.countDown();
+        return exec;
     }
 
     static Exec start(Builder b, String name, int cpu) {
-        Exec exec = new Exec(b, name, cpu);
+        return start(b, name, cpu, WorkBalancing.off());
+    }
+
+    static Exec start(Builder b, String name, int cpu, WorkBalancing balancing) {
+        Exec exec = new Exec(b, name, cpu, null, balancing);
         exec.thread.start();
         try {
             if (!exec.started.await(30, TimeUnit.SECONDS)) {
@@ -164,7 +231,10 @@ public final class Exec implements Executor, AutoCloseable {
      */
     public int offer(Runnable task) {
         Objects.requireNonNull(task, "task");
-        return Thread.currentThread() == thread ? spawnLocal(task) : submitRemote(task);
+        if (Thread.currentThread() == thread) {
+            return finishing ? CLOSED : spawnLocal(task);
+        }
+        return submitRemote(task);
     }
 
     /**
@@ -196,7 +266,7 @@ public final class Exec implements Executor, AutoCloseable {
 
     /** Owner thread: append to the local queue. Plain stores only (after a stop, finish() hands it back). */
     private int spawnLocal(Runnable task) {
-        local.addLast(task); // plain: owner-thread queue
+        queueLocal(task); // plain: owner-thread queue
         return Integer.MAX_VALUE;
     }
 
@@ -207,6 +277,315 @@ public final class Exec implements Executor, AutoCloseable {
             wakeIfParked();
         }
         return result;
+    }
+
+    // ------------------------------------------------------------------------------------------------ async tasks
+
+    /**
+     * Starts {@code task} on this Exec: on the Exec's own thread it joins the local queue (no atomics), from any other
+     * thread it goes through the ring. The first {@link AsyncTask#poll()} runs on this Exec, and so do all later ones.
+     *
+     * @throws NullPointerException if task is null
+     * @throws IllegalStateException if the task was already spawned
+     * @throws RejectedExecutionException if the ring is full or the Exec is shut down (the task is left unspawned)
+     */
+    public void spawn(AsyncTask task) {
+        Objects.requireNonNull(task, "task");
+        if (isOwnerThread()) {
+            if (finishing) {
+                throw rejection(CLOSED);
+            }
+            task.bind(this, true);
+            linkLive(task);
+            queueLocal(task.step); // plain: owner-thread queue
+            return;
+        }
+        task.bind(this, false);
+        int result = submitRemote(task.step);
+        if (result < 0) {
+            task.unbind();
+            throw rejection(result);
+        }
+    }
+
+    /**
+     * Runs {@code body} on this Exec and returns a {@link Promise} of the stage it returns; the Exec counts the
+     * body as an unfinished task until that stage completes (a graceful shutdown waits for it; shutdownNow cancels
+     * the promise).
+     *
+     * @throws RejectedExecutionException if the ring is full or the Exec is shut down
+     */
+    public <T> Promise<T> spawn(Supplier<? extends CompletionStage<T>> body) {
+        StageTask<T> task = new StageTask<>(this, Objects.requireNonNull(body, "body"));
+        spawn(task);
+        return task.promise;
+    }
+
+    /**
+     * Runs {@code work} on this Exec and returns a {@link Promise} of its result (completed exceptionally with
+     * whatever it throws).
+     *
+     * @throws RejectedExecutionException if the ring is full or the Exec is shut down
+     */
+    public <T> Promise<T> submit(Callable<T> work) {
+        Objects.requireNonNull(work, "work");
+        Promise<T> promise = new Promise<>(this);
+        execute(() -> {
+            try {
+                promise.completeOnOwner(work.call(), null);
+            } catch (Throwable t) {
+                promise.completeOnOwner(null, t);
+            }
+        });
+        return promise;
+    }
+
+    /**
+     * Gives up the core: the returned promise completes, on this Exec, after the work already queued here has had
+     * its turn (the ring's next burst and the local tasks queued before this call). Compose the rest of the work
+     * on it: {@code Exec.yieldNow().thenRun(next)}. An {@link AsyncTask} yields with {@code wake(); return false;}.
+     *
+     * @throws IllegalStateException if the caller is not on an Exec's thread
+     */
+    public static Promise<Void> yieldNow() {
+        Exec exec = current();
+        if (exec == null) {
+            throw new IllegalStateException("yieldNow() called on " + Thread.currentThread().getName()
+                + ", which is not an Exec's thread");
+        }
+        Promise<Void> promise = new Promise<>(exec);
+        exec.queueLocal(() -> promise.completeOnOwner(null, null)); // plain: owner-thread queue
+        return promise;
+    }
+
+    /**
+     * Runs {@code body} to completion on the calling thread, which hosts an Exec meanwhile (smolscale's
+     * {@code block_on}): {@link #current()} is that Exec, tasks the body spawns on it run here, and the thread parks
+     * when there is nothing to do. Each thread keeps its hosted Exec between calls (so calling this in a loop
+     * costs no set-up); work still queued on it when the body's stage completes waits for the thread's next
+     * {@code blockOn}. For work that must outlive the call, spawn on a group ({@link Corepin#spawn}).
+     *
+     * @return the value the stage completed with
+     * @throws CompletionException wrapping the stage's failure when it is a checked exception; a RuntimeException
+     *     or Error is rethrown as it is
+     * @throws IllegalStateException if called on an Exec's own thread (that would block its core)
+     */
+    public static <T> T blockOn(Supplier<? extends CompletionStage<T>> body) {
+        Objects.requireNonNull(body, "body");
+        Exec busy = current();
+        if (busy != null) {
+            throw new IllegalStateException("blockOn called on " + busy.name
+                + "'s thread: it would block that core; compose the stage instead");
+        }
+        Exec exec = HOSTED.get();
+        if (exec == null || exec.isShutdown()) {
+            exec = new Exec(builder().name("corepin-host-" + Thread.currentThread().getName()),
+                "corepin-host-" + Thread.currentThread().getName(), AffinityPlan.UNPINNED, Thread.currentThread());
+            exec.started.countDown();
+            HOSTED.set(exec);
+        }
+        return exec.hostUntilDone(body);
+    }
+
+    private <T> T hostUntilDone(Supplier<? extends CompletionStage<T>> body) {
+        hostActive = true;
+        try {
+            Promise<T> promise = spawn(body); // owner thread: local queue
+            final ExecCounters c = counters;
+            while (!promise.isDone()) {
+                if (runTurn() > 0) {
+                    c.idleTurns = 0;
+                } else {
+                    if (c.idleTurns < Integer.MAX_VALUE) {
+                        c.idleTurns++;
+                    }
+                    idleStrategy.idle(this, c.idleTurns);
+                }
+            }
+            c.idleTurns = 0;
+            return Promises.join(promise);
+        } finally {
+            hostActive = false;
+        }
+    }
+
+    Executor ownerExecutor() {
+        return ownerExecutor;
+    }
+
+    /**
+     * Runs {@code r} on this Exec without ever rejecting it: local queue on the owner thread, ring (or overflow)
+     * elsewhere. While the owner is finishing, or after it terminated, {@code r} runs on the calling thread instead,
+     * so that a promise's waiters are never left hanging.
+     */
+    private void hop(Runnable r) {
+        if (isOwnerThread()) {
+            if (finishing) {
+                r.run();
+            } else {
+                queueLocal(r); // plain: owner-thread queue
+            }
+        } else {
+            enqueueWake(r);
+        }
+    }
+
+    /** Owner thread: append a task step or continuation to the local queue. Plain stores only. */
+    void enqueueLocal(Runnable entry) {
+        queueLocal(entry); // plain: owner-thread queue
+    }
+
+    /** Owner thread: the local run queue, or with levels the entry's channel. Plain stores only. */
+    private void queueLocal(Runnable entry) {
+        if (levels == null) {
+            local.addLast(entry); // plain: owner-thread queue
+        } else {
+            levels.dispatch(entry); // plain: owner-thread sources and bitmask
+        }
+    }
+
+    /** Owner thread: a task's poll returned "not done"; with levels its next poll goes to the followup channel. */
+    void suspended(AsyncTask task) {
+        if (levels != null) {
+            int from = task.channel < 0 ? levels.defaultChannel() : task.channel;
+            task.channel = levels.followup(from);
+            if (levels.isClosing() && !levels.completesOnClose(task.channel)) {
+                unlinkLive(task);
+                task.cancel(); // closing: its channel does not complete on close
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ levels/channels
+
+    /**
+     * Runs {@code task} in {@code channel} of this Exec's {@link Levels}. From the Exec's own thread it goes straight
+     * into the channel's source; from another thread through the ring, tagged with the channel (one small object).
+     *
+     * @throws IllegalStateException if this Exec was built without levels
+     * @throws IllegalArgumentException if the channel is not part of its levels
+     * @throws RejectedExecutionException if the ring is full or the Exec is shut down
+     */
+    public void execute(TaskChannel channel, Runnable task) {
+        execute(channel, 0L, task);
+    }
+
+    /**
+     * {@link #execute(TaskChannel, Runnable)} with a deadline ({@code System.nanoTime()} scale) for deadline-ordered
+     * channels ({@link TaskChannel#deadlineFirst}); other channels ignore it.
+     */
+    public void execute(TaskChannel channel, long deadlineNanos, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        int id = levelsOrThrow().idOf(channel);
+        if (isOwnerThread()) {
+            if (finishing) {
+                throw rejection(CLOSED);
+            }
+            levels.offer(id, task, deadlineNanos);
+            return;
+        }
+        int result = submitRemote(new LevelScheduler.Routed(id, deadlineNanos, task));
+        if (result < 0) {
+            throw rejection(result);
+        }
+    }
+
+    /** Starts {@code task} in {@code channel}; later wake-ups follow the levels' followup rule. */
+    public void spawn(TaskChannel channel, AsyncTask task) {
+        Objects.requireNonNull(task, "task");
+        int id = levelsOrThrow().idOf(channel);
+        if (task.exec() != null) {
+            throw new IllegalStateException(task + " was already spawned on " + task.exec().name());
+        }
+        task.channel = id; // plain: published with the spawn (ring release store, or owner thread)
+        try {
+            spawn(task);
+        } catch (RuntimeException refused) {
+            task.channel = -1;
+            throw refused;
+        }
+    }
+
+    /** The levels this Exec schedules by, or {@code null} (one local FIFO queue). */
+    public Levels levels() {
+        return levels == null ? null : levels.levels();
+    }
+
+    private Levels levelsOrThrow() {
+        if (levels == null) {
+            throw new IllegalStateException(name + " was built without Levels: no channels to submit to");
+        }
+        return levels.levels();
+    }
+
+    /**
+     * Graceful close as a stage: {@link #shutdown()}, and a future that completes once the thread has stopped. Tasks
+     * of complete-on-close channels (all tasks, without {@link Levels}) run to the end, suspended ones included;
+     * queued tasks of the other channels are handed back in the list and their suspended tasks cancelled.
+     */
+    public CompletableFuture<List<Runnable>> closeAsync() {
+        shutdown();
+        return handedBack;
+    }
+
+    /**
+     * Any other thread: queue a wake or a promise completion. Never fails: when the ring is full or closed the entry
+     * goes to the overflow queue; after termination the caller drains that queue itself ({@link #drainLate()}).
+     */
+    void enqueueWake(Runnable entry) {
+        if (inbound.offer(entry) < 0) { // CAS claim + release publish
+            overflow.offer(entry);       // CAS: rare path (ring full or closed)
+        }
+        wakeIfParked();
+        if ((int) STATE.getVolatile(this) == TERMINATED) { // volatile: Dekker with finish(), see there
+            drainLate();
+        }
+    }
+
+    /**
+     * After termination nobody polls this Exec's queues: wakes for tasks it already cancelled are dropped, and
+     * promise completions run on the calling thread so that their waiters are not left hanging.
+     */
+    private void drainLate() {
+        for (Runnable r; (r = overflow.poll()) != null; ) { // CAS: MPMC poll, termination path only
+            if (AsyncTask.of(r) == null) {
+                r.run();
+            }
+        }
+    }
+
+    /** Owner thread: remember an unfinished task (idempotent). */
+    void linkLive(AsyncTask task) {
+        if (task.live) {
+            return;
+        }
+        task.live = true;
+        task.prevLive = null;
+        task.nextLive = liveHead;
+        if (liveHead != null) {
+            liveHead.prevLive = task;
+        }
+        liveHead = task;
+        liveCount++;
+    }
+
+    /** Owner thread: forget a finished task. */
+    void unlinkLive(AsyncTask task) {
+        if (!task.live) {
+            return;
+        }
+        task.live = false;
+        if (task.prevLive != null) {
+            task.prevLive.nextLive = task.nextLive;
+        } else {
+            liveHead = task.nextLive;
+        }
+        if (task.nextLive != null) {
+            task.nextLive.prevLive = task.prevLive;
+        }
+        task.prevLive = null;
+        task.nextLive = null;
+        liveCount--;
     }
 
     RejectedExecutionException rejection(int offerResult) {
@@ -221,6 +600,14 @@ public final class Exec implements Executor, AutoCloseable {
      */
     private void wakeIfParked() {
         if ((int) PARKED.getVolatile(this) == 1 && PARKED.compareAndSet(this, 1, 0)) { // CAS only when parked
+            unparkOwner();
+        }
+    }
+
+    private void unparkOwner() {
+        if (poller != null) {
+            poller.wakeup();
+        } else {
             LockSupport.unpark(thread);
         }
     }
@@ -234,12 +621,15 @@ public final class Exec implements Executor, AutoCloseable {
             while (true) {
                 final int ran = runTurn();
                 final int s = (int) STATE.getVolatile(this); // volatile: a plain load on x86, once per turn
-                if (s != RUNNING && (s == STOP || (inbound.isDrained() && local.isEmpty()))) {
+                if (s == SHUTDOWN && levels != null && !levels.isClosing()) {
+                    beginLevelsClose();
+                }
+                if (s != RUNNING && (s == STOP || quiescent())) {
                     break;
                 }
                 if (ran > 0) {
                     counters.idleTurns = 0; // plain: owner only
-                } else if (s != RUNNING) {
+                } else if (s != RUNNING && !inbound.isDrained()) {
                     Thread.onSpinWait(); // shutting down: an accepted task may still be publishing into the ring
                 } else {
                     final ExecCounters c = counters;
@@ -265,16 +655,115 @@ public final class Exec implements Executor, AutoCloseable {
      * @return how many tasks ran
      */
     int runTurn() {
-        int ran = inbound.drain(runner, ringBurst); // acquire loads, plain null stores, one release store
+        if (levels != null) {
+            return runLevelsTurn();
+        }
+        int ran = -1;
+        int donated = 0;
+        if (donor != null) {
+            final int backlog = inbound.size(); // acquire loads of the ring's own indices
+            if (backlog > donor.threshold()) {
+                ran = donor.donate(ringDrain, backlog); // push side: one burst CAS on the sibling's ring
+                donated = donor.lastDonated();
+            }
+        }
+        if (ran < 0) {
+            ran = inbound.drain(runner, ringBurst); // acquire loads, plain null stores, one release store
+        }
         int n = Math.min(local.size(), localBudget);
         for (int i = 0; i < n; i++) {
             runTask(local.pollFirst()); // plain: owner-thread queue
         }
         ran += n;
+        if (!overflow.isEmpty()) { // volatile load of the head: rare path (wakes that found the ring full/closed)
+            ran += runOverflow();
+        }
+        if (poller != null) {
+            ran += poller.poll();
+        }
         if (ran != 0) {
             counters.addTasksRun(ran); // opaque store: a plain mov, no RMW
         }
+        return ran + donated;
+    }
+
+    /** Donor: a task drained during a donation that stays here. */
+    void runDonationLeftover(Runnable task) {
+        runTask(task);
+    }
+
+    /** The group publishes the siblings once all Execs have started. */
+    void publishSiblings(Exec[] all) {
+        if (donor != null) {
+            donor.publishSiblings(all);
+        }
+    }
+
+    /** Tasks this Exec pushed to siblings under {@link WorkBalancing} (updated by the owner; a snapshot). */
+    public long tasksDonated() {
+        return donor == null ? 0 : donor.donated();
+    }
+
+    /**
+     * A turn with levels: move the ring's burst into the channels, then run up to {@code localBudget} tasks in the
+     * order the scheduler picks. Plain loads and stores (and the ring's acquire/release), no atomics.
+     */
+    private int runLevelsTurn() {
+        final LevelScheduler sched = levels;
+        int moved = inbound.drain(dispatcher, ringBurst); // acquire loads, plain null stores, one release store
+        if (!overflow.isEmpty()) { // volatile load: rare path
+            for (Runnable r; moved < ringBurst && (r = overflow.poll()) != null; moved++) { // CAS: rare path
+                sched.dispatch(r);
+            }
+        }
+        final long now = sched.levels().isRoundRobin() ? System.nanoTime() : 0L; // once per turn
+        int ran = 0;
+        for (Runnable task; ran < localBudget && (task = sched.next(now)) != null; ran++) {
+            runTask(task);
+        }
+        if (poller != null) {
+            ran += poller.poll();
+        }
+        if (ran != 0) {
+            counters.addTasksRun(ran); // opaque store: a plain mov, no RMW
+        }
+        return ran + moved;
+    }
+
+    private int runOverflow() {
+        int ran = 0;
+        for (Runnable r; ran < ringBurst && (r = overflow.poll()) != null; ran++) { // CAS: rare path
+            runTask(r);
+        }
         return ran;
+    }
+
+    /** Shutting down and nothing left: rings drained, queues empty, no unfinished async task. Owner thread. */
+    private boolean quiescent() {
+        return inbound.isDrained() && local.isEmpty() && overflow.isEmpty() && liveCount == 0
+            && (levels == null || levels.isEmpty());
+    }
+
+    /** Ring entry with levels: into its channel (a stop caught mid-burst keeps it for the hand-back). */
+    private void dispatchFromRing(Runnable entry) {
+        if ((int) STATE.getOpaque(this) == STOP) { // opaque: plain load
+            stoppedInBurst.add(entry);
+            return;
+        }
+        levels.dispatch(entry);
+    }
+
+    /** Graceful close with levels: take out the tasks of channels that do not complete on close. Owner thread. */
+    private void beginLevelsClose() {
+        levels.beginClose();
+        for (AsyncTask t = liveHead; t != null; ) {
+            AsyncTask next = t.nextLive;
+            if (!levels.completesOnClose(t.channel)) {
+                unlinkLive(t);
+                t.cancel();
+            }
+            t = next;
+        }
     }
 
     private void runTask(Runnable task) {
@@ -306,10 +795,15 @@ public final class Exec implements Executor, AutoCloseable {
      */
     void parkUntilWoken(long nanos) {
         PARKED.setVolatile(this, 1); // volatile store + StoreLoad fence: the idle path's one fence
-        if (inbound.isEmpty() && (int) STATE.getVolatile(this) == RUNNING) { // volatile loads after the fence
+        final int s = (int) STATE.getVolatile(this); // volatile loads after the fence
+        if (inbound.isEmpty() && overflow.isEmpty() && local.isEmpty()
+            && (s == RUNNING || (s == SHUTDOWN && !quiescent()))) {
+            // SHUTDOWN: waiting for suspended tasks' wakes; shutdown()/shutdownNow() unpark after changing state
             Thread.interrupted(); // a task's stray interrupt would make park return at once, forever
             counters.addPark();
-            if (nanos > 0) {
+            if (poller != null) {
+                poller.park(nanos);
+            } else if (nanos > 0) {
                 LockSupport.parkNanos(this, nanos);
             } else {
                 LockSupport.park(this);
@@ -319,6 +813,7 @@ public final class Exec implements Executor, AutoCloseable {
     }
 
     private void finish() {
+        finishing = true;
         inbound.close();
         if ((int) STATE.getVolatile(this) != STOP) {
             STATE.compareAndSet(this, RUNNING, STOP); // the loop failed while running: treat as shutdownNow
@@ -331,8 +826,39 @@ public final class Exec implements Executor, AutoCloseable {
         }
         unrun.addAll(local);
         local.clear();
+        if (levels != null) {
+            unrun.addAll(levels.dropped);
+            levels.drainAll(unrun);
+        }
+        // volatile store, then drain the overflow: a late enqueueWake (offer, then volatile load of the state)
+        // either sees TERMINATED and drains the queue itself, or its entry is seen here. Never neither.
         STATE.setVolatile(this, TERMINATED);
-        handedBack.complete(unrun);
+        for (Runnable r; (r = overflow.poll()) != null; ) {
+            unrun.add(r);
+        }
+        List<Runnable> handBack = new ArrayList<>(unrun.size());
+        for (Runnable r : unrun) {
+            AsyncTask task = AsyncTask.of(r);
+            if (task == null) {
+                handBack.add(r instanceof LevelScheduler.Routed ? ((LevelScheduler.Routed) r).task
+                    : r instanceof Donor.Movable ? ((Donor.Movable) r).task : r);
+            } else {
+                task.cancel(); // an async task cannot run elsewhere: it is cancelled, not handed back
+            }
+        }
+        while (liveHead != null) {
+            AsyncTask task = liveHead;
+            unlinkLive(task);
+            task.cancel();
+        }
+        if (poller != null) {
+            try {
+                poller.close();
+            } catch (Throwable t) {
+                System.getLogger("io.corepin.Exec").log(System.Logger.Level.WARNING, name + ": poller.close threw", t);
+            }
+        }
+        handedBack.complete(handBack);
         terminated.countDown();
     }
 
@@ -345,7 +871,7 @@ public final class Exec implements Executor, AutoCloseable {
     public void shutdown() {
         STATE.compareAndSet(this, RUNNING, SHUTDOWN); // CAS: slow path, once
         inbound.close();
-        LockSupport.unpark(thread);
+        unparkOwner();
     }
 
     /**
@@ -363,7 +889,7 @@ public final class Exec implements Executor, AutoCloseable {
             }
         }
         inbound.close();
-        LockSupport.unpark(thread);
+        unparkOwner();
         return handedBack;
     }
 
@@ -487,6 +1013,8 @@ public final class Exec implements Executor, AutoCloseable {
         private TaskErrorHandler errorHandler = TaskErrorHandler.logging();
         private int cpu = AffinityPlan.UNPINNED;
         private boolean daemon;
+        private Supplier<? extends Poller> pollerFactory;
+        private Levels levels;
 
         private Builder() {
         }
@@ -554,9 +1082,61 @@ public final class Exec implements Executor, AutoCloseable {
             return this;
         }
 
+        /**
+         * An event source each Exec built from this builder polls every turn and blocks in when idle (instead of
+         * parking); {@code factory} is called once per Exec, on the building thread. {@code null} removes it.
+         */
+        public Builder poller(Supplier<? extends Poller> factory) {
+            this.pollerFactory = factory;
+            return this;
+        }
+
+        /**
+         * Schedule by these {@link Levels} of channels instead of one FIFO local queue (default: none). Each Exec
+         * built from this builder gets its own sources. {@code null} removes them.
+         */
+        public Builder levels(Levels levels) {
+            this.levels = levels;
+            return this;
+        }
+
         /** Starts the Exec and waits until its thread is running (and pinned, if asked). */
         public Exec build() {
             return start(this, name, cpu);
+        }
+
+        /**
+         * Runs an Exec on the calling thread instead of a new one, until it is shut down and has finished (like
+         * {@link Exec#close()}, a graceful shutdown first runs everything accepted). {@code main} runs first, as a
+         * task on that Exec: it typically spawns work and hands the Exec to other threads; any thread, or a task,
+         * ends the run with {@link Exec#shutdown()}. The thread is pinned if {@link #cpu(int)} was set, and stays
+         * pinned afterwards.
+         *
+         * @return the tasks that did not run (non-empty only after {@link Exec#shutdownNow()})
+         * @throws IllegalStateException if the calling thread already runs an Exec
+         */
+        public List<Runnable> runHere(Consumer<Exec> main) {
+            Objects.requireNonNull(main, "main");
+            Exec busy = current();
+            if (busy != null) {
+                throw new IllegalStateException(Thread.currentThread().getName() + " already runs " + busy.name);
+            }
+            Exec exec = new Exec(this, name, cpu, Thread.currentThread());
+            Exec previous = HOSTED.get();
+            HOSTED.set(exec);
+            exec.hostActive = true;
+            exec.queueLocal(() -> main.accept(exec)); // plain: the owner is this thread
+            try {
+                exec.loop();
+            } finally {
+                exec.hostActive = false;
+                if (previous == null) {
+                    HOSTED.remove();
+                } else {
+                    HOSTED.set(previous);
+                }
+            }
+            return exec.handedBack.join();
         }
     }
 }

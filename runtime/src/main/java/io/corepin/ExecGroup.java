@@ -4,11 +4,15 @@ import io.corepin.affinity.AffinityPlan;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Several {@link Exec}s, one per CPU of an {@link AffinityPlan}, behind one {@link Executor}.
@@ -26,17 +30,26 @@ import java.util.concurrent.locks.LockSupport;
  */
 public final class ExecGroup implements Executor, AutoCloseable {
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** What the balancer sees for a {@link #spawn(Supplier)} or {@link #submit(Callable)}: there is no Runnable. */
+    private static final Runnable NO_RUNNABLE = () -> { };
 
     private final Exec[] execs;
     private final LoadBalancer balancer;
     private final Backpressure backpressure;
     private final AffinityPlan plan;
+    /** Un-keyed group submissions are wrapped as movable only when work balancing is on. */
+    private final boolean movable;
 
-    private ExecGroup(Exec[] execs, LoadBalancer balancer, Backpressure backpressure, AffinityPlan plan) {
+    private ExecGroup(Exec[] execs, LoadBalancer balancer, Backpressure backpressure, AffinityPlan plan,
+                      WorkBalancing balancing) {
         this.execs = execs;
         this.balancer = balancer;
         this.backpressure = backpressure;
         this.plan = plan;
+        this.movable = balancing.isOn();
+        for (Exec exec : execs) {
+            exec.publishSiblings(execs);
+        }
     }
 
     /** A builder: one Exec per allowed CPU ({@link AffinityPlan#auto(int)}), round robin, reject when full. */
@@ -107,30 +120,28 @@ public final class ExecGroup implements Executor, AutoCloseable {
      */
     public boolean trySubmit(Runnable task) {
         Objects.requireNonNull(task, "task");
-        int index = balancer.select(task, this);
-        if (index == LoadBalancer.NONE) {
-            if (execs[0].isShutdown()) {
-                throw execs[0].rejection(Exec.CLOSED);
-            }
+        Exec exec = choose(task);
+        if (exec == null) {
             return false;
         }
-        if (index < 0 || index >= execs.length) {
-            throw new IllegalStateException("load balancer " + balancer + " returned " + index
-                + " for a group of " + execs.length + " Execs (valid: 0.." + (execs.length - 1) + " or NONE)");
-        }
-        int result = execs[index].offer(task);
+        int result = exec.offer(movable ? new Donor.Movable(task) : task); // movable: one small object per submit
         if (result == Exec.CLOSED) {
-            throw execs[index].rejection(result);
+            throw exec.rejection(result);
         }
         return result >= 0;
     }
 
     /** Retries until enqueued or the timeout passes; {@code index < 0} asks the balancer each time. */
     private void block(Runnable task, int index) {
+        block(() -> index < 0 ? trySubmit(task) : offerOrThrowClosed(task, index));
+    }
+
+    /** Retries {@code attempt} with spin-then-park backoff until it succeeds or the backpressure timeout passes. */
+    private void block(BooleanSupplier attempt) {
         final long deadline = System.nanoTime() + backpressure.timeoutNanos;
         long backoff = 1_000;
         for (int spins = 0; ; spins++) {
-            if (index < 0 ? trySubmit(task) : offerOrThrowClosed(task, index)) {
+            if (attempt.getAsBoolean()) {
                 return;
             }
             long left = deadline - System.nanoTime();
@@ -155,6 +166,181 @@ public final class ExecGroup implements Executor, AutoCloseable {
             throw execs[index].rejection(result);
         }
         return result >= 0;
+    }
+
+    // ------------------------------------------------------------------------------------------------ async tasks
+
+    /**
+     * Starts {@code task} on the Exec the balancer picks (it sees the task's run-queue entry). When there is no room
+     * the group's {@link Backpressure} applies, except that an async task never runs on the caller: under
+     * {@link Backpressure#callerRuns()} it is rejected.
+     *
+     * @throws RejectedExecutionException if the group is shut down or there was no room
+     * @throws IllegalStateException if the task was already spawned, or the balancer returned a bad index
+     */
+    public void spawn(AsyncTask task) {
+        Objects.requireNonNull(task, "task");
+        if (!trySpawn(task)) {
+            if (backpressure.kind != Backpressure.Kind.BLOCK) {
+                throw noRoom("no Exec had room for " + task);
+            }
+            block(() -> trySpawn(task));
+        }
+    }
+
+    private boolean trySpawn(AsyncTask task) {
+        Exec exec = choose(task.step);
+        if (exec == null) {
+            return false;
+        }
+        try {
+            exec.spawn(task);
+            return true;
+        } catch (RejectedExecutionException full) {
+            if (exec.isShutdown()) {
+                throw full;
+            }
+            return false;
+        }
+    }
+
+    /**
+     * Runs {@code body} on the Exec the balancer picks and returns a {@link Promise} of the stage it returns (see
+     * {@link Exec#spawn(Supplier)}). The balancer sees a placeholder task. No room: as {@link #spawn(AsyncTask)}.
+     */
+    public <T> Promise<T> spawn(Supplier<? extends CompletionStage<T>> body) {
+        Objects.requireNonNull(body, "body");
+        Promise<T>[] result = newPromiseHolder();
+        BooleanSupplier attempt = () -> {
+            Exec exec = choose(NO_RUNNABLE);
+            if (exec == null) {
+                return false;
+            }
+            try {
+                result[0] = exec.spawn(body);
+                return true;
+            } catch (RejectedExecutionException full) {
+                if (exec.isShutdown()) {
+                    throw full;
+                }
+                return false;
+            }
+        };
+        if (!attempt.getAsBoolean()) {
+            if (backpressure.kind != Backpressure.Kind.BLOCK) {
+                throw noRoom("no Exec had room");
+            }
+            block(attempt);
+        }
+        return result[0];
+    }
+
+    /** Runs {@code work} on an Exec the balancer picks; a {@link Promise} of its result. No room: as spawn. */
+    public <T> Promise<T> submit(Callable<T> work) {
+        Objects.requireNonNull(work, "work");
+        return spawn(() -> {
+            try {
+                return CompletableFuture.completedFuture(work.call());
+            } catch (Throwable t) {
+                return CompletableFuture.failedFuture(t);
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------ levels/channels
+
+    /**
+     * Runs {@code task} in {@code channel} of the Exec the balancer picks (the group's Execs share one {@link Levels},
+     * set through {@link Builder#execSettings}). No room: the group's backpressure, except caller-runs rejects.
+     *
+     * @throws IllegalStateException if the Execs have no levels
+     * @throws IllegalArgumentException if the channel is not part of them
+     */
+    public void execute(TaskChannel channel, Runnable task) {
+        execute(channel, 0L, task);
+    }
+
+    /** {@link #execute(TaskChannel, Runnable)} with a deadline for deadline-ordered channels. */
+    public void execute(TaskChannel channel, long deadlineNanos, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        BooleanSupplier attempt = () -> {
+            Exec exec = choose(task);
+            if (exec == null) {
+                return false;
+            }
+            try {
+                exec.execute(channel, deadlineNanos, task);
+                return true;
+            } catch (RejectedExecutionException full) {
+                if (exec.isShutdown()) {
+                    throw full;
+                }
+                return false;
+            }
+        };
+        if (!attempt.getAsBoolean()) {
+            if (backpressure.kind != Backpressure.Kind.BLOCK) {
+                throw noRoom("no Exec had room in channel " + channel.name());
+            }
+            block(attempt);
+        }
+    }
+
+    /** Runs {@code task} in {@code channel} on the Exec that owns {@code key}, never another one. */
+    public void execute(TaskChannel channel, long key, long deadlineNanos, Runnable task) {
+        execs[indexFor(key)].execute(channel, deadlineNanos, task);
+    }
+
+    /** Starts {@code task} in {@code channel} on the Exec the balancer picks. */
+    public void spawn(TaskChannel channel, AsyncTask task) {
+        Objects.requireNonNull(task, "task");
+        Exec exec = choose(task.step);
+        if (exec == null) {
+            throw noRoom("no Exec had room for " + task);
+        }
+        exec.spawn(channel, task);
+    }
+
+    /**
+     * Graceful close as a stage (smartpool's close future): every Exec closes as {@link Exec#closeAsync()} does —
+     * complete-on-close channels run to the end, suspended tasks included; the others' queued tasks are handed back
+     * (Exec by Exec, in index order) and their suspended tasks cancelled. Submits after this are rejected.
+     */
+    public CompletableFuture<List<Runnable>> closeAsync() {
+        List<CompletableFuture<List<Runnable>>> parts = new ArrayList<>(execs.length);
+        for (Exec exec : execs) {
+            parts.add(exec.closeAsync());
+        }
+        return concat(parts);
+    }
+
+    /**
+     * A structured scope over this group: children spawned through it run on the group's Execs, and closing it
+     * waits for all of them (see {@link Scope}).
+     */
+    public Scope scope() {
+        return new Scope(this);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> Promise<T>[] newPromiseHolder() {
+        return (Promise<T>[]) new Promise<?>[1];
+    }
+
+    /** The balancer's pick, or {@code null} for NONE; throws if the group is shut down or the index is bad. */
+    private Exec choose(Runnable probe) {
+        int index = balancer.select(probe, this);
+        if (index == LoadBalancer.NONE) {
+            if (execs[0].isShutdown()) {
+                throw execs[0].rejection(Exec.CLOSED);
+            }
+            return null;
+        }
+        if (index < 0 || index >= execs.length) {
+            throw new IllegalStateException("load balancer " + balancer + " returned " + index
+                + " for a group of " + execs.length + " Execs (valid: 0.." + (execs.length - 1) + " or NONE)");
+        }
+        return execs[index];
     }
 
     private RejectedExecutionException noRoom(String why) {
@@ -216,6 +402,11 @@ public final class ExecGroup implements Executor, AutoCloseable {
         for (Exec exec : execs) {
             parts.add(exec.shutdownNow());
         }
+        return concat(parts);
+    }
+
+    /** The Execs' hand-back lists, in index order, once all have completed. */
+    private static CompletableFuture<List<Runnable>> concat(List<CompletableFuture<List<Runnable>>> parts) {
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
             List<Runnable> all = new ArrayList<>();
             for (CompletableFuture<List<Runnable>> part : parts) {
@@ -266,6 +457,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         private LoadBalancer balancer = LoadBalancer.roundRobin();
         private Backpressure backpressure = Backpressure.reject();
         private Exec.Builder template = Exec.builder().name("corepin");
+        private WorkBalancing balancing = WorkBalancing.off();
 
         private Builder() {
         }
@@ -311,6 +503,12 @@ public final class ExecGroup implements Executor, AutoCloseable {
             return this;
         }
 
+        /** Whether overloaded Execs push un-keyed work to idle siblings (default {@link WorkBalancing#off()}). */
+        public Builder workBalancing(WorkBalancing balancing) {
+            this.balancing = Objects.requireNonNull(balancing, "balancing");
+            return this;
+        }
+
         /**
          * Starts every Exec; if one fails to start, the ones already started are closed and the failure is thrown.
          *
@@ -328,7 +526,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
             String prefix = template.name();
             try {
                 for (int i = 0; i < started.length; i++) {
-                    started[i] = Exec.start(template, prefix + "-" + i, p.cpuFor(i));
+                    started[i] = Exec.start(template, prefix + "-" + i, p.cpuFor(i), balancing);
                 }
             } catch (RuntimeException | Error e) {
                 for (Exec exec : started) {
@@ -338,7 +536,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
                 }
                 throw e;
             }
-            return new ExecGroup(started, balancer, backpressure, p);
+            return new ExecGroup(started, balancer, backpressure, p, balancing);
         }
     }
 }

@@ -1,0 +1,239 @@
+package io.corepin;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
+/**
+ * A task that can wait without blocking its core: the owning {@link Exec} calls {@link #poll()}, which either
+ * finishes ({@code true}) or arranges to be woken — hands {@code this} (its own {@link Waker}) to a channel, a timer,
+ * another task — and returns {@code false}. A subclass is a state machine; written with fields instead of captured
+ * variables it runs without allocating.
+ *
+ * <pre>{@code
+ * final class Sum extends AsyncTask {
+ *     private final Channel<Integer> in;
+ *     private long total;
+ *     protected boolean poll() {
+ *         for (Integer v; (v = in.recv(this)) != null; ) total += v;
+ *         return in.isDrained();          // false: recv registered this task's waker
+ *     }
+ * }
+ * exec.spawn(new Sum(channel));
+ * }</pre>
+ *
+ * <h2>Waking</h2>
+ * {@link #wake()} may be called from any thread, any number of times:
+ * <ul>
+ *   <li>woken N times before it is polled, the task is polled once (wakes are merged);
+ *   <li>a wake while it is being polled makes it be polled once more afterwards (nothing is missed);
+ *   <li>a wake after it finished is a no-op; a wake after its Exec closed loses nothing — the close already
+ *       accounted for the task (ran it to the end, or cancelled it through {@link #onCancel()}).
+ * </ul>
+ * On the owning Exec's thread a wake is a plain append to the local run queue (no atomic instruction). From another
+ * thread it is one atomic swap on this task's wake flag and, for the first wake since the last poll only, one ring enqueue
+ * (plus an unpark when the Exec sleeps). The poll that follows a cross-thread wake pays one atomic swap to reset
+ * that flag — the owner's half of the handshake, which makes everything the waker wrote before {@code wake()}
+ * visible to the poll; tasks woken only on their own Exec never touch it.
+ *
+ * <h2>Closing</h2>
+ * A graceful {@link Exec#shutdown()} keeps polling suspended tasks until they finish; {@link Exec#shutdownNow()}
+ * cancels every unfinished task: its {@link #onCancel()} runs on the Exec's thread and it is never polled again.
+ *
+ * <p>A task is spawned once ({@link Exec#spawn(AsyncTask)}); spawning it again throws.
+ */
+public abstract class AsyncTask implements Waker {
+    private static final VarHandle REMOTE_WAKE;
+
+    static {
+        try {
+            REMOTE_WAKE = MethodHandles.lookup().findVarHandle(AsyncTask.class, "remoteWake", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** What the run queues hold for this task: its poll step (allocated once, with the task). */
+    final Runnable step = new Step(this);
+
+    /** Written once before the task is published to its Exec (ring release store or owner thread); never again. */
+    private Exec exec;
+    /** 1 from a cross-thread wake until the owner's next poll begins; swapped to 1 by wakers, to 0 by the owner. */
+    private volatile int remoteWake;
+    // Owner-thread state: plain fields, read and written only on the owning Exec's thread.
+    private boolean queued;
+    private boolean done;
+    private boolean polling;
+    /** Woken on its own Exec during its poll: queued once the poll returns (after the followup rule applied). */
+    private boolean wokenWhilePolling;
+    /** Links in the owning Exec's list of unfinished tasks (to cancel them on shutdownNow). */
+    AsyncTask prevLive;
+    AsyncTask nextLive;
+    boolean live;
+    /** With {@link Levels}: the channel its next poll is queued in (-1: the default). Owner thread after spawn. */
+    int channel = -1;
+
+    /** For subclasses. */
+    protected AsyncTask() {
+    }
+
+    /**
+     * One step, on the owning Exec's thread.
+     *
+     * @return {@code true} when the task has finished; {@code false} when it is waiting, after arranging for
+     *     {@link #wake()} to be called once it can make progress (or calling it already, to yield). A task that
+     *     returns {@code false} without arranging a wake is never polled again (until a graceful shutdown, which
+     *     waits for it, is cut short by {@link Exec#shutdownNow()}).
+     * @throws RuntimeException counted and passed to the Exec's {@link TaskErrorHandler}; the task is then finished
+     */
+    protected abstract boolean poll();
+
+    /**
+     * Called on the owning Exec's thread, at most once, when {@link Exec#shutdownNow()} finds the task unfinished.
+     * It is not polled again. Default: nothing. Exceptions are logged.
+     */
+    protected void onCancel() {
+    }
+
+    /**
+     * Asks for another {@link #poll()}; see the class comment for the guarantees. A wake before the task was
+     * spawned is a no-op (spawning polls it anyway).
+     */
+    @Override
+    public final void wake() {
+        final Exec e = exec; // plain: set before publication; a wake before spawn sees null and does nothing
+        if (e == null) {
+            return;
+        }
+        if (e.isOwnerThread()) {
+            wakeLocal(e);
+        } else if ((int) REMOTE_WAKE.getAndSet(this, 1) == 0) {
+            // getAndSet (always a write, so the owner's reset reads from it and sees what we wrote before):
+            // the first cross-thread wake since the last poll makes one ring enqueue (or goes to the overflow)
+            e.enqueueWake(step);
+        }
+    }
+
+    /** Owner thread: plain append, merged with any wake already queued. */
+    private void wakeLocal(Exec e) {
+        if (done || queued) { // plain: owner-only fields
+            return;
+        }
+        if (polling) {
+            wokenWhilePolling = true;
+            return;
+        }
+        queued = true;
+        e.enqueueLocal(step);
+    }
+
+    /** The Exec this task was spawned on, or {@code null} before {@link Exec#spawn(AsyncTask)}. */
+    public final Exec exec() {
+        return exec;
+    }
+
+    /** Whether the task finished or was cancelled. Exact on the owning Exec's thread; a hint elsewhere. */
+    public final boolean isDone() {
+        return done;
+    }
+
+    // ------------------------------------------------------------------------------------------- Exec internals
+
+    /** Binds the task to {@code owner}; {@code local} when spawned on the owner's own thread. */
+    final void bind(Exec owner, boolean local) {
+        if (exec != null) {
+            throw new IllegalStateException(this + " was already spawned on " + exec.name());
+        }
+        exec = owner;
+        if (local) {
+            queued = true; // plain: owner thread
+        } else {
+            REMOTE_WAKE.setOpaque(this, 1); // published by the ring's release store; stands for the first wake
+        }
+    }
+
+    /** Undoes {@link #bind} after the Exec refused the task. */
+    final void unbind() {
+        exec = null;
+        queued = false;
+        REMOTE_WAKE.setOpaque(this, 0);
+    }
+
+    /** What the run queues call: poll once per batch of wakes. Owner thread. */
+    private void step() {
+        if (done) {
+            return;
+        }
+        // acquire load first: entries for local wakes and stale entries cost no atomic instruction
+        final boolean remote = (int) REMOTE_WAKE.getAcquire(this) != 0
+            && (int) REMOTE_WAKE.getAndSet(this, 0) != 0; // RMW: reads from the last waker's write (happens-before
+                                                        // poll), and a waker after it sees 0 and enqueues again
+        if (!queued && !remote) {
+            return; // a stale entry: the wake it stood for was served by an earlier poll
+        }
+        queued = false;
+        final Exec e = exec;
+        e.linkLive(this);
+        boolean finished = true;
+        polling = true;
+        try {
+            finished = poll();
+        } finally {
+            polling = false;
+            if (finished) { // also when poll threw: the failure goes to the error handler, the task is over
+                done = true;
+                wokenWhilePolling = false;
+                e.unlinkLive(this);
+            } else {
+                e.suspended(this); // with levels: its next poll is queued in the followup channel
+                if (wokenWhilePolling && !done) {
+                    wokenWhilePolling = false;
+                    queued = true;
+                    e.enqueueLocal(step);
+                }
+            }
+        }
+    }
+
+    /** shutdownNow: mark finished and tell the subclass. Owner thread. */
+    final void cancel() {
+        if (done) {
+            return;
+        }
+        done = true;
+        try {
+            onCancel();
+        } catch (Throwable t) {
+            System.getLogger("io.corepin.AsyncTask").log(System.Logger.Level.WARNING,
+                "onCancel of " + this + " threw", t);
+        }
+    }
+
+    /** The task behind a run-queue entry, or {@code null} for a plain Runnable. */
+    static AsyncTask of(Runnable entry) {
+        return entry instanceof Step ? ((Step) entry).task : null;
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getName() + '@' + Integer.toHexString(System.identityHashCode(this));
+    }
+
+    /** A run-queue entry standing for "poll this task". */
+    private static final class Step implements Runnable {
+        final AsyncTask task;
+
+        Step(AsyncTask task) {
+            this.task = task;
+        }
+
+        @Override
+        public void run() {
+            task.step();
+        }
+
+        @Override
+        public String toString() {
+            return "poll " + task;
+        }
+    }
+}

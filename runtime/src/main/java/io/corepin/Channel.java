@@ -1,0 +1,125 @@
+package io.corepin;
+
+/**
+ * A FIFO channel between tasks, bounded or unbounded. Receiving from an empty channel or sending into a full one
+ * suspends the <em>task</em>, never the thread: {@link #recv()} and {@link #send(Object)} return promises, and
+ * {@link #recv(Waker)} / {@link #send(Object, Waker)} are the poll-style forms for {@link AsyncTask}s.
+ *
+ * <p>{@link #close()} ends the stream: waiting senders and receivers are woken, sends fail with
+ * {@link ChannelClosedException}, and receivers get the elements already sent and then the end of the stream
+ * ({@link #isDrained()}; a {@code recv()} promise completes exceptionally with {@code ChannelClosedException}).
+ *
+ * <p>Two kinds:
+ * <ul>
+ *   <li>{@link #bounded(int)} / {@link #unbounded()}: usable from any thread and any Exec (a lock per operation).
+ *   <li>{@link #local(int)}: both ends on the Exec that created it — no lock, no atomic instruction; any other
+ *       thread touching it gets an {@link IllegalStateException}.
+ * </ul>
+ * Elements must not be null.
+ *
+ * @param <E> the element type
+ */
+public interface Channel<E> {
+
+    /**
+     * A thread-safe channel holding at most {@code capacity} elements.
+     *
+     * @throws IllegalArgumentException naming the value if capacity is below 1
+     */
+    static <E> Channel<E> bounded(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("channel capacity must be >= 1, got " + capacity);
+        }
+        return new SharedChannel<>(capacity);
+    }
+
+    /** A thread-safe channel without a bound (sends never wait). */
+    static <E> Channel<E> unbounded() {
+        return new SharedChannel<>(Integer.MAX_VALUE);
+    }
+
+    /**
+     * A channel confined to the calling Exec: no lock, no atomics. {@code capacity <= 0} means unbounded.
+     *
+     * @throws IllegalStateException if the caller is not on an Exec's thread
+     */
+    static <E> Channel<E> local(int capacity) {
+        Exec exec = Exec.current();
+        if (exec == null) {
+            throw new IllegalStateException("Channel.local() called on " + Thread.currentThread().getName()
+                + ", which is not an Exec's thread");
+        }
+        return new LocalChannel<>(capacity <= 0 ? Integer.MAX_VALUE : capacity, exec);
+    }
+
+    /**
+     * Sends without waiting.
+     *
+     * @return {@code false} if the channel is full
+     * @throws ChannelClosedException if the channel is closed
+     * @throws NullPointerException if e is null
+     */
+    boolean trySend(E e);
+
+    /** Receives without waiting: the oldest element, or {@code null} if there is none (see {@link #isDrained()}). */
+    E tryRecv();
+
+    /**
+     * Poll-style receive: the oldest element, or {@code null} after registering {@code waker} to be woken when an
+     * element arrives or the channel closes. {@code null} with {@link #isDrained()} true is the end of the stream.
+     */
+    E recv(Waker waker);
+
+    /**
+     * Poll-style send: {@code true} if {@code e} went in, {@code false} after registering {@code waker} to be woken
+     * when there may be room or the channel closes.
+     *
+     * @throws ChannelClosedException if the channel is closed
+     */
+    boolean send(E e, Waker waker);
+
+    /** Closes the channel (idempotent) and wakes every waiting sender and receiver. */
+    void close();
+
+    /** Whether {@link #close()} was called. */
+    boolean isClosed();
+
+    /** Closed and empty: the end of the stream. */
+    boolean isDrained();
+
+    /** Elements buffered now. */
+    int size();
+
+    /** The bound ({@link Integer#MAX_VALUE} when unbounded). */
+    int capacity();
+
+    /**
+     * Sends {@code e}, waiting (as a task on the calling Exec) while the channel is full.
+     *
+     * @return a promise completed when {@code e} is in, or exceptionally with {@link ChannelClosedException}
+     * @throws IllegalStateException if the caller is not on an Exec's thread
+     */
+    default Promise<Void> send(E e) {
+        Exec exec = ChannelTasks.requireExec("send");
+        if (trySend(e)) {
+            return ChannelTasks.completed(exec, null);
+        }
+        return ChannelTasks.spawnSend(exec, this, e);
+    }
+
+    /**
+     * Receives the next element, waiting (as a task on the calling Exec) while the channel is empty.
+     *
+     * @return a promise of the element; completed exceptionally with {@link ChannelClosedException} at the end of
+     *     the stream
+     * @throws IllegalStateException if the caller is not on an Exec's thread
+     */
+    default Promise<E> recv() {
+        Exec exec = ChannelTasks.requireExec("recv");
+        E e = tryRecv();
+        if (e != null) {
+            return ChannelTasks.completed(exec, e);
+        }
+        return ChannelTasks.spawnRecv(exec, this);
+    }
+}

@@ -1,0 +1,73 @@
+package io.corepin;
+
+import java.util.Objects;
+
+/** {@link Channel#local(int)}: the buffer confined to one Exec's thread — plain loads and stores only. */
+final class LocalChannel<E> implements Channel<E> {
+    private final ChannelBuffer<E> buffer;
+    private final Exec owner;
+
+    LocalChannel(int capacity, Exec owner) {
+        this.buffer = new ChannelBuffer<>(capacity,
+            "local channel@" + Integer.toHexString(System.identityHashCode(this)) + " of " + owner.name());
+        this.owner = owner;
+    }
+
+    private ChannelBuffer<E> buffer() {
+        if (!owner.isOwnerThread()) {
+            throw new IllegalStateException(buffer.name + " used from " + Thread.currentThread().getName()
+                + ": a local channel belongs to its Exec's thread (use Channel.bounded for cross-thread use)");
+        }
+        return buffer;
+    }
+
+    @Override
+    public boolean trySend(E e) {
+        return buffer().offer(Objects.requireNonNull(e, "element"));
+    }
+
+    @Override
+    public E tryRecv() {
+        return buffer().poll();
+    }
+
+    @Override
+    public E recv(Waker waker) {
+        return buffer().poll(Objects.requireNonNull(waker, "waker"));
+    }
+
+    @Override
+    public boolean send(E e, Waker waker) {
+        return buffer().offer(Objects.requireNonNull(e, "element"), Objects.requireNonNull(waker, "waker"));
+    }
+
+    @Override
+    public void close() {
+        buffer().close();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return buffer().isClosed();
+    }
+
+    @Override
+    public boolean isDrained() {
+        return buffer().isDrained();
+    }
+
+    @Override
+    public int size() {
+        return buffer().size();
+    }
+
+    @Override
+    public int capacity() {
+        return buffer.capacity;
+    }
+
+    @Override
+    public String toString() {
+        return buffer.name + "{capacity=" + buffer.capacity + '}';
+    }
+}

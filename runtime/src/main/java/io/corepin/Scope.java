@@ -1,0 +1,245 @@
+package io.corepin;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+/**
+ * Structured concurrency over an {@link ExecGroup} (smolscale's Nursery, smartpool's scoped operations):
+ *
+ * <pre>{@code
+ * try (Scope scope = group.scope()) {
+ *     for (Item item : items) scope.spawn(() -> process(item));
+ * } // every child has finished here, and everything the children wrote is visible
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@link #close()} waits for every child; {@link #join()} is the non-blocking form for code on an Exec.
+ *   <li>The first child failure is thrown from {@code close()} (or fails {@code join()}'s promise); later failures
+ *       are added to it as suppressed exceptions.
+ *   <li>On the first failure the scope cancels the unfinished children: a {@code Runnable} child that has not
+ *       started is skipped; an async child's promise is cancelled (its body's result is dropped).
+ *   <li>Happens-before: each child's writes happen before {@code close()} returns (or {@code join()} completes).
+ * </ul>
+ * A scope is closed once, by the thread that opened it; spawning after close throws {@link IllegalStateException}.
+ */
+public final class Scope implements AutoCloseable {
+    private final ExecGroup group;
+    /** Unfinished children plus 1 for the scope itself until close/join: RMW by spawners and finishing children. */
+    private final AtomicInteger pending = new AtomicInteger(1);
+    /** Completes (with the first failure, if any) when pending reaches 0. */
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Set<CompletableFuture<?>> asyncChildren = ConcurrentHashMap.newKeySet();
+    /** The first failure; later ones are suppressed into it. Guarded by {@code this}. */
+    private Throwable failure;
+    /** Set on the first failure: children not yet started skip their work. */
+    private volatile boolean cancelled;
+
+    Scope(ExecGroup group) {
+        this.group = group;
+    }
+
+    /**
+     * Runs {@code child} on one of the group's Execs, as part of this scope.
+     *
+     * @throws IllegalStateException if the scope was closed
+     * @throws java.util.concurrent.RejectedExecutionException if the group refused the child (it is not counted)
+     */
+    public void spawn(Runnable child) {
+        Objects.requireNonNull(child, "child");
+        enter();
+        try {
+            group.execute(new Child(child));
+        } catch (RuntimeException refused) {
+            leave(null);
+            throw refused;
+        }
+    }
+
+    /**
+     * Runs {@code child} on one of the group's Execs and counts it until the stage it returns completes.
+     *
+     * @return the child's promise (cancelled if a sibling fails first)
+     * @throws IllegalStateException if the scope was closed
+     */
+    public <T> Promise<T> spawn(Supplier<? extends CompletionStage<T>> child) {
+        Objects.requireNonNull(child, "child");
+        enter();
+        final Promise<T> promise;
+        try {
+            promise = group.spawn(() -> cancelled ? CompletableFuture.failedFuture(cancellation()) : child.get());
+        } catch (RuntimeException refused) {
+            leave(null);
+            throw refused;
+        }
+        asyncChildren.add(promise);
+        if (cancelled) {
+            promise.cancel(false);
+        }
+        promise.whenComplete((v, t) -> {
+            asyncChildren.remove(promise);
+            leave(t);
+        });
+        return promise;
+    }
+
+    /**
+     * Stops accepting children and returns a promise, owned by the calling Exec, that completes when every child has
+     * finished — exceptionally with the first failure.
+     *
+     * @throws IllegalStateException if the caller is not on an Exec's thread, or the scope was already closed
+     */
+    public Promise<Void> join() {
+        Exec exec = Exec.current();
+        if (exec == null) {
+            throw new IllegalStateException("Scope.join() needs an Exec's thread; use close() elsewhere");
+        }
+        arrive();
+        Promise<Void> result = new Promise<>(exec);
+        done.whenComplete((v, t) -> {
+            if (t == null) {
+                result.complete(null);
+            } else {
+                result.completeExceptionally(t);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * Stops accepting children and waits until every child has finished.
+     *
+     * @throws RuntimeException the first child failure (as thrown, or wrapped in a {@link CompletionException} when
+     *     it is a checked exception), with later failures suppressed
+     * @throws IllegalStateException if called on an Exec's thread (it would block that core: use {@link #join()})
+     */
+    @Override
+    public void close() {
+        Exec exec = Exec.current();
+        if (exec != null) {
+            throw new IllegalStateException("Scope.close() would block " + exec.name() + "; use join() on an Exec");
+        }
+        if (!closed.get()) {
+            arrive();
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                done.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                break; // the failure is rethrown below
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Throwable first;
+        synchronized (this) {
+            first = failure;
+        }
+        if (first instanceof RuntimeException) {
+            throw (RuntimeException) first;
+        }
+        if (first instanceof Error) {
+            throw (Error) first;
+        }
+        if (first != null) {
+            throw new CompletionException(first);
+        }
+    }
+
+    /** Children spawned and not yet finished (a snapshot). */
+    public int pending() {
+        return Math.max(0, pending.get() - (closed.get() ? 0 : 1));
+    }
+
+    private void enter() {
+        if (closed.get()) {
+            throw new IllegalStateException("scope is closed");
+        }
+        pending.incrementAndGet(); // RMW: one per child
+    }
+
+    private void arrive() {
+        if (!closed.compareAndSet(false, true)) {
+            throw new IllegalStateException("scope is already closed");
+        }
+        leave(null);
+    }
+
+    private void leave(Throwable childFailure) {
+        if (childFailure != null) {
+            fail(childFailure);
+        }
+        if (pending.decrementAndGet() == 0) { // RMW (release): the children's writes happen before `done`
+            Throwable first;
+            synchronized (this) {
+                first = failure;
+            }
+            if (first == null) {
+                done.complete(null);
+            } else {
+                done.completeExceptionally(first);
+            }
+        }
+    }
+
+    private void fail(Throwable t) {
+        Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+        if (cancelled && cause instanceof CancellationException) {
+            return; // our own cancellation of a sibling, not a failure
+        }
+        boolean first;
+        synchronized (this) {
+            first = failure == null;
+            if (first) {
+                failure = cause;
+            } else if (failure != cause) {
+                failure.addSuppressed(cause);
+            }
+        }
+        if (first) {
+            cancelled = true;
+            for (CompletableFuture<?> child : asyncChildren) {
+                child.cancel(false);
+            }
+        }
+    }
+
+    private static CancellationException cancellation() {
+        return new CancellationException("scope cancelled after a sibling failed");
+    }
+
+    /** A Runnable child: skipped once the scope is cancelled; reports its end either way. */
+    private final class Child implements Runnable {
+        private final Runnable work;
+
+        Child(Runnable work) {
+            this.work = work;
+        }
+
+        @Override
+        public void run() {
+            Throwable thrown = null;
+            try {
+                if (!cancelled) {
+                    work.run();
+                }
+            } catch (Throwable t) {
+                thrown = t;
+            }
+            leave(thrown);
+        }
+    }
+}

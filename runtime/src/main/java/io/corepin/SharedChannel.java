@@ -1,0 +1,62 @@
+package io.corepin;
+
+import java.util.Objects;
+
+/** {@link Channel#bounded(int)} and {@link Channel#unbounded()}: the buffer behind one monitor. */
+final class SharedChannel<E> implements Channel<E> {
+    private final ChannelBuffer<E> buffer;
+
+    SharedChannel(int capacity) {
+        this.buffer = new ChannelBuffer<>(capacity, "channel@" + Integer.toHexString(System.identityHashCode(this)));
+    }
+
+    @Override
+    public synchronized boolean trySend(E e) {
+        return buffer.offer(Objects.requireNonNull(e, "element"));
+    }
+
+    @Override
+    public synchronized E tryRecv() {
+        return buffer.poll();
+    }
+
+    @Override
+    public synchronized E recv(Waker waker) {
+        return buffer.poll(Objects.requireNonNull(waker, "waker"));
+    }
+
+    @Override
+    public synchronized boolean send(E e, Waker waker) {
+        return buffer.offer(Objects.requireNonNull(e, "element"), Objects.requireNonNull(waker, "waker"));
+    }
+
+    @Override
+    public synchronized void close() {
+        buffer.close();
+    }
+
+    @Override
+    public synchronized boolean isClosed() {
+        return buffer.isClosed();
+    }
+
+    @Override
+    public synchronized boolean isDrained() {
+        return buffer.isDrained();
+    }
+
+    @Override
+    public synchronized int size() {
+        return buffer.size();
+    }
+
+    @Override
+    public int capacity() {
+        return buffer.capacity;
+    }
+
+    @Override
+    public String toString() {
+        return buffer.name + "{capacity=" + buffer.capacity + '}';
+    }
+}

@@ -1,0 +1,172 @@
+package io.corepin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Promises run their continuations on the owning Exec; spawn/submit/yieldNow/blockOn/runHere. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class PromiseTest {
+
+    private static Exec.Builder small() {
+        return Exec.builder().name("promise-test").daemon(true);
+    }
+
+    @Test
+    void completionFromAnotherThreadRunsContinuationsOnTheOwner() throws Exception {
+        try (Exec exec = small().build()) {
+            Promise<String> promise = new Promise<>(exec);
+            AtomicReference<Exec> ranOn = new AtomicReference<>();
+            CompletableFuture<String> next = promise.thenApply(v -> {
+                ranOn.set(Exec.current());
+                return v + "!";
+            });
+            assertTrue(next instanceof Promise, "dependents are promises of the same Exec");
+            promise.complete("hi"); // test thread: hops to the owner
+            assertEquals("hi!", next.get(10, TimeUnit.SECONDS));
+            assertSame(exec, ranOn.get());
+        }
+    }
+
+    @Test
+    void continuationRegisteredOffThreadOnACompletedPromiseStillRunsOnTheOwner() throws Exception {
+        try (Exec exec = small().build()) {
+            Promise<Integer> promise = exec.submit(() -> 41);
+            assertEquals(41, promise.get(10, TimeUnit.SECONDS));
+            AtomicReference<Exec> ranOn = new AtomicReference<>();
+            assertEquals(42, promise.thenApply(v -> {
+                ranOn.set(Exec.current());
+                return v + 1;
+            }).get(10, TimeUnit.SECONDS));
+            assertSame(exec, ranOn.get());
+            AtomicReference<Exec> asyncOn = new AtomicReference<>();
+            promise.thenRunAsync(() -> asyncOn.set(Exec.current())).get(10, TimeUnit.SECONDS);
+            assertSame(exec, asyncOn.get(), "the default executor is the owner");
+        }
+    }
+
+    @Test
+    void spawnedBodyRunsOnTheExecAndItsStageCompletesThePromise() throws Exception {
+        try (Exec exec = small().build(); Exec other = small().name("other").build()) {
+            Promise<String> p = exec.spawn(() -> {
+                assertSame(exec, Exec.current());
+                // wait for work on another Exec: the body's stage completes there, the promise here
+                return other.submit(() -> "from " + Exec.current().name());
+            });
+            assertEquals("from other", p.get(10, TimeUnit.SECONDS));
+            Promise<String> failed = exec.submit(() -> {
+                throw new IOException("disk");
+            });
+            CompletionException e = assertThrows(CompletionException.class, failed::join);
+            assertTrue(e.getCause() instanceof IOException);
+        }
+    }
+
+    @Test
+    void yieldNowLetsQueuedWorkRunFirst() throws Exception {
+        try (Exec exec = small().build()) {
+            StringBuffer order = new StringBuffer();
+            CountDownLatch done = new CountDownLatch(1);
+            exec.execute(() -> {
+                exec.execute(() -> order.append("queued "));
+                Exec.yieldNow().thenRun(() -> {
+                    order.append("resumed");
+                    done.countDown();
+                });
+                order.append("yielded ");
+            });
+            assertTrue(done.await(10, TimeUnit.SECONDS));
+            assertEquals("yielded queued resumed", order.toString());
+            assertThrows(IllegalStateException.class, Exec::yieldNow, "not on an Exec");
+        }
+    }
+
+    @Test
+    void blockOnRunsTheBodyOnTheCallingThreadAndWaitsForCrossThreadWork() throws Exception {
+        try (Exec worker = small().build()) {
+            Thread caller = Thread.currentThread();
+            for (int round = 0; round < 3; round++) { // the hosted Exec is reused between calls
+                int r = round;
+                String result = Exec.blockOn(() -> {
+                    assertSame(caller, Thread.currentThread());
+                    Exec host = Exec.current();
+                    assertTrue(host != null && host != worker);
+                    return worker.submit(() -> "w" + r).thenCompose(v -> {
+                        assertSame(worker, Exec.current(), "continuations of worker's promise run on worker");
+                        return Exec.yieldNow().thenApply(x -> v + "+");
+                    });
+                });
+                assertEquals("w" + r + "+", result);
+            }
+            assertEquals(null, Exec.current(), "outside blockOn the thread is no Exec");
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Exec.blockOn(() -> CompletableFuture.failedFuture(new IllegalArgumentException("bad"))));
+            assertEquals("bad", e.getMessage());
+            // blockOn on an Exec's own thread would block its core
+            Promise<Throwable> refused = worker.submit(() -> {
+                try {
+                    Exec.blockOn(() -> CompletableFuture.completedFuture(1));
+                    return null;
+                } catch (IllegalStateException expected) {
+                    return expected;
+                }
+            });
+            assertTrue(refused.get(10, TimeUnit.SECONDS) instanceof IllegalStateException);
+        }
+    }
+
+    @Test
+    void runHereRunsAnExecOnTheCallersThreadUntilShutdown() throws Exception {
+        Thread caller = Thread.currentThread();
+        AtomicInteger ran = new AtomicInteger();
+        AtomicReference<Exec> hosted = new AtomicReference<>();
+        Thread helper = new Thread(() -> {
+            Exec e;
+            while ((e = hosted.get()) == null) {
+                Thread.onSpinWait();
+            }
+            for (int i = 0; i < 100; i++) {
+                e.execute(() -> {
+                    assertSame(caller, Thread.currentThread());
+                    ran.incrementAndGet();
+                });
+            }
+            e.shutdown();
+        });
+        helper.setDaemon(true);
+        helper.start();
+        List<Runnable> unrun = Exec.builder().name("here").runHere(exec -> {
+            assertSame(exec, Exec.current());
+            hosted.set(exec);
+        });
+        assertEquals(List.of(), unrun);
+        assertEquals(100, ran.get(), "graceful shutdown ran everything accepted");
+        helper.join(10_000);
+        assertEquals(null, Exec.current());
+    }
+
+    @Test
+    void shutdownNowCancelsPendingSpawnedPromises() throws Exception {
+        Exec exec = small().build();
+        CompletableFuture<String> never = new CompletableFuture<>();
+        Promise<String> p = exec.spawn(() -> never);
+        AsyncTaskTest.drain(exec);
+        exec.shutdownNow().get(10, TimeUnit.SECONDS);
+        assertThrows(CancellationException.class, p::join);
+        never.complete("late"); // its wake after termination is a no-op
+        assertTrue(p.isCompletedExceptionally());
+    }
+}

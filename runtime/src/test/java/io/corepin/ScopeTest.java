@@ -1,0 +1,151 @@
+package io.corepin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corepin.affinity.AffinityPlan;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Scopes: wait for all children, first failure with the rest suppressed, cancellation, happens-before. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ScopeTest {
+
+    private static ExecGroup group() {
+        return ExecGroup.builder().affinity(AffinityPlan.unpinned(2))
+            .execSettings(Exec.builder().name("scope").daemon(true)).build();
+    }
+
+    @Test
+    void closeWaitsForEveryChildAndPublishesTheirPlainWrites() {
+        try (ExecGroup group = group()) {
+            for (int round = 0; round < 50; round++) {
+                long[] slots = new long[1000]; // plain writes by children, read plainly after close
+                try (Scope scope = group.scope()) {
+                    for (int i = 0; i < slots.length; i++) {
+                        int n = i;
+                        scope.spawn(() -> slots[n] = n + 1L);
+                    }
+                }
+                for (int i = 0; i < slots.length; i++) {
+                    assertEquals(i + 1L, slots[i], "round " + round + " slot " + i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void asyncChildrenAreWaitedForUntilTheirStagesComplete() {
+        try (ExecGroup group = group()) {
+            CompletableFuture<String> later = new CompletableFuture<>();
+            AtomicInteger done = new AtomicInteger();
+            Thread completer = new Thread(() -> {
+                sleep(50);
+                later.complete("x");
+            });
+            try (Scope scope = group.scope()) {
+                scope.spawn(() -> later.thenApply(v -> done.incrementAndGet()));
+                Promise<Integer> fast = scope.spawn(() -> CompletableFuture.completedFuture(7));
+                completer.start();
+                assertTrue(fast != null);
+            }
+            assertEquals(1, done.get(), "close returned only after the async child finished");
+        }
+    }
+
+    @Test
+    void firstFailureCancelsTheRestUnstartedChildrenAreSkippedAndAsyncChildrenCancelled() throws Exception {
+        try (ExecGroup group = ExecGroup.builder().affinity(AffinityPlan.unpinned(1))
+            .execSettings(Exec.builder().name("scope1").daemon(true)).build()) {
+            AtomicInteger ran = new AtomicInteger();
+            Gate gate = Gate.hold(group.exec(0)); // children queue up behind the gate
+            Scope scope = group.scope();
+            CompletableFuture<String> never = new CompletableFuture<>();
+            Promise<String> asyncChild = scope.spawn(() -> never);
+            // (Runnable): a lambda that only throws would otherwise pick the async overload
+            scope.spawn((Runnable) () -> {
+                throw new IllegalStateException("first");
+            });
+            for (int i = 0; i < 10; i++) {
+                scope.spawn(ran::incrementAndGet);
+            }
+            gate.open();
+            IllegalStateException thrown = assertThrows(IllegalStateException.class, scope::close);
+            assertEquals("first", thrown.getMessage());
+            assertEquals(0, ran.get(), "children queued after the failure were skipped");
+            assertThrows(CancellationException.class, asyncChild::join, "async child cancelled");
+            assertThrows(IllegalStateException.class, () -> scope.spawn(() -> { }), "closed scope");
+        } // and the group closes: the cancelled async child no longer holds its Exec open
+    }
+
+    @Test
+    void failuresOfChildrenThatAlreadyRanAreSuppressedIntoTheFirst() {
+        try (ExecGroup group = group()) {
+            CountDownLatch bothStarted = new CountDownLatch(2);
+            Scope scope = group.scope();
+            for (String name : new String[] {"a", "b"}) {
+                scope.spawn((Runnable) () -> {
+                    bothStarted.countDown();
+                    AsyncTaskTest.await(bothStarted); // one child per Exec: both run before either fails
+                    throw new IllegalStateException(name);
+                });
+            }
+            IllegalStateException thrown = assertThrows(IllegalStateException.class, scope::close);
+            assertEquals(1, thrown.getSuppressed().length);
+            assertEquals(java.util.Set.of("a", "b"),
+                java.util.Set.of(thrown.getMessage(), thrown.getSuppressed()[0].getMessage()));
+        }
+    }
+
+    @Test
+    void joinIsTheNonBlockingFormOnAnExecAndCloseThereIsRefused() throws Exception {
+        try (ExecGroup group = group(); Exec driver = Exec.builder().name("driver").daemon(true).build()) {
+            AtomicInteger sum = new AtomicInteger();
+            Promise<Integer> result = driver.spawn(() -> {
+                Scope scope = group.scope();
+                for (int i = 1; i <= 100; i++) {
+                    int n = i;
+                    scope.spawn(() -> sum.addAndGet(n));
+                }
+                assertThrows(IllegalStateException.class, scope::close);
+                return scope.join().thenApply(v -> {
+                    assertSame(driver, Exec.current(), "join's promise belongs to the calling Exec");
+                    return sum.get();
+                });
+            });
+            assertEquals(5050, result.get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void globalGroupSpawnsAndScopesWork() throws Exception {
+        CountDownLatch ran = new CountDownLatch(1);
+        Corepin.spawn(ran::countDown);
+        assertTrue(ran.await(10, TimeUnit.SECONDS));
+        assertTrue(Corepin.global().size() >= 1);
+        assertEquals(42, (int) Corepin.blockOn(() -> Corepin.spawn(() -> CompletableFuture.completedFuture(41))
+            .thenApply(v -> v + 1)));
+        AtomicInteger count = new AtomicInteger();
+        try (Scope scope = Corepin.scope()) {
+            for (int i = 0; i < 100; i++) {
+                scope.spawn(count::incrementAndGet);
+            }
+        }
+        assertEquals(100, count.get());
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
