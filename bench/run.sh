@@ -5,7 +5,8 @@
 # smol: the smolscale suite (io.corepin.bench.smol, corepin vs fjp/netty/tpe/vthreads, ~15-20 min on 2 cores) on a
 #   JDK 21+ so that the virtual-thread peer runs in the same run; then -prof gc allocation per op
 #   (io.corepin.bench.alloc); JSON in bench/results/smol.json and smol-alloc.json, chart in bench/smol-suite.png.
-#   SMOL_JAVA=/path/to/bin/java picks the JVM; SMOL_ALLOC=0 skips the allocation run.
+#   SMOL_JAVA=/path/to/bin/java picks the JVM; SMOL_ALLOC=0 skips the allocation run; SMOL_INCLUDE=REGEX runs only
+#   the matching workloads (e.g. 'smol\.(SpawnOne|PingPong)\.' for a smoke test).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -50,7 +51,7 @@ smol_suite() {
     echo "NOTE: no JDK 21+ found: the vthreads peer is left out of this run" >&2
   fi
   echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
-  "$java" -jar bench/target/benchmarks.jar 'io\.corepin\.bench\.smol\.[A-Za-z]+\.run$' "${peers[@]}" \
+  "$java" -jar bench/target/benchmarks.jar "${SMOL_INCLUDE:-io\.corepin\.bench\.smol\.[A-Za-z]+\.run\$}" "${peers[@]}" \
     -rf json -rff bench/results/smol.json "$@" > bench/results/smol.txt 2>&1 \
     || { tail -40 bench/results/smol.txt >&2; exit 1; }
   local alloc=()

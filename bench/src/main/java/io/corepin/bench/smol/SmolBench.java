@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
     "-Xms2g", "-Xmx2g"})
 public abstract class SmolBench {
     /** The executor under test. vthreads needs JDK 21+ (bench/run.sh smol picks one). */
-    @Param({"fjp", "netty", "tpe", "vthreads"})
+    @Param({"corepin", "fjp", "netty", "tpe", "vthreads"})
     public String executor;
 
     /** The executor's implementation of the workloads. */
