@@ -339,14 +339,8 @@ public final class Exec implements Executor, AutoCloseable {
      */
     public <T> Promise<T> submit(Callable<T> work) {
         Objects.requireNonNull(work, "work");
-        Promise<T> promise = new Promise<>(this);
-        execute(() -> {
-            try {
-                promise.completeOnOwner(work.call(), null);
-            } catch (Throwable t) {
-                promise.completeOnOwner(null, t);
-            }
-        });
+        CallPromise<T> promise = new CallPromise<>(this, work); // one object: the promise is the task
+        execute(promise);
         return promise;
     }
 
@@ -1014,6 +1008,11 @@ public final class Exec implements Executor, AutoCloseable {
      */
     public int depth() {
         return inbound.size();
+    }
+
+    /** Whether the ring has room now (a hint: another producer may take it first). */
+    boolean offerRoom() {
+        return inbound.freeSpace() > 0;
     }
 
     /** Capacity of the inbound ring. */

@@ -198,13 +198,19 @@ public final class ExecGroup implements Executor, AutoCloseable {
     /** Runs {@code work} on an Exec the balancer picks; a {@link Promise} of its result. No room: as spawn. */
     public <T> Promise<T> submit(Callable<T> work) {
         Objects.requireNonNull(work, "work");
-        return spawn(() -> {
+        Exec exec = choose(NO_RUNNABLE);
+        if (exec != null && exec.offerRoom()) {
             try {
-                return CompletableFuture.completedFuture(work.call());
-            } catch (Throwable t) {
-                return CompletableFuture.failedFuture(t);
+                return exec.submit(work); // fast path: one object
+            } catch (RejectedExecutionException full) {
+                if (exec.isShutdown()) {
+                    throw full;
+                }
             }
-        });
+        }
+        Promise<T>[] result = newPromiseHolder();
+        place(NO_RUNNABLE, e -> result[0] = e.submit(work), work);
+        return result[0];
     }
 
     // ------------------------------------------------------------------------------------------ levels/channels

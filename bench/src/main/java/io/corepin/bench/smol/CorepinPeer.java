@@ -31,7 +31,8 @@ import java.util.function.Supplier;
  * outside, more than the Execs' rings hold, and smolscale's spawn never refuses a task. The driver is the benchmark thread hosting an Exec
  * through {@link Corepin#blockOn} (smolscale's {@code block_on}) and composing {@link Promise}s; standing tasks are
  * {@link CorepinLoops} over {@link Channel#bounded} channels (thread-safe: the group's balancer spreads the tasks
- * over the Execs); a scope is {@link ExecGroup#scope()}.
+ * over the Execs, except a chain of forwarders, which is placed on one Exec — see {@code chain}); a scope is
+ * {@link ExecGroup#scope()}.
  */
 final class CorepinPeer implements SmolPeer {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
@@ -155,13 +156,19 @@ final class CorepinPeer implements SmolPeer {
         return chain;
     }
 
-    /** {@code length} forwarders over capacity-1 channels; each op sends {@code messages} through, one at a time. */
+    /**
+     * {@code length} forwarders over capacity-1 channels; each op sends {@code messages} through, one at a time. The
+     * forwarders of one chain are placed on one Exec, as a corepin user places a pipeline: a hop between two of them
+     * is then a plain local wake, and only the driver's first send and last receive cross threads. (Spread by the
+     * balancer, every hop would cross cores and wake a parked Exec.)
+     */
     private Round chain(int length, int messages, AtomicBoolean stop) {
         List<Channel<Integer>> channels = new ArrayList<>(length + 1);
         channels.add(Channel.bounded(1));
+        Exec home = group.exec(0);
         for (int i = 0; i < length; i++) {
             Channel<Integer> out = Channel.bounded(1);
-            group.spawn(new Forwarder(channels.get(i), out));
+            home.spawn(new Forwarder(channels.get(i), out));
             channels.add(out);
         }
         Channel<Integer> first = channels.get(0);
