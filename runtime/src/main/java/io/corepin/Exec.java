@@ -353,6 +353,9 @@ public final class Exec implements Executor, AutoCloseable {
      * thread has stopped, with every accepted task that did not run; tasks from the ring keep their FIFO order among
      * themselves, and so do local ones. After a graceful shutdown that finished first it completes with an empty
      * list.
+     * Like {@code ThreadPoolExecutor.shutdownNow}, it interrupts the Exec's thread, so a task blocked in an
+     * interruptible wait returns; a task that never returns (a busy loop, an uninterruptible block) keeps the future
+     * from completing, so wait on it with a timeout.
      * Idempotent.
      */
     public CompletableFuture<List<Runnable>> shutdownNow() {
@@ -364,6 +367,7 @@ public final class Exec implements Executor, AutoCloseable {
         }
         inbound.close();
         LockSupport.unpark(thread);
+        thread.interrupt(); // a task blocked in an interruptible wait returns; the loop then sees STOP
         return handedBack;
     }
 
