@@ -191,12 +191,16 @@ public final class Exec implements Executor, AutoCloseable {
         if (accepted > 0) {
             wakeIfParked();
         }
+        if (accepted != count) {
+            counters.refused(this, accepted, count); // telemetry: refused path only
+        }
         return accepted;
     }
 
     /** Owner thread: append to the local queue. Plain stores only (after a stop, finish() hands it back). */
     private int spawnLocal(Runnable task) {
         local.addLast(task); // plain: owner-thread queue
+        counters.addLocalEnqueue(); // plain load + release store: owner only
         return Integer.MAX_VALUE;
     }
 
@@ -205,6 +209,8 @@ public final class Exec implements Executor, AutoCloseable {
         int result = inbound.offer(task); // CAS claim + release publish, or FULL/CLOSED
         if (result >= 0) {
             wakeIfParked();
+        } else {
+            counters.refused(this, result, 1); // telemetry: refused path only
         }
         return result;
     }
@@ -222,6 +228,7 @@ public final class Exec implements Executor, AutoCloseable {
     private void wakeIfParked() {
         if ((int) PARKED.getVolatile(this) == 1 && PARKED.compareAndSet(this, 1, 0)) { // CAS only when parked
             LockSupport.unpark(thread);
+            counters.wokeUp(); // telemetry: atomic add, only after the CAS and unpark
         }
     }
 
@@ -229,6 +236,7 @@ public final class Exec implements Executor, AutoCloseable {
 
     private void loop() {
         cpu = Pinning.pinCurrentThread(requestedCpu);
+        counters.start(this, inbound); // telemetry: counters file registration, JFR start event
         started.countDown();
         try {
             while (true) {
@@ -245,6 +253,9 @@ public final class Exec implements Executor, AutoCloseable {
                     final ExecCounters c = counters;
                     if (c.idleTurns < Integer.MAX_VALUE) {
                         c.idleTurns++;
+                    }
+                    if (c.idleTurns == 1) {
+                        c.wentIdle(); // telemetry: busy -> idle (busy time, ring sample)
                     }
                     idleStrategy.idle(this, c.idleTurns);
                 }
@@ -331,6 +342,7 @@ public final class Exec implements Executor, AutoCloseable {
         }
         unrun.addAll(local);
         local.clear();
+        counters.stop(this); // telemetry: last sample, JFR stop event, leave the counters file
         STATE.setVolatile(this, TERMINATED);
         handedBack.complete(unrun);
         terminated.countDown();
