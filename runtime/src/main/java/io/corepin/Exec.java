@@ -254,7 +254,7 @@ public final class Exec implements Executor, AutoCloseable {
                     if (c.idleTurns < Integer.MAX_VALUE) {
                         c.idleTurns++;
                     }
-                    if (c.idleTurns == 1) {
+                    if (c.idleTurns == ExecCounters.IDLE_TURNS) {
                         c.wentIdle(); // telemetry: busy -> idle (busy time, ring sample)
                     }
                     idleStrategy.idle(this, c.idleTurns);

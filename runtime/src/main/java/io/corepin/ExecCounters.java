@@ -49,11 +49,19 @@ abstract class ExecCountersFields extends ExecCountersPad0 {
  * same: owner-written metrics take a plain load and a release store (a plain {@code mov} on x86, no read-modify-write;
  * the owner is their only writer), producer-written ones an atomic add on paths that already cost a refused offer or
  * a CAS plus an unpark. The ring's enqueue count and depth are sampled by the owner from the ring's indexes every
- * {@value #SAMPLE_EVERY} busy turns and at each busy/idle transition, so producers pay nothing for them; so is the
- * busy time (one {@code System.nanoTime()} per sample and per transition).
+ * {@value #SAMPLE_EVERY} busy turns and when it goes idle, so producers pay nothing for them; so is the busy time
+ * (one {@code System.nanoTime()} per sample, and one when a busy stretch begins and ends — see {@link #IDLE_TURNS}; a
+ * sample is also taken then).
  */
 final class ExecCounters extends ExecCountersFields {
     static final int SAMPLE_EVERY = 64;
+    /**
+     * Consecutive empty turns after which the Exec counts as idle (or sooner, when it parks). A consumer that keeps
+     * catching up with its producers sees an empty turn every few tasks; stamping the clock on each of those would
+     * cost more than the tasks. So a busy stretch ends only after this many empty turns (a short spin, well under a
+     * microsecond, counted as busy) or at a park.
+     */
+    static final int IDLE_TURNS = 16;
     private static final int RECORD = 128;
     private static final AtomicInteger NEXT_ID = new AtomicInteger();
     private static final AtomicBoolean FULL_LOGGED = new AtomicBoolean();
@@ -175,8 +183,12 @@ final class ExecCounters extends ExecCountersFields {
         add(Metric.TASK_ERRORS, 1);
     }
 
+    /** The Exec is about to park: certainly idle. */
     void addPark() {
         add(Metric.PARKS, 1);
+        if (busy) {
+            wentIdle();
+        }
     }
 
     void addLocalEnqueue() {
@@ -188,10 +200,13 @@ final class ExecCounters extends ExecCountersFields {
         busyTurns = 0;
         busyStamp = System.nanoTime();
         set(Metric.BUSY_SINCE, busyStamp);
-        sampleRing(); // the backlog that built up while idle
+        sampleRing(); // the backlog that built up while idle (rare: after a park or 16 empty turns)
     }
 
-    /** First idle turn after work: closes the busy stretch and samples the (now empty) ring. */
+    /**
+     * {@link #IDLE_TURNS} empty turns in a row, or a park: closes the busy stretch and samples the (now empty)
+     * ring. Owner thread.
+     */
     void wentIdle() {
         if (busy) {
             busy = false;

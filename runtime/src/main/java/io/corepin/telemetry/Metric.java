@@ -16,7 +16,7 @@ public enum Metric {
     LOCAL_ENQUEUES("local", true),
     /** Tasks accepted into the inbound ring, read from the ring's producer index by the owner (sampled). */
     RING_ENQUEUES("ring", true),
-    /** Tasks waiting in the ring when last sampled by the owner (every 64 busy turns, on waking and going idle). */
+    /** Tasks waiting in the ring when last sampled by the owner (on waking, every 64 busy turns, on going idle). */
     RING_DEPTH("depth", true),
     /** Highest sampled ring depth so far. */
     RING_DEPTH_HWM("hwm", true),
@@ -28,7 +28,10 @@ public enum Metric {
     REJECTS("rejects", false),
     /** Tasks that threw, plus error handlers that threw; owner. */
     TASK_ERRORS("errors", true),
-    /** Nanoseconds spent busy (from the first turn with work to the first turn without), up to the last sample. */
+    /**
+     * Nanoseconds spent busy, up to the last sample: from the first turn with work until 16 empty turns in a row or
+     * a park (so a spin of up to 16 empty turns between bursts counts as busy).
+     */
     BUSY_NANOS("busyNanos", true),
     /**
      * {@code System.nanoTime()} at which the busy time not yet in {@link #BUSY_NANOS} began, or 0 when idle: a reader
