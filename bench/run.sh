@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark suite and prints its Markdown tables for RESULTS.md.
-#   bash bench/run.sh ring|exec|smol|sched|all [args...]
+#   bash bench/run.sh ring|exec|smol|sched|telemetry|all [args...]
 # sched: FollowupBenchmark and SkewBenchmark (plain programs; optional arg: rounds), ~2 min.
 # ring: bench/run-ring.sh (RingThroughput). exec: ExecThroughput, 3 forks (~5 min), JSON in bench/results/exec.json.
 # smol: the smolscale suite (io.corepin.bench.smol, corepin vs fjp/netty/tpe/vthreads, ~15-20 min on 2 cores) on a
@@ -8,6 +8,7 @@
 #   (io.corepin.bench.alloc); JSON in bench/results/smol.json and smol-alloc.json, chart in bench/smol-suite.png.
 #   SMOL_JAVA=/path/to/bin/java picks the JVM; SMOL_ALLOC=0 skips the allocation run; SMOL_INCLUDE=REGEX runs only
 #   the matching workloads (e.g. 'smol\.(SpawnOne|PingPong)\.' for a smoke test).
+# telemetry: ExecTelemetryCost (counters off vs on, idle park vs spin), FORKS=3 forks (~2 min), bench/results/telemetry.json.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -77,12 +78,25 @@ smol_suite() {
     bench/results/smol.json bench/smol-suite.png
 }
 
+telemetry_suite() {
+  [ "${BENCH_BUILD:-reactor}" = none ] || mvn -B -q -pl bench -am package -DskipTests
+  mkdir -p bench/results
+  echo "$(java -version 2>&1 | head -1); $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  java -jar bench/target/benchmarks.jar 'io.corepin.bench.ExecTelemetryCost' -f "${FORKS:-3}" \
+    -rf json -rff bench/results/telemetry.json "$@" > bench/results/telemetry.txt 2>&1 \
+    || { tail -40 bench/results/telemetry.txt >&2; exit 1; }
+  echo "done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  python3 bench/jmh-table.py bench/results/telemetry.json --row counters --col idle --baseline off \
+    --unit "million tasks/s submitted and run (ops/µs); half of them spawn a local child"
+}
+
 case "$suite" in
   ring) bash bench/run-ring.sh "$@" ;;
   sched) sched_suite "$@" ;;
   exec) exec_suite "$@" ;;
   smol) smol_suite "$@" ;;
+  telemetry) telemetry_suite "$@" ;;
   all) bash bench/run-ring.sh "$@"; echo; BENCH_BUILD=none exec_suite "$@"; echo; BENCH_BUILD=none smol_suite "$@"
        echo; BENCH_BUILD=none sched_suite ;;
-  *) echo "usage: bench/run.sh ring|exec|smol|sched|all [args...]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh ring|exec|smol|sched|telemetry|all [args...]" >&2; exit 2 ;;
 esac

@@ -159,6 +159,7 @@ public final class Exec implements Executor, AutoCloseable {
         this.donor = balancing.isOn() && b.levels == null ? new Donor(this, balancing) : null;
         this.ringDrain = (sink, limit) -> inbound.drain(sink, limit);
         this.hosted = host != null;
+        this.counters.ring = inbound; // sampled by the owner; start() also registers it in the counters file
         this.thread = host != null ? host : new ExecThread(this, this::loop, name, b.daemon);
     }
 
@@ -271,12 +272,16 @@ public final class Exec implements Executor, AutoCloseable {
         if (accepted > 0) {
             wakeIfParked();
         }
+        if (accepted != count) {
+            counters.refused(this, accepted, count); // telemetry: refused path only
+        }
         return accepted;
     }
 
     /** Owner thread: append to the local queue. Plain stores only (after a stop, finish() hands it back). */
     private int spawnLocal(Runnable task) {
         queueLocal(task); // plain: owner-thread queue
+        counters.addLocalEnqueue(); // plain load + release store: owner only
         return Integer.MAX_VALUE;
     }
 
@@ -285,6 +290,8 @@ public final class Exec implements Executor, AutoCloseable {
         int result = inbound.offer(task); // CAS claim + release publish, or FULL/CLOSED
         if (result >= 0) {
             wakeIfParked();
+        } else {
+            counters.refused(this, result, 1); // telemetry: refused path only
         }
         return result;
     }
@@ -619,6 +626,7 @@ public final class Exec implements Executor, AutoCloseable {
     private void wakeIfParked() {
         if ((int) PARKED.getVolatile(this) == 1 && PARKED.compareAndSet(this, 1, 0)) { // CAS only when parked
             unparkOwner();
+            counters.wokeUp(); // telemetry: atomic add, only after the CAS and unpark
         }
     }
 
@@ -634,6 +642,7 @@ public final class Exec implements Executor, AutoCloseable {
 
     private void loop() {
         cpu = Pinning.pinCurrentThread(requestedCpu);
+        counters.start(this, inbound); // telemetry: counters file registration, JFR start event
         started.countDown();
         try {
             while (true) {
@@ -653,6 +662,9 @@ public final class Exec implements Executor, AutoCloseable {
                     final ExecCounters c = counters;
                     if (c.idleTurns < Integer.MAX_VALUE) {
                         c.idleTurns++;
+                    }
+                    if (c.idleTurns == ExecCounters.IDLE_TURNS) {
+                        c.wentIdle(); // telemetry: busy -> idle (busy time, ring sample)
                     }
                     idleStrategy.idle(this, c.idleTurns);
                 }
@@ -848,6 +860,7 @@ public final class Exec implements Executor, AutoCloseable {
             unrun.addAll(levels.dropped);
             levels.drainAll(unrun);
         }
+        counters.stop(this); // telemetry: last sample, JFR stop event, leave the counters file
         // volatile store, then drain the overflow: a late enqueueWake (offer, then volatile load of the state)
         // either sees TERMINATED and drains the queue itself, or its entry is seen here. Never neither.
         STATE.setVolatile(this, TERMINATED);
@@ -915,6 +928,9 @@ public final class Exec implements Executor, AutoCloseable {
      * thread has stopped, with every accepted task that did not run; tasks from the ring keep their FIFO order among
      * themselves, and so do local ones. After a graceful shutdown that finished first it completes with an empty
      * list.
+     * Like {@code ThreadPoolExecutor.shutdownNow}, it interrupts the Exec's thread, so a task blocked in an
+     * interruptible wait returns; a task that never returns (a busy loop, an uninterruptible block) keeps the future
+     * from completing, so wait on it with a timeout.
      * Idempotent.
      */
     public CompletableFuture<List<Runnable>> shutdownNow() {
@@ -926,6 +942,9 @@ public final class Exec implements Executor, AutoCloseable {
         }
         inbound.close();
         unparkOwner();
+        if (!hosted) {
+            thread.interrupt(); // a task blocked in an interruptible wait returns; the loop then sees STOP
+        }
         return handedBack;
     }
 

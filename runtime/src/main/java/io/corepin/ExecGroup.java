@@ -386,9 +386,9 @@ public final class ExecGroup implements Executor, AutoCloseable {
         });
     }
 
-    /** Waits up to the timeout for every Exec to exit; {@code true} if all did. */
+    /** Waits up to the timeout for every Exec to exit; {@code true} if all did. A timeout {@code <= 0} does not wait. */
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        final long deadline = System.nanoTime() + Math.max(0, unit.toNanos(timeout)); // clamp: a negative one wraps
         for (Exec exec : execs) {
             if (!exec.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 return false;
