@@ -32,7 +32,7 @@ def main():
         r = params.get(a.row, "?")
         c = params.get(a.col, "") if a.col else ""
         m = run["primaryMetric"] if not a.metric else run["secondaryMetrics"][a.metric]
-        score, err = m["score"] * a.scale, m["scoreError"] * a.scale
+        score, err = m["score"] * a.scale, float(m["scoreError"]) * a.scale  # "NaN" (a string) for < 3 iterations
         if err != err:  # NaN when there was a single iteration
             err = 0.0
         unit = unit or m["scoreUnit"]

@@ -1,7 +1,14 @@
 #!/usr/bin/env bash
 # Runs a benchmark suite and prints its Markdown tables for RESULTS.md.
-#   bash bench/run.sh ring|exec|all [JMH args...]
+#   bash bench/run.sh ring|exec|smol|sched|telemetry|all [args...]
+# sched: FollowupBenchmark and SkewBenchmark (plain programs; optional arg: rounds), ~2 min.
 # ring: bench/run-ring.sh (RingThroughput). exec: ExecThroughput, 3 forks (~5 min), JSON in bench/results/exec.json.
+# smol: the smolscale suite (io.corepin.bench.smol, corepin vs fjp/netty/tpe/vthreads, ~15-20 min on 2 cores) on a
+#   JDK 21+ so that the virtual-thread peer runs in the same run; then -prof gc allocation per op
+#   (io.corepin.bench.alloc); JSON in bench/results/smol.json and smol-alloc.json, chart in bench/smol-suite.png.
+#   SMOL_JAVA=/path/to/bin/java picks the JVM; SMOL_ALLOC=0 skips the allocation run; SMOL_INCLUDE=REGEX runs only
+#   the matching workloads (e.g. 'smol\.(SpawnOne|PingPong)\.' for a smoke test).
+# telemetry: ExecTelemetryCost (counters off vs on, idle park vs spin), FORKS=3 forks (~2 min), bench/results/telemetry.json.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,9 +27,76 @@ exec_suite() {
     --unit "million tasks/s submitted and run (ops/µs)"
 }
 
+sched_suite() {
+  [ "${BENCH_BUILD:-reactor}" = none ] || mvn -B -q -pl bench -am package -DskipTests
+  echo "$(java -version 2>&1 | head -1); $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  local jvm=(-XX:+UseParallelGC -Xms1g -Xmx1g --add-opens java.base/jdk.internal.misc=ALL-UNNAMED -cp bench/target/benchmarks.jar)
+  java "${jvm[@]}" io.corepin.bench.sched.FollowupBenchmark "$@"
+  echo
+  java "${jvm[@]}" io.corepin.bench.sched.SkewBenchmark "$@"
+}
+
+# The newest JDK 21+ java: $SMOL_JAVA, else `java` if it is 21+, else the newest under /usr/lib/jvm; empty if none.
+modern_java() {
+  local candidates=() best="" best_v=0 j v
+  [ -n "${SMOL_JAVA:-}" ] && { echo "$SMOL_JAVA"; return; }
+  candidates+=("$(command -v java || true)")
+  for j in /usr/lib/jvm/*/bin/java; do candidates+=("$j"); done
+  for j in "${candidates[@]}"; do
+    [ -x "$j" ] || continue
+    v=$("$j" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
+    v=${v#1.}
+    if [ -n "$v" ] && [ "$v" -ge 21 ] && [ "$v" -gt "$best_v" ]; then best=$j; best_v=$v; fi
+  done
+  echo "$best"
+}
+
+smol_suite() {
+  [ "${BENCH_BUILD:-reactor}" = none ] || mvn -B -q -pl bench -am package -DskipTests
+  mkdir -p bench/results
+  local java peers=()
+  java=$(modern_java)
+  if [ -z "$java" ]; then
+    java=java
+    peers=(-p executor=corepin,fjp,netty,tpe)
+    echo "NOTE: no JDK 21+ found: the vthreads peer is left out of this run" >&2
+  fi
+  echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  "$java" -jar bench/target/benchmarks.jar "${SMOL_INCLUDE:-io\.corepin\.bench\.smol\.[A-Za-z]+\.run\$}" "${peers[@]}" \
+    -rf json -rff bench/results/smol.json "$@" > bench/results/smol.txt 2>&1 \
+    || { tail -40 bench/results/smol.txt >&2; exit 1; }
+  local alloc=()
+  if [ "${SMOL_ALLOC:-1}" != 0 ]; then
+    "$java" -jar bench/target/benchmarks.jar 'io\.corepin\.bench\.alloc\.' -prof gc \
+      -rf json -rff bench/results/smol-alloc.json > bench/results/smol-alloc.txt 2>&1 \
+      || { tail -40 bench/results/smol-alloc.txt >&2; exit 1; }
+    alloc=(--alloc bench/results/smol-alloc.json)
+  fi
+  echo "done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  python3 bench/smol-table.py bench/results/smol.json --log bench/results/smol.txt "${alloc[@]}"
+  "$java" -Djava.awt.headless=true -cp bench/target/benchmarks.jar io.corepin.bench.chart.SmolChart \
+    bench/results/smol.json bench/smol-suite.png
+}
+
+telemetry_suite() {
+  [ "${BENCH_BUILD:-reactor}" = none ] || mvn -B -q -pl bench -am package -DskipTests
+  mkdir -p bench/results
+  echo "$(java -version 2>&1 | head -1); $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  java -jar bench/target/benchmarks.jar 'io.corepin.bench.ExecTelemetryCost' -f "${FORKS:-3}" \
+    -rf json -rff bench/results/telemetry.json "$@" > bench/results/telemetry.txt 2>&1 \
+    || { tail -40 bench/results/telemetry.txt >&2; exit 1; }
+  echo "done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  python3 bench/jmh-table.py bench/results/telemetry.json --row counters --col idle --baseline off \
+    --unit "million tasks/s submitted and run (ops/µs); half of them spawn a local child"
+}
+
 case "$suite" in
   ring) bash bench/run-ring.sh "$@" ;;
+  sched) sched_suite "$@" ;;
   exec) exec_suite "$@" ;;
-  all) bash bench/run-ring.sh "$@"; echo; BENCH_BUILD=none exec_suite "$@" ;;
-  *) echo "usage: bench/run.sh ring|exec|all [JMH args...]" >&2; exit 2 ;;
+  smol) smol_suite "$@" ;;
+  telemetry) telemetry_suite "$@" ;;
+  all) bash bench/run-ring.sh "$@"; echo; BENCH_BUILD=none exec_suite "$@"; echo; BENCH_BUILD=none smol_suite "$@"
+       echo; BENCH_BUILD=none sched_suite ;;
+  *) echo "usage: bench/run.sh ring|exec|smol|sched|telemetry|all [args...]" >&2; exit 2 ;;
 esac

@@ -62,10 +62,15 @@ public abstract class AsyncTask implements Waker {
     // Owner-thread state: plain fields, read and written only on the owning Exec's thread.
     private boolean queued;
     private boolean done;
+    private boolean polling;
+    /** Woken on its own Exec during its poll: queued once the poll returns (after the followup rule applied). */
+    private boolean wokenWhilePolling;
     /** Links in the owning Exec's list of unfinished tasks (to cancel them on shutdownNow). */
     AsyncTask prevLive;
     AsyncTask nextLive;
     boolean live;
+    /** With {@link Levels}: the channel its next poll is queued in (-1: the default). Owner thread after spawn. */
+    int channel = -1;
 
     /** For subclasses. */
     protected AsyncTask() {
@@ -110,10 +115,15 @@ public abstract class AsyncTask implements Waker {
 
     /** Owner thread: plain append, merged with any wake already queued. */
     private void wakeLocal(Exec e) {
-        if (!done && !queued) { // plain: owner-only fields
-            queued = true;
-            e.enqueueLocal(step);
+        if (done || queued) { // plain: owner-only fields
+            return;
         }
+        if (polling) {
+            wokenWhilePolling = true;
+            return;
+        }
+        queued = true;
+        e.enqueueLocal(step);
     }
 
     /** The Exec this task was spawned on, or {@code null} before {@link Exec#spawn(AsyncTask)}. */
@@ -164,12 +174,22 @@ public abstract class AsyncTask implements Waker {
         final Exec e = exec;
         e.linkLive(this);
         boolean finished = true;
+        polling = true;
         try {
             finished = poll();
         } finally {
+            polling = false;
             if (finished) { // also when poll threw: the failure goes to the error handler, the task is over
                 done = true;
+                wokenWhilePolling = false;
                 e.unlinkLive(this);
+            } else {
+                e.suspended(this); // with levels: its next poll is queued in the followup channel
+                if (wokenWhilePolling && !done) {
+                    wokenWhilePolling = false;
+                    queued = true;
+                    e.enqueueLocal(step);
+                }
             }
         }
     }

@@ -3,6 +3,7 @@ package io.corepin;
 import io.corepin.affinity.AffinityPlan;
 import io.corepin.affinity.AllowedCpus;
 import java.util.concurrent.CompletionStage;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -10,7 +11,8 @@ import java.util.function.Supplier;
  * The default global group, like smolscale's global executor: one {@link Exec} per CPU the process may run on,
  * pinned by {@link AffinityPlan#auto(int, boolean)} (CPU 0 included), parking when idle, started on first use and
  * shut down by a JVM shutdown hook (graceful for up to 5 seconds, then {@code shutdownNow}). Its threads are
- * daemons: an idle global group never keeps the JVM alive.
+ * daemons: an idle global group never keeps the JVM alive. A spawn that finds every ring full waits for room
+ * (up to a minute, then {@link java.util.concurrent.RejectedExecutionException}) rather than failing at once.
  *
  * <p>The size can be set before first use with the system property {@code corepin.global.execs}.
  */
@@ -33,6 +35,7 @@ public final class Corepin {
             AffinityPlan plan = execs <= allowed ? AffinityPlan.auto(execs, false) : AffinityPlan.unpinned(execs);
             ExecGroup group = ExecGroup.builder()
                 .affinity(plan)
+                .backpressure(Backpressure.block(Duration.ofMinutes(1))) // like smolscale: a spawn waits for room
                 .execSettings(Exec.builder().name("corepin-global").daemon(true))
                 .build();
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {

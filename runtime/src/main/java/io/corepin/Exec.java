@@ -43,6 +43,13 @@ import java.util.function.Supplier;
  * read-modify-write and no fence; {@code bench/asm-audit.sh} proves it on the JIT's output. When a turn finds no
  * work the {@link IdleStrategy} spins, yields, then parks.
  *
+ * <h2>Tasks that wait, event sources, priorities</h2>
+ * Besides {@code Runnable}s an Exec runs {@link AsyncTask}s (poll style, woken soundly from any thread) and the
+ * bodies of {@link Promise}s ({@link #spawn(java.util.function.Supplier)}); {@link #blockOn} and
+ * {@link Builder#runHere} run an Exec on the caller's thread. A {@link Poller} plugs an event source into the loop.
+ * With {@link Builder#levels(Levels)} the local queue becomes levels of {@link TaskChannel}s picked by a
+ * highest-first or round-robin scheduler, with followup channels and per-channel close policies.
+ *
  * <h2>Failures</h2>
  * A task that throws does not stop the Exec: the throwable is counted ({@link #taskErrors()}) and handed to the
  * {@link TaskErrorHandler}. That includes {@link Error}s; after an {@link OutOfMemoryError} the Exec also keeps
@@ -93,6 +100,13 @@ public final class Exec implements Executor, AutoCloseable {
      */
     private final ConcurrentLinkedQueue<Runnable> overflow = new ConcurrentLinkedQueue<>();
     private final Poller poller; // null: park with LockSupport
+    /** The turn clock ({@code System::nanoTime}; tests may drive a fake one). */
+    private final java.util.function.LongSupplier clock;
+    /** Work balancing of an ExecGroup; null when off. Owner thread only. */
+    private final Donor donor;
+    private final Donor.RingDrain ringDrain;
+    /** Levels of channels and their scheduler; null: one FIFO local queue (the default). Owner thread only. */
+    private final LevelScheduler levels;
     private final int ringBurst;
     private final int localBudget;
     private final IdleStrategy idleStrategy;
@@ -111,6 +125,7 @@ public final class Exec implements Executor, AutoCloseable {
     /** Promise continuations and completions go through this: never rejects (see {@link #hop}). */
     private final Executor ownerExecutor = this::hop;
     private final Consumer<Runnable> runner = this::runTask;
+    private final Consumer<Runnable> dispatcher = this::dispatchFromRing;
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final CompletableFuture<List<Runnable>> handedBack = new CompletableFuture<>();
@@ -129,6 +144,10 @@ public final class Exec implements Executor, AutoCloseable {
     private volatile int cpu = AffinityPlan.UNPINNED;
 
     private Exec(Builder b, String name, int cpu, Thread host) {
+        this(b, name, cpu, host, WorkBalancing.off());
+    }
+
+    private Exec(Builder b, String name, int cpu, Thread host, WorkBalancing balancing) {
         this.name = name;
         this.inbound = new MpscRing<>(b.ringCapacity);
         this.ringBurst = b.ringBurst;
@@ -138,7 +157,12 @@ public final class Exec implements Executor, AutoCloseable {
         this.requestedCpu = cpu;
         this.poller = b.pollerFactory == null ? null
             : Objects.requireNonNull(b.pollerFactory.get(), "poller factory returned null");
+        this.clock = b.clock;
+        this.levels = b.levels == null ? null : new LevelScheduler(b.levels, clock.getAsLong());
+        this.donor = balancing.isOn() && b.levels == null ? new Donor(this, balancing) : null;
+        this.ringDrain = (sink, limit) -> inbound.drain(sink, limit);
         this.hosted = host != null;
+        this.counters.ring = inbound; // sampled by the owner; start() also registers it in the counters file
         this.thread = host != null ? host : new ExecThread(this, this::loop, name, b.daemon);
     }
 
@@ -176,7 +200,11 @@ public final class Exec implements Executor, AutoCloseable {
     }
 
     static Exec start(Builder b, String name, int cpu) {
-        Exec exec = new Exec(b, name, cpu, null);
+        return start(b, name, cpu, WorkBalancing.off());
+    }
+
+    static Exec start(Builder b, String name, int cpu, WorkBalancing balancing) {
+        Exec exec = new Exec(b, name, cpu, null, balancing);
         exec.thread.start();
         try {
             if (!exec.started.await(30, TimeUnit.SECONDS)) {
@@ -247,12 +275,16 @@ public final class Exec implements Executor, AutoCloseable {
         if (accepted > 0) {
             wakeIfParked();
         }
+        if (accepted != count) {
+            counters.refused(this, accepted, count); // telemetry: refused path only
+        }
         return accepted;
     }
 
     /** Owner thread: append to the local queue. Plain stores only (after a stop, finish() hands it back). */
     private int spawnLocal(Runnable task) {
-        local.addLast(task); // plain: owner-thread queue
+        queueLocal(task); // plain: owner-thread queue
+        counters.addLocalEnqueue(); // plain load + release store: owner only
         return Integer.MAX_VALUE;
     }
 
@@ -261,6 +293,8 @@ public final class Exec implements Executor, AutoCloseable {
         int result = inbound.offer(task); // CAS claim + release publish, or FULL/CLOSED
         if (result >= 0) {
             wakeIfParked();
+        } else {
+            counters.refused(this, result, 1); // telemetry: refused path only
         }
         return result;
     }
@@ -283,7 +317,7 @@ public final class Exec implements Executor, AutoCloseable {
             }
             task.bind(this, true);
             linkLive(task);
-            local.addLast(task.step); // plain: owner-thread queue
+            queueLocal(task.step); // plain: owner-thread queue
             return;
         }
         task.bind(this, false);
@@ -315,14 +349,8 @@ public final class Exec implements Executor, AutoCloseable {
      */
     public <T> Promise<T> submit(Callable<T> work) {
         Objects.requireNonNull(work, "work");
-        Promise<T> promise = new Promise<>(this);
-        execute(() -> {
-            try {
-                promise.completeOnOwner(work.call(), null);
-            } catch (Throwable t) {
-                promise.completeOnOwner(null, t);
-            }
-        });
+        CallPromise<T> promise = new CallPromise<>(this, work); // one object: the promise is the task
+        execute(promise);
         return promise;
     }
 
@@ -340,7 +368,7 @@ public final class Exec implements Executor, AutoCloseable {
                 + ", which is not an Exec's thread");
         }
         Promise<Void> promise = new Promise<>(exec);
-        exec.local.addLast(() -> promise.completeOnOwner(null, null)); // plain: owner-thread queue
+        exec.queueLocal(() -> promise.completeOnOwner(null, null)); // plain: owner-thread queue
         return promise;
     }
 
@@ -409,16 +437,123 @@ public final class Exec implements Executor, AutoCloseable {
             if (finishing) {
                 r.run();
             } else {
-                local.addLast(r); // plain: owner-thread queue
+                queueLocal(r); // plain: owner-thread queue
             }
         } else {
-            enqueueWake(r);
+            enqueueWake(new Hop(r));
+        }
+    }
+
+    /** A promise completion or continuation sent to this Exec: run, never handed back, even while closing. */
+    private static final class Hop implements Runnable {
+        private final Runnable work;
+
+        Hop(Runnable work) {
+            this.work = work;
+        }
+
+        @Override
+        public void run() {
+            work.run();
         }
     }
 
     /** Owner thread: append a task step or continuation to the local queue. Plain stores only. */
     void enqueueLocal(Runnable entry) {
-        local.addLast(entry); // plain: owner-thread queue
+        queueLocal(entry); // plain: owner-thread queue
+    }
+
+    /** Owner thread: the local run queue, or with levels the entry's channel. Plain stores only. */
+    private void queueLocal(Runnable entry) {
+        if (levels == null) {
+            local.addLast(entry); // plain: owner-thread queue
+        } else {
+            levels.dispatch(entry); // plain: owner-thread sources and bitmask
+        }
+    }
+
+    /** Owner thread: a task's poll returned "not done"; with levels its next poll goes to the followup channel. */
+    void suspended(AsyncTask task) {
+        if (levels != null) {
+            int from = task.channel < 0 ? levels.defaultChannel() : task.channel;
+            task.channel = levels.followup(from);
+            if (levels.isClosing() && !levels.completesOnClose(task.channel)) {
+                unlinkLive(task);
+                task.cancel(); // closing: its channel does not complete on close
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------ levels/channels
+
+    /**
+     * Runs {@code task} in {@code channel} of this Exec's {@link Levels}. From the Exec's own thread it goes straight
+     * into the channel's source; from another thread through the ring, tagged with the channel (one small object).
+     *
+     * @throws IllegalStateException if this Exec was built without levels
+     * @throws IllegalArgumentException if the channel is not part of its levels
+     * @throws RejectedExecutionException if the ring is full or the Exec is shut down
+     */
+    public void execute(TaskChannel channel, Runnable task) {
+        execute(channel, 0L, task);
+    }
+
+    /**
+     * {@link #execute(TaskChannel, Runnable)} with a deadline ({@code System.nanoTime()} scale) for deadline-ordered
+     * channels ({@link TaskChannel#deadlineFirst}); other channels ignore it.
+     */
+    public void execute(TaskChannel channel, long deadlineNanos, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        int id = levelsOrThrow().idOf(channel);
+        if (isOwnerThread()) {
+            if (finishing) {
+                throw rejection(CLOSED);
+            }
+            levels.offer(id, task, deadlineNanos);
+            return;
+        }
+        int result = submitRemote(new LevelScheduler.Routed(id, deadlineNanos, task));
+        if (result < 0) {
+            throw rejection(result);
+        }
+    }
+
+    /** Starts {@code task} in {@code channel}; later wake-ups follow the levels' followup rule. */
+    public void spawn(TaskChannel channel, AsyncTask task) {
+        Objects.requireNonNull(task, "task");
+        int id = levelsOrThrow().idOf(channel);
+        if (task.exec() != null) {
+            throw new IllegalStateException(task + " was already spawned on " + task.exec().name());
+        }
+        task.channel = id; // plain: published with the spawn (ring release store, or owner thread)
+        try {
+            spawn(task);
+        } catch (RuntimeException refused) {
+            task.channel = -1;
+            throw refused;
+        }
+    }
+
+    /** The levels this Exec schedules by, or {@code null} (one local FIFO queue). */
+    public Levels levels() {
+        return levels == null ? null : levels.levels();
+    }
+
+    private Levels levelsOrThrow() {
+        if (levels == null) {
+            throw new IllegalStateException(name + " was built without Levels: no channels to submit to");
+        }
+        return levels.levels();
+    }
+
+    /**
+     * Graceful close as a stage: {@link #shutdown()}, and a future that completes once the thread has stopped. Tasks
+     * of complete-on-close channels (all tasks, without {@link Levels}) run to the end, suspended ones included;
+     * queued tasks of the other channels are handed back in the list and their suspended tasks cancelled.
+     */
+    public CompletableFuture<List<Runnable>> closeAsync() {
+        shutdown();
+        return handedBack;
     }
 
     /**
@@ -441,8 +576,8 @@ public final class Exec implements Executor, AutoCloseable {
      */
     private void drainLate() {
         for (Runnable r; (r = overflow.poll()) != null; ) { // CAS: MPMC poll, termination path only
-            if (AsyncTask.of(r) == null) {
-                r.run();
+            if (r instanceof Hop) {
+                r.run(); // only hops and wakes are ever offered after the ring closed
             }
         }
     }
@@ -494,6 +629,7 @@ public final class Exec implements Executor, AutoCloseable {
     private void wakeIfParked() {
         if ((int) PARKED.getVolatile(this) == 1 && PARKED.compareAndSet(this, 1, 0)) { // CAS only when parked
             unparkOwner();
+            counters.wokeUp(); // telemetry: atomic add, only after the CAS and unpark
         }
     }
 
@@ -509,11 +645,15 @@ public final class Exec implements Executor, AutoCloseable {
 
     private void loop() {
         cpu = Pinning.pinCurrentThread(requestedCpu);
+        counters.start(this, inbound); // telemetry: counters file registration, JFR start event
         started.countDown();
         try {
             while (true) {
                 final int ran = runTurn();
                 final int s = (int) STATE.getVolatile(this); // volatile: a plain load on x86, once per turn
+                if (s == SHUTDOWN && levels != null && !levels.isClosing()) {
+                    beginLevelsClose();
+                }
                 if (s != RUNNING && (s == STOP || quiescent())) {
                     break;
                 }
@@ -525,6 +665,9 @@ public final class Exec implements Executor, AutoCloseable {
                     final ExecCounters c = counters;
                     if (c.idleTurns < Integer.MAX_VALUE) {
                         c.idleTurns++;
+                    }
+                    if (c.idleTurns == ExecCounters.IDLE_TURNS) {
+                        c.wentIdle(); // telemetry: busy -> idle (busy time, ring sample)
                     }
                     idleStrategy.idle(this, c.idleTurns);
                 }
@@ -545,7 +688,21 @@ public final class Exec implements Executor, AutoCloseable {
      * @return how many tasks ran
      */
     int runTurn() {
-        int ran = inbound.drain(runner, ringBurst); // acquire loads, plain null stores, one release store
+        if (levels != null) {
+            return runLevelsTurn();
+        }
+        int ran = -1;
+        int donated = 0;
+        if (donor != null) {
+            final int backlog = inbound.size(); // acquire loads of the ring's own indices
+            if (backlog > donor.threshold()) {
+                ran = donor.donate(ringDrain, backlog); // push side: one burst CAS on the sibling's ring
+                donated = donor.lastDonated();
+            }
+        }
+        if (ran < 0) {
+            ran = inbound.drain(runner, ringBurst); // acquire loads, plain null stores, one release store
+        }
         int n = Math.min(local.size(), localBudget);
         for (int i = 0; i < n; i++) {
             runTask(local.pollFirst()); // plain: owner-thread queue
@@ -561,7 +718,51 @@ public final class Exec implements Executor, AutoCloseable {
         if (ran != 0) {
             counters.addTasksRun(ran); // opaque store: a plain mov, no RMW
         }
-        return ran;
+        return ran + donated;
+    }
+
+    /** Donor: a task drained during a donation that stays here. */
+    void runDonationLeftover(Runnable task) {
+        runTask(task);
+    }
+
+    /** The group publishes the siblings once all Execs have started. */
+    void publishSiblings(Exec[] all) {
+        if (donor != null) {
+            donor.publishSiblings(all);
+        }
+    }
+
+    /** Tasks this Exec pushed to siblings under {@link WorkBalancing} (updated by the owner; a snapshot). */
+    public long tasksDonated() {
+        return donor == null ? 0 : donor.donated();
+    }
+
+    /**
+     * A turn with levels: move the ring's burst into the channels, then run up to {@code localBudget} tasks in the
+     * order the scheduler picks. Plain loads and stores (and the ring's acquire/release), no atomics.
+     */
+    private int runLevelsTurn() {
+        final LevelScheduler sched = levels;
+        int moved = inbound.drain(dispatcher, ringBurst); // acquire loads, plain null stores, one release store
+        if (!overflow.isEmpty()) { // volatile load: rare path
+            for (Runnable r; moved < ringBurst && (r = overflow.poll()) != null; moved++) { // CAS: rare path
+                sched.dispatch(r);
+            }
+        }
+        final long now = sched.levels().isRoundRobin() ? clock.getAsLong() : 0L; // once per turn
+        int ran = 0;
+        for (Runnable task; ran < localBudget && (task = sched.next(now)) != null; ran++) {
+            runTask(task);
+        }
+        ran += timers.poll(); // reads the clock once, and only when timers are pending
+        if (poller != null) {
+            ran += poller.poll();
+        }
+        if (ran != 0) {
+            counters.addTasksRun(ran); // opaque store: a plain mov, no RMW
+        }
+        return ran + moved;
     }
 
     private int runOverflow() {
@@ -575,7 +776,29 @@ public final class Exec implements Executor, AutoCloseable {
     /** Shutting down and nothing left: rings drained, queues empty, no unfinished async task. Owner thread. */
     private boolean quiescent() {
         return inbound.isDrained() && local.isEmpty() && overflow.isEmpty() && liveCount == 0
-            && timers.isEmpty();
+            && (levels == null || levels.isEmpty()) && timers.isEmpty();
+    }
+
+    /** Ring entry with levels: into its channel (a stop caught mid-burst keeps it for the hand-back). */
+    private void dispatchFromRing(Runnable entry) {
+        if ((int) STATE.getOpaque(this) == STOP) { // opaque: plain load
+            stoppedInBurst.add(entry);
+            return;
+        }
+        levels.dispatch(entry);
+    }
+
+    /** Graceful close with levels: take out the tasks of channels that do not complete on close. Owner thread. */
+    private void beginLevelsClose() {
+        levels.beginClose();
+        for (AsyncTask t = liveHead; t != null; ) {
+            AsyncTask next = t.nextLive;
+            if (!levels.completesOnClose(t.channel)) {
+                unlinkLive(t);
+                t.cancel();
+            }
+            t = next;
+        }
     }
 
     void runTask(Runnable task) {
@@ -639,6 +862,11 @@ public final class Exec implements Executor, AutoCloseable {
         }
         unrun.addAll(local);
         local.clear();
+        if (levels != null) {
+            unrun.addAll(levels.dropped);
+            levels.drainAll(unrun);
+        }
+        counters.stop(this); // telemetry: last sample, JFR stop event, leave the counters file
         // volatile store, then drain the overflow: a late enqueueWake (offer, then volatile load of the state)
         // either sees TERMINATED and drains the queue itself, or its entry is seen here. Never neither.
         STATE.setVolatile(this, TERMINATED);
@@ -648,9 +876,14 @@ public final class Exec implements Executor, AutoCloseable {
         timers.finish(unrun); // timer messages out, pending one-shot timers' tasks in (see ExecTimers)
         List<Runnable> handBack = new ArrayList<>(unrun.size());
         for (Runnable r : unrun) {
+            if (r instanceof Hop) {
+                runFinishingHop(r); // a promise completion: its waiters must not hang
+                continue;
+            }
             AsyncTask task = AsyncTask.of(r);
             if (task == null) {
-                handBack.add(r);
+                handBack.add(r instanceof LevelScheduler.Routed ? ((LevelScheduler.Routed) r).task
+                    : r instanceof Donor.Movable ? ((Donor.Movable) r).task : r);
             } else {
                 task.cancel(); // an async task cannot run elsewhere: it is cancelled, not handed back
             }
@@ -669,6 +902,20 @@ public final class Exec implements Executor, AutoCloseable {
         }
         handedBack.complete(handBack);
         terminated.countDown();
+    }
+
+    private void runFinishingHop(Runnable hop) {
+        try {
+            hop.run();
+        } catch (Throwable t) {
+            taskFailed(hop, t);
+        }
+    }
+
+    /** For stress tests: play the owner's termination on a {@link #detachedForTest} Exec after shutdownNow. */
+    void finishForTest() {
+        STATE.setVolatile(this, STOP);
+        finish();
     }
 
     // ---------------------------------------------------------------------------------------- timers (ExecTimers)
@@ -753,6 +1000,9 @@ public final class Exec implements Executor, AutoCloseable {
      * thread has stopped, with every accepted task that did not run; tasks from the ring keep their FIFO order among
      * themselves, and so do local ones. After a graceful shutdown that finished first it completes with an empty
      * list.
+     * Like {@code ThreadPoolExecutor.shutdownNow}, it interrupts the Exec's thread, so a task blocked in an
+     * interruptible wait returns; a task that never returns (a busy loop, an uninterruptible block) keeps the future
+     * from completing, so wait on it with a timeout.
      * Idempotent.
      */
     public CompletableFuture<List<Runnable>> shutdownNow() {
@@ -764,6 +1014,9 @@ public final class Exec implements Executor, AutoCloseable {
         }
         inbound.close();
         unparkOwner();
+        if (!hosted) {
+            thread.interrupt(); // a task blocked in an interruptible wait returns; the loop then sees STOP
+        }
         return handedBack;
     }
 
@@ -848,6 +1101,11 @@ public final class Exec implements Executor, AutoCloseable {
         return inbound.size();
     }
 
+    /** Whether the ring has room now (a hint: another producer may take it first). */
+    boolean offerRoom() {
+        return inbound.freeSpace() > 0;
+    }
+
     /** Capacity of the inbound ring. */
     public int ringCapacity() {
         return inbound.capacity();
@@ -888,6 +1146,8 @@ public final class Exec implements Executor, AutoCloseable {
         private int cpu = AffinityPlan.UNPINNED;
         private boolean daemon;
         private Supplier<? extends Poller> pollerFactory;
+        private Levels levels;
+        private java.util.function.LongSupplier clock = System::nanoTime;
 
         private Builder() {
         }
@@ -964,6 +1224,21 @@ public final class Exec implements Executor, AutoCloseable {
             return this;
         }
 
+        /**
+         * Schedule by these {@link Levels} of channels instead of one FIFO local queue (default: none). Each Exec
+         * built from this builder gets its own sources. {@code null} removes them.
+         */
+        public Builder levels(Levels levels) {
+            this.levels = levels;
+            return this;
+        }
+
+        /** For tests: the clock the Exec reads once per turn (default {@code System::nanoTime}). */
+        Builder clock(java.util.function.LongSupplier clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
         /** Starts the Exec and waits until its thread is running (and pinned, if asked). */
         public Exec build() {
             return start(this, name, cpu);
@@ -989,7 +1264,7 @@ public final class Exec implements Executor, AutoCloseable {
             Exec previous = HOSTED.get();
             HOSTED.set(exec);
             exec.hostActive = true;
-            exec.local.addLast(() -> main.accept(exec)); // plain: the owner is this thread
+            exec.queueLocal(() -> main.accept(exec)); // plain: the owner is this thread
             try {
                 exec.loop();
             } finally {

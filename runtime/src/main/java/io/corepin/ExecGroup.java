@@ -12,6 +12,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -37,12 +38,19 @@ public final class ExecGroup implements Executor, AutoCloseable {
     private final LoadBalancer balancer;
     private final Backpressure backpressure;
     private final AffinityPlan plan;
+    /** Un-keyed group submissions are wrapped as movable only when work balancing is on. */
+    private final boolean movable;
 
-    private ExecGroup(Exec[] execs, LoadBalancer balancer, Backpressure backpressure, AffinityPlan plan) {
+    private ExecGroup(Exec[] execs, LoadBalancer balancer, Backpressure backpressure, AffinityPlan plan,
+                      WorkBalancing balancing) {
         this.execs = execs;
         this.balancer = balancer;
         this.backpressure = backpressure;
         this.plan = plan;
+        this.movable = balancing.isOn();
+        for (Exec exec : execs) {
+            exec.publishSiblings(execs);
+        }
     }
 
     /** A builder: one Exec per allowed CPU ({@link AffinityPlan#auto(int)}), round robin, reject when full. */
@@ -117,7 +125,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         if (exec == null) {
             return false;
         }
-        int result = exec.offer(task);
+        int result = exec.offer(movable ? new Donor.Movable(task) : task); // movable: one small object per submit
         if (result == Exec.CLOSED) {
             throw exec.rejection(result);
         }
@@ -173,28 +181,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
      */
     public void spawn(AsyncTask task) {
         Objects.requireNonNull(task, "task");
-        if (!trySpawn(task)) {
-            if (backpressure.kind != Backpressure.Kind.BLOCK) {
-                throw noRoom("no Exec had room for " + task);
-            }
-            block(() -> trySpawn(task));
-        }
-    }
-
-    private boolean trySpawn(AsyncTask task) {
-        Exec exec = choose(task.step);
-        if (exec == null) {
-            return false;
-        }
-        try {
-            exec.spawn(task);
-            return true;
-        } catch (RejectedExecutionException full) {
-            if (exec.isShutdown()) {
-                throw full;
-            }
-            return false;
-        }
+        place(task.step, exec -> exec.spawn(task), task);
     }
 
     /**
@@ -204,40 +191,69 @@ public final class ExecGroup implements Executor, AutoCloseable {
     public <T> Promise<T> spawn(Supplier<? extends CompletionStage<T>> body) {
         Objects.requireNonNull(body, "body");
         Promise<T>[] result = newPromiseHolder();
-        BooleanSupplier attempt = () -> {
-            Exec exec = choose(NO_RUNNABLE);
-            if (exec == null) {
-                return false;
-            }
-            try {
-                result[0] = exec.spawn(body);
-                return true;
-            } catch (RejectedExecutionException full) {
-                if (exec.isShutdown()) {
-                    throw full;
-                }
-                return false;
-            }
-        };
-        if (!attempt.getAsBoolean()) {
-            if (backpressure.kind != Backpressure.Kind.BLOCK) {
-                throw noRoom("no Exec had room");
-            }
-            block(attempt);
-        }
+        place(NO_RUNNABLE, exec -> result[0] = exec.spawn(body), body);
         return result[0];
     }
 
     /** Runs {@code work} on an Exec the balancer picks; a {@link Promise} of its result. No room: as spawn. */
     public <T> Promise<T> submit(Callable<T> work) {
         Objects.requireNonNull(work, "work");
-        return spawn(() -> {
+        Exec exec = choose(NO_RUNNABLE);
+        if (exec != null && exec.offerRoom()) {
             try {
-                return CompletableFuture.completedFuture(work.call());
-            } catch (Throwable t) {
-                return CompletableFuture.failedFuture(t);
+                return exec.submit(work); // fast path: one object
+            } catch (RejectedExecutionException full) {
+                if (exec.isShutdown()) {
+                    throw full;
+                }
             }
-        });
+        }
+        Promise<T>[] result = newPromiseHolder();
+        place(NO_RUNNABLE, e -> result[0] = e.submit(work), work);
+        return result[0];
+    }
+
+    // ------------------------------------------------------------------------------------------ levels/channels
+
+    /**
+     * Runs {@code task} in {@code channel} of the Exec the balancer picks (the group's Execs share one {@link Levels},
+     * set through {@link Builder#execSettings}). No room: the group's backpressure, except caller-runs rejects.
+     *
+     * @throws IllegalStateException if the Execs have no levels
+     * @throws IllegalArgumentException if the channel is not part of them
+     */
+    public void execute(TaskChannel channel, Runnable task) {
+        execute(channel, 0L, task);
+    }
+
+    /** {@link #execute(TaskChannel, Runnable)} with a deadline for deadline-ordered channels. */
+    public void execute(TaskChannel channel, long deadlineNanos, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        place(task, exec -> exec.execute(channel, deadlineNanos, task), task);
+    }
+
+    /** Runs {@code task} in {@code channel} on the Exec that owns {@code key}, never another one. */
+    public void execute(TaskChannel channel, long key, long deadlineNanos, Runnable task) {
+        execs[indexFor(key)].execute(channel, deadlineNanos, task);
+    }
+
+    /** Starts {@code task} in {@code channel} on the Exec the balancer picks. */
+    public void spawn(TaskChannel channel, AsyncTask task) {
+        Objects.requireNonNull(task, "task");
+        place(task.step, exec -> exec.spawn(channel, task), task);
+    }
+
+    /**
+     * Graceful close as a stage (smartpool's close future): every Exec closes as {@link Exec#closeAsync()} does —
+     * complete-on-close channels run to the end, suspended tasks included; the others' queued tasks are handed back
+     * (Exec by Exec, in index order) and their suspended tasks cancelled. Submits after this are rejected.
+     */
+    public CompletableFuture<List<Runnable>> closeAsync() {
+        List<CompletableFuture<List<Runnable>>> parts = new ArrayList<>(execs.length);
+        for (Exec exec : execs) {
+            parts.add(exec.closeAsync());
+        }
+        return concat(parts);
     }
 
     /**
@@ -246,6 +262,34 @@ public final class ExecGroup implements Executor, AutoCloseable {
      */
     public Scope scope() {
         return new Scope(this);
+    }
+
+    /**
+     * Puts work on the Exec the balancer picks for {@code probe}. When there is no room the group's backpressure
+     * applies, except that it never runs on the caller (async work must run on an Exec): caller-runs rejects.
+     */
+    private void place(Runnable probe, Consumer<Exec> onto, Object what) {
+        BooleanSupplier attempt = () -> {
+            Exec exec = choose(probe);
+            if (exec == null) {
+                return false;
+            }
+            try {
+                onto.accept(exec);
+                return true;
+            } catch (RejectedExecutionException full) {
+                if (exec.isShutdown()) {
+                    throw full;
+                }
+                return false; // ring full: another pick, or the backpressure policy
+            }
+        };
+        if (!attempt.getAsBoolean()) {
+            if (backpressure.kind != Backpressure.Kind.BLOCK) {
+                throw noRoom("no Exec had room for " + what);
+            }
+            block(attempt);
+        }
     }
 
     @SuppressWarnings("unchecked")
@@ -328,6 +372,11 @@ public final class ExecGroup implements Executor, AutoCloseable {
         for (Exec exec : execs) {
             parts.add(exec.shutdownNow());
         }
+        return concat(parts);
+    }
+
+    /** The Execs' hand-back lists, in index order, once all have completed. */
+    private static CompletableFuture<List<Runnable>> concat(List<CompletableFuture<List<Runnable>>> parts) {
         return CompletableFuture.allOf(parts.toArray(new CompletableFuture<?>[0])).thenApply(ignored -> {
             List<Runnable> all = new ArrayList<>();
             for (CompletableFuture<List<Runnable>> part : parts) {
@@ -337,9 +386,9 @@ public final class ExecGroup implements Executor, AutoCloseable {
         });
     }
 
-    /** Waits up to the timeout for every Exec to exit; {@code true} if all did. */
+    /** Waits up to the timeout for every Exec to exit; {@code true} if all did. A timeout {@code <= 0} does not wait. */
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        final long deadline = System.nanoTime() + unit.toNanos(timeout);
+        final long deadline = System.nanoTime() + Math.max(0, unit.toNanos(timeout)); // clamp: a negative one wraps
         for (Exec exec : execs) {
             if (!exec.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 return false;
@@ -378,6 +427,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         private LoadBalancer balancer = LoadBalancer.roundRobin();
         private Backpressure backpressure = Backpressure.reject();
         private Exec.Builder template = Exec.builder().name("corepin");
+        private WorkBalancing balancing = WorkBalancing.off();
 
         private Builder() {
         }
@@ -423,6 +473,12 @@ public final class ExecGroup implements Executor, AutoCloseable {
             return this;
         }
 
+        /** Whether overloaded Execs push un-keyed work to idle siblings (default {@link WorkBalancing#off()}). */
+        public Builder workBalancing(WorkBalancing balancing) {
+            this.balancing = Objects.requireNonNull(balancing, "balancing");
+            return this;
+        }
+
         /**
          * Starts every Exec; if one fails to start, the ones already started are closed and the failure is thrown.
          *
@@ -440,7 +496,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
             String prefix = template.name();
             try {
                 for (int i = 0; i < started.length; i++) {
-                    started[i] = Exec.start(template, prefix + "-" + i, p.cpuFor(i));
+                    started[i] = Exec.start(template, prefix + "-" + i, p.cpuFor(i), balancing);
                 }
             } catch (RuntimeException | Error e) {
                 for (Exec exec : started) {
@@ -450,7 +506,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
                 }
                 throw e;
             }
-            return new ExecGroup(started, balancer, backpressure, p);
+            return new ExecGroup(started, balancer, backpressure, p, balancing);
         }
     }
 }

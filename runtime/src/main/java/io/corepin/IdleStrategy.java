@@ -42,6 +42,20 @@ public final class IdleStrategy {
     }
 
     /**
+     * Spin {@code spins} times, yield {@code yields} times, then park until a producer wakes the Exec.
+     * {@code park(0, 0)} parks on the first idle turn (the jcstress park/wake test uses it to aim at the moment the
+     * Exec decides to park).
+     *
+     * @throws IllegalArgumentException naming the values if either is negative
+     */
+    public static IdleStrategy park(int spins, int yields) {
+        if (spins < 0 || yields < 0) {
+            throw new IllegalArgumentException("spins and yields must be >= 0, got " + spins + " and " + yields);
+        }
+        return new IdleStrategy("park", spins, yields, 0, 0, false);
+    }
+
+    /**
      * Spin {@code spins} times, yield {@code yields} times, then park for {@code minPark}, doubling up to
      * {@code maxPark} per idle turn; a producer's enqueue wakes the Exec early.
      *

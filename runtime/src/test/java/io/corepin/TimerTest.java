@@ -329,6 +329,20 @@ class TimerTest {
     }
 
     @Test
+    void timersFireOnAnExecWithLevelsFromTheOwnerAndAnotherThread() throws Exception {
+        TaskChannel high = TaskChannel.fifo("high");
+        TaskChannel low = TaskChannel.fifo("low");
+        Levels levels = Levels.builder().level(high).level(low).defaultChannel(low).build();
+        try (Exec exec = small().levels(levels).build()) {
+            CountDownLatch fired = new CountDownLatch(3);
+            exec.schedule(fired::countDown, 10, TimeUnit.MILLISECONDS); // cross-thread: the arm message is routed
+            exec.execute(() -> exec.schedule(fired::countDown, 10, TimeUnit.MILLISECONDS));
+            exec.sleep(Duration.ofMillis(10)).thenRun(fired::countDown);
+            assertTrue(fired.await(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
     void badDelaysAreRejectedNamingTheValue() throws Exception {
         try (Exec exec = small().build()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -133,6 +133,26 @@ abstract class RingConsumer<E> extends RingConsumerPad<E> {
         }
     }
 
+    /**
+     * Elements accepted so far: every slot producers have claimed since the ring was made, including ones still
+     * being published (a snapshot from any thread; one volatile load of the producers' index). Telemetry derives
+     * "enqueues" from it, so producers pay no counter of their own.
+     *
+     * @return the running total of accepted elements
+     */
+    public final long enqueuedCount() {
+        return producerCountVolatile();
+    }
+
+    /**
+     * Elements consumed so far (exact on the consumer thread, a snapshot elsewhere).
+     *
+     * @return the running total of consumed elements
+     */
+    public final long dequeuedCount() {
+        return consumerIndexVolatile();
+    }
+
     @Override
     public final boolean isEmpty() {
         // volatile loads: an Exec about to park stores its "parked" flag (volatile) and then calls this; a producer's

@@ -24,8 +24,8 @@ import org.openjdk.jcstress.infra.grading.TestGrading;
 import org.openjdk.jcstress.infra.runners.TestList;
 
 /**
- * The build's second line of defence after jcstress's own exit status: reads the result blob of the run that just
- * finished and fails unless <em>every</em> test selected by the run's {@code -t} regexp produced results, in every
+ * The build's second line of defence after jcstress's own exit status: reads the result blobs of the runs that just
+ * finished and fails unless <em>every</em> test selected by the {@code -t} regexp produced results, in every
  * configuration with status {@code NORMAL}, and graded as passed (no {@code FORBIDDEN} outcome).
  *
  * <p>jcstress 0.16 itself exits non-zero (an {@code AssertionError} from its exception report) when a test sees a
@@ -33,28 +33,36 @@ import org.openjdk.jcstress.infra.runners.TestList;
  * is possible, these tests would not run") and even on "FATAL: No matching tests", which would let a broken selector
  * or a three-actor test on the two-CPU CI pass silently. This check closes that gap.
  *
- * <p>It also prints, and writes to {@code summary.txt} next to the blob, each test's outcome counts summed over all
- * configurations.
+ * <p>It also prints, and writes to {@code summary.txt} in the first run directory, each test's outcome counts summed
+ * over all configurations.
  *
- * <p>Usage: {@code java -cp jcstress.jar io.corepin.stress.CheckResults RUN_DIR TEST_REGEXP}, where {@code RUN_DIR}
- * was the run's (freshly emptied) working directory and holds exactly one {@code jcstress-results-*.bin.gz}.
+ * <p>Usage: {@code java -cp jcstress.jar io.corepin.stress.CheckResults TEST_REGEXP RUN_DIR [RUN_DIR...]}: the
+ * build runs jcstress twice (the ring tests, then the Exec tests with shorter iterations), each in its own freshly
+ * emptied working directory; each directory holds at most one {@code jcstress-results-*.bin.gz} (none when that
+ * run's selection matched nothing), and every test {@code TEST_REGEXP} selects must have results in one of them.
+ * The summary goes to {@code summary.txt} in the first directory.
  */
 public final class CheckResults {
     private CheckResults() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: CheckResults RUN_DIR TEST_REGEXP");
+        if (args.length < 2) {
+            System.err.println("usage: CheckResults TEST_REGEXP RUN_DIR [RUN_DIR...]");
             System.exit(2);
         }
-        final Path runDir = Path.of(args[0]);
-        final Pattern selector = Pattern.compile(args[1]);
+        final Pattern selector = Pattern.compile(args[0]);
+        final Path summaryDir = Path.of(args[1]);
 
         final List<String> problems = new ArrayList<>();
         final Map<String, List<TestResult>> byTest = new TreeMap<>();
-        final Path blob = findBlob(runDir, problems);
-        if (blob != null) {
+        int blobs = 0;
+        for (int i = 1; i < args.length; i++) {
+            final Path blob = findBlob(Path.of(args[i]), problems);
+            if (blob == null) {
+                continue;
+            }
+            blobs++;
             final InProcessCollector collector = new InProcessCollector();
             final DiskReadCollector reader = new DiskReadCollector(blob.toString(), collector);
             try {
@@ -65,6 +73,10 @@ public final class CheckResults {
             for (TestResult result : collector.getTestResults()) {
                 byTest.computeIfAbsent(result.getName(), k -> new ArrayList<>()).add(result);
             }
+        }
+        if (blobs == 0) {
+            problems.add("no jcstress-results-*.bin.gz in any of the run directories (did the runs start? were the"
+                + " directories emptied first?)");
         }
 
         // Same selection rule as jcstress's -t: Matcher.find() on the test's name.
@@ -93,7 +105,8 @@ public final class CheckResults {
 
         final String summary = summary(byTest);
         System.out.print(summary);
-        Files.writeString(runDir.resolve("summary.txt"), summary, StandardCharsets.UTF_8);
+        Files.createDirectories(summaryDir);
+        Files.writeString(summaryDir.resolve("summary.txt"), summary, StandardCharsets.UTF_8);
 
         if (!problems.isEmpty()) {
             System.err.println("jcstress check FAILED (" + problems.size() + " problem(s)):");
@@ -104,6 +117,7 @@ public final class CheckResults {
             expected, byTest.values().stream().mapToInt(List::size).sum());
     }
 
+    /** The run's result blob, or {@code null} if it wrote none; more than one is a stale directory. */
     private static Path findBlob(Path runDir, List<String> problems) throws IOException {
         final List<Path> blobs = new ArrayList<>();
         if (Files.isDirectory(runDir)) {
@@ -111,12 +125,12 @@ public final class CheckResults {
                 dir.forEach(blobs::add);
             }
         }
-        if (blobs.size() != 1) {
-            problems.add("expected exactly one jcstress-results-*.bin.gz in " + runDir.toAbsolutePath()
-                + ", found " + blobs.size() + " (did the run start? was the directory emptied first?)");
+        if (blobs.size() > 1) {
+            problems.add("expected at most one jcstress-results-*.bin.gz in " + runDir.toAbsolutePath()
+                + ", found " + blobs.size() + " (was the directory emptied first?)");
             return null;
         }
-        return blobs.get(0);
+        return blobs.isEmpty() ? null : blobs.get(0);
     }
 
     /** Outcome counts of each test, summed over every configuration, with jcstress's own grading of each. */

@@ -5,6 +5,7 @@ import io.corepin.ExecGroup;
 import io.corepin.affinity.AffinityPlan;
 import io.corepin.affinity.CpuLayout;
 import io.corepin.affinity.Pinning;
+import io.corepin.telemetry.Telemetry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
@@ -145,6 +146,8 @@ public final class PacketPipeline {
             System.out.printf("  rx generator on cpu %s; %,d flows, pool of %,d packets, bursts of %d, %d s, %s%n",
                 rxGot < 0 ? "(unpinned)" : rxGot, flowsCount, poolSize, burst, seconds,
                 rateMpps > 0 ? "offered load " + rateMpps + " Mpps" : "offered load: as fast as possible");
+            Telemetry.countersFile().ifPresent(f -> System.out.printf(
+                "  live counters in %s: watch them with  bash bin/corepin-stat %d%n", f.path(), f.pid()));
             System.out.println();
 
             long generated = 0;

@@ -1,0 +1,261 @@
+package io.corepin.examples.resp;
+
+import io.corepin.affinity.AffinityPlan;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * Settings of a {@link RespServer}: where it listens, how many Execs (cores) it runs, how connections reach a core,
+ * and the per-connection limits that keep one bad client from hurting the others. Immutable; build with
+ * {@link #builder()} or parse command-line options with {@link #parse(String...)}.
+ */
+public final class ServerConfig {
+    /** How accepted connections are spread over the cores. */
+    public enum AcceptMode {
+        /** One listener on core 0; each accepted connection is handed to the core its remote port hashes to. */
+        HASH,
+        /** One {@code SO_REUSEPORT} listener per core; the kernel hashes each connection's 4-tuple to a listener. */
+        REUSEPORT
+    }
+
+    /** Redis' own default port. */
+    public static final int DEFAULT_PORT = 6379;
+
+    final String host;
+    final int port;
+    final int execs;
+    final int[] cpus;
+    final AcceptMode acceptMode;
+    final int maxBulkBytes;
+    final int maxArgs;
+    final int maxQueryBytes;
+    final int maxOutputBytes;
+    final int maxInflight;
+    final int idleSpins;
+
+    private ServerConfig(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.execs = b.execs;
+        this.cpus = b.cpus;
+        this.acceptMode = b.acceptMode;
+        this.maxBulkBytes = b.maxBulkBytes;
+        this.maxArgs = b.maxArgs;
+        this.maxQueryBytes = Math.max(b.maxQueryBytes, b.maxBulkBytes + 1024); // one largest argument must fit
+        this.maxOutputBytes = b.maxOutputBytes;
+        this.maxInflight = b.maxInflight;
+        this.idleSpins = b.idleSpins;
+    }
+
+    /** Defaults: 127.0.0.1:6379, one Exec per allowed CPU, SO_REUSEPORT accept, 64 MiB bulks, 64 MiB output. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Parses {@code --host H --port N --execs N --cpus a,b,.. --accept hash|reuseport --max-bulk BYTES
+     * --max-args N --max-query BYTES --max-output BYTES --max-inflight N}.
+     *
+     * @throws IllegalArgumentException naming the option and value that are bad or unknown
+     */
+    public static ServerConfig parse(String... args) {
+        Builder b = builder();
+        for (int i = 0; i < args.length; i++) {
+            String option = args[i];
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(option + " needs a value (try --help)");
+            }
+            String v = args[++i];
+            switch (option) {
+                case "--host": b.host(v); break;
+                case "--port": b.port(integer(option, v)); break;
+                case "--execs": b.execs(integer(option, v)); break;
+                case "--cpus": b.cpus(cpuList(v)); break;
+                case "--accept": b.acceptMode(acceptMode(v)); break;
+                case "--max-bulk": b.maxBulkBytes(integer(option, v)); break;
+                case "--max-args": b.maxArgs(integer(option, v)); break;
+                case "--max-query": b.maxQueryBytes(integer(option, v)); break;
+                case "--max-output": b.maxOutputBytes(integer(option, v)); break;
+                case "--max-inflight": b.maxInflight(integer(option, v)); break;
+                case "--idle-spins": b.idleSpins(integer(option, v)); break;
+                default: throw new IllegalArgumentException("unknown option " + option + " (try --help)");
+            }
+        }
+        return b.build();
+    }
+
+    /** The usage text of {@link #parse(String...)}. */
+    public static String usage() {
+        return "usage: run.sh [--host 127.0.0.1] [--port 6379 (0: any free port)] [--execs N | --cpus a,b,..]\n"
+            + "              [--accept reuseport|hash] [--max-bulk BYTES] [--max-args N] [--max-query BYTES]\n"
+            + "              [--max-output BYTES] [--max-inflight N] [--idle-spins N]";
+    }
+
+    private static int integer(String option, String v) {
+        try {
+            return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs an integer, got '" + v + "'", e);
+        }
+    }
+
+    private static int[] cpuList(String v) {
+        try {
+            return Arrays.stream(v.split(",")).mapToInt(s -> Integer.parseInt(s.trim())).toArray();
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--cpus needs a comma-separated list of CPU numbers, got '" + v + "'", e);
+        }
+    }
+
+    private static AcceptMode acceptMode(String v) {
+        switch (v) {
+            case "hash": return AcceptMode.HASH;
+            case "reuseport": return AcceptMode.REUSEPORT;
+            default: throw new IllegalArgumentException("--accept must be hash or reuseport, got '" + v + "'");
+        }
+    }
+
+    /** The affinity plan: the given CPUs, or {@code execs} (default: available processors) Execs placed by auto. */
+    AffinityPlan plan() {
+        if (cpus != null) {
+            return AffinityPlan.of(cpus);
+        }
+        return AffinityPlan.auto(execs > 0 ? execs : Runtime.getRuntime().availableProcessors());
+    }
+
+    /** The port asked for (0: any free port). */
+    public int port() {
+        return port;
+    }
+
+    /** The accept mode. */
+    public AcceptMode acceptMode() {
+        return acceptMode;
+    }
+
+    @Override
+    public String toString() {
+        return "ServerConfig{" + host + ":" + port + ", execs=" + (cpus != null ? Arrays.toString(cpus) : execs)
+            + ", accept=" + acceptMode + ", maxBulk=" + maxBulkBytes + ", maxArgs=" + maxArgs
+            + ", maxQuery=" + maxQueryBytes + ", maxOutput=" + maxOutputBytes + ", maxInflight=" + maxInflight + ", idleSpins=" + idleSpins + '}';
+    }
+
+    /** Builder of a {@link ServerConfig}; every setter checks its value and names it when bad. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = DEFAULT_PORT;
+        private int execs = -1;
+        private int[] cpus;
+        private AcceptMode acceptMode = AcceptMode.REUSEPORT;
+        private int maxBulkBytes = 64 << 20;
+        private int maxArgs = 1 << 20;
+        private int maxQueryBytes = 256 << 20;
+        private int maxOutputBytes = 64 << 20;
+        private int maxInflight = 256;
+        private int idleSpins = 100;
+
+        private Builder() {
+        }
+
+        /** Address to bind (default 127.0.0.1). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** Port in [0, 65535]; 0 picks any free port (see {@link RespServer#port()}). */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be in [0, 65535], got " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** Number of Execs, each pinned by {@link AffinityPlan#auto(int)}. */
+        public Builder execs(int execs) {
+            if (execs < 1) {
+                throw new IllegalArgumentException("execs must be >= 1, got " + execs);
+            }
+            this.execs = execs;
+            this.cpus = null;
+            return this;
+        }
+
+        /** Exactly these CPUs, one Exec each (checked against the allowed CPUs when the server starts). */
+        public Builder cpus(int... cpus) {
+            if (cpus.length == 0) {
+                throw new IllegalArgumentException("cpus needs at least one CPU");
+            }
+            this.cpus = cpus.clone();
+            return this;
+        }
+
+        /**
+         * How connections reach a core (default {@link AcceptMode#REUSEPORT}: in a smoke comparison with
+         * redis-benchmark it was as fast as or slightly faster than {@link AcceptMode#HASH}, and it needs no
+         * cross-core hand-off of accepted sockets).
+         */
+        public Builder acceptMode(AcceptMode mode) {
+            this.acceptMode = Objects.requireNonNull(mode, "acceptMode");
+            return this;
+        }
+
+        /**
+         * Longest bulk string a client may send, in [1, 1 GiB] (default 64 MiB; Redis' proto-max-bulk-len is 512 MiB,
+         * more than a 1 GiB heap can hold twice).
+         */
+        public Builder maxBulkBytes(int bytes) {
+            if (bytes > 1 << 30) {
+                throw new IllegalArgumentException("maxBulkBytes must be <= 1 GiB (1073741824), got " + bytes);
+            }
+            this.maxBulkBytes = atLeast("maxBulkBytes", bytes, 1);
+            return this;
+        }
+
+        /** Most arguments in one command (default 1,048,576). */
+        public Builder maxArgs(int args) {
+            this.maxArgs = atLeast("maxArgs", args, 1);
+            return this;
+        }
+
+        /** Most unparsed request bytes held for one client (default 256 MiB; raised to fit one max bulk). */
+        public Builder maxQueryBytes(int bytes) {
+            this.maxQueryBytes = atLeast("maxQueryBytes", bytes, 1024);
+            return this;
+        }
+
+        /** Most reply bytes waiting for a client to read; past it the client is closed (default 64 MiB). */
+        public Builder maxOutputBytes(int bytes) {
+            this.maxOutputBytes = atLeast("maxOutputBytes", bytes, 1024);
+            return this;
+        }
+
+        /** Most replies one client may have in flight on other cores before the server stops reading it. */
+        public Builder maxInflight(int n) {
+            this.maxInflight = atLeast("maxInflight", n, 1);
+            return this;
+        }
+
+        /**
+         * Idle loop turns (each a non-blocking {@code selectNow}) a core makes before it blocks in {@code select}
+         * (default 100). 0 blocks as soon as a turn finds nothing to do, as redis-server does.
+         */
+        public Builder idleSpins(int spins) {
+            this.idleSpins = atLeast("idleSpins", spins, 0);
+            return this;
+        }
+
+        private static int atLeast(String what, int v, int min) {
+            if (v < min) {
+                throw new IllegalArgumentException(what + " must be >= " + min + ", got " + v);
+            }
+            return v;
+        }
+
+        /** The config. */
+        public ServerConfig build() {
+            return new ServerConfig(this);
+        }
+    }
+}

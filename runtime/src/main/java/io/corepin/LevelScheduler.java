@@ -1,0 +1,250 @@
+package io.corepin;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One Exec's instance of its {@link Levels}: the sources, the bitmask of channels that may hold tasks, the
+ * scheduler's state, and the close policy. Owner thread only — plain fields, no atomics.
+ */
+final class LevelScheduler {
+    /** A cross-thread submission to a channel: the ring carries the channel (and deadline) with the task. */
+    static final class Routed implements Runnable {
+        final int channel;
+        final long deadline;
+        final Runnable task;
+
+        Routed(int channel, long deadline, Runnable task) {
+            this.channel = channel;
+            this.deadline = deadline;
+            this.task = task;
+        }
+
+        @Override
+        public void run() { // only if handed back and run by someone else
+            task.run();
+        }
+
+        @Override
+        public String toString() {
+            return task.toString();
+        }
+    }
+
+    private final Levels levels;
+    private final TaskSource[] sources;
+    private final long[] levelMask;
+    private final long generatorMask;
+    private final int[] levelCursor;
+    private final boolean[] completeOnClose;
+    private long nonEmpty; // bit c: channel c may hold tasks
+    private int rrLevel;
+    private long sliceEnd;
+    private boolean closing;
+    /** Tasks of channels that are not complete-on-close, removed by a graceful close: handed back at the end. */
+    final List<Runnable> dropped = new ArrayList<>();
+
+    LevelScheduler(Levels levels, long now) {
+        this.levels = levels;
+        int n = levels.channels.length;
+        this.sources = new TaskSource[n];
+        this.completeOnClose = new boolean[n];
+        long generators = 0;
+        for (int c = 0; c < n; c++) {
+            TaskChannel ch = levels.channels[c];
+            TaskSource s = ch.source().get();
+            if (s == null) {
+                throw new NullPointerException("source factory of channel '" + ch.name() + "' returned null");
+            }
+            sources[c] = s;
+            completeOnClose[c] = ch.isCompleteOnClose();
+            if (s.generates()) {
+                generators |= 1L << c;
+            }
+        }
+        this.generatorMask = generators;
+        this.levelMask = new long[levels.channelsOfLevel.length];
+        for (int l = 0; l < levelMask.length; l++) {
+            for (int c : levels.channelsOfLevel[l]) {
+                levelMask[l] |= 1L << c;
+            }
+        }
+        this.levelCursor = new int[levelMask.length];
+        if (levels.sliceNanos != null) {
+            sliceEnd = now + levels.sliceNanos[0];
+        }
+    }
+
+    Levels levels() {
+        return levels;
+    }
+
+    int defaultChannel() {
+        return levels.defaultChannel;
+    }
+
+    int followup(int channel) {
+        return levels.followup[channel];
+    }
+
+    /** Queues a run-queue entry: a routed submission, an async task's step, or a plain task (default channel). */
+    void dispatch(Runnable entry) {
+        if (entry instanceof Routed) {
+            Routed r = (Routed) entry;
+            offer(r.channel, r.task, r.deadline);
+            return;
+        }
+        AsyncTask task = AsyncTask.of(entry);
+        int channel = task != null && task.channel >= 0 ? task.channel : levels.defaultChannel;
+        offer(channel, entry, 0L);
+    }
+
+    void offer(int channel, Runnable entry, long deadline) {
+        if (closing && !completeOnClose[channel]) {
+            drop(entry);
+            return;
+        }
+        sources[channel].offer(entry, deadline);
+        nonEmpty |= 1L << channel; // plain: owner-only bitmask
+    }
+
+    /** Whether no channel holds a task (generators aside). */
+    boolean isEmpty() {
+        return (nonEmpty & ~generatorMask) == 0 && totalQueued() == 0;
+    }
+
+    private int totalQueued() {
+        int n = 0;
+        for (TaskSource s : sources) {
+            n += s.size();
+        }
+        return n;
+    }
+
+    /** The next task by the scheduler, or {@code null}. {@code now} is this turn's clock (round robin only). */
+    Runnable next(long now) {
+        return levels.sliceNanos == null ? nextHighestFirst() : nextRoundRobin(now);
+    }
+
+    private Runnable nextHighestFirst() {
+        final long candidates = nonEmpty | generatorMask;
+        if (candidates == 0) {
+            return null;
+        }
+        for (int l = 0; l < levelMask.length; l++) {
+            long m = candidates & levelMask[l];
+            if (m != 0) {
+                Runnable r = pollLevel(l, m);
+                if (r != null) {
+                    return r;
+                }
+            }
+        }
+        return null;
+    }
+
+    private Runnable nextRoundRobin(long now) {
+        if (now - sliceEnd >= 0) {
+            advance(now);
+        }
+        final long candidates = nonEmpty | generatorMask;
+        if (candidates == 0) {
+            return null;
+        }
+        for (int tried = 0; tried < levelMask.length; tried++) {
+            long m = candidates & levelMask[rrLevel];
+            if (m != 0) {
+                Runnable r = pollLevel(rrLevel, m);
+                if (r != null) {
+                    return r;
+                }
+            }
+            advance(now); // this level ran dry: its slice ends early
+        }
+        return null;
+    }
+
+    private void advance(long now) {
+        rrLevel = rrLevel + 1 == levelMask.length ? 0 : rrLevel + 1;
+        sliceEnd = now + levels.sliceNanos[rrLevel];
+    }
+
+    /** Channels of level {@code l} take turns; clears the bit of a channel found empty. */
+    private Runnable pollLevel(int l, long mask) {
+        final int[] channels = levels.channelsOfLevel[l];
+        final int n = channels.length;
+        for (int k = 0; k < n; k++) {
+            int i = levelCursor[l];
+            levelCursor[l] = i + 1 == n ? 0 : i + 1;
+            int c = channels[i];
+            long bit = 1L << c;
+            if ((mask & bit) == 0) {
+                continue;
+            }
+            TaskSource s = sources[c];
+            Runnable r = s.poll();
+            if (r != null) {
+                if (s.size() == 0) {
+                    nonEmpty &= ~bit;
+                }
+                return r;
+            }
+            nonEmpty &= ~bit;
+        }
+        return null;
+    }
+
+    /** Graceful close begins: tasks of the channels that do not complete on close are taken out. Owner thread. */
+    void beginClose() {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        for (int c = 0; c < sources.length; c++) {
+            if (!completeOnClose[c]) {
+                drainInto(c, dropped);
+                nonEmpty &= ~(1L << c);
+            }
+        }
+    }
+
+    boolean isClosing() {
+        return closing;
+    }
+
+    boolean completesOnClose(int channel) {
+        return completeOnClose[channel < 0 ? levels.defaultChannel : channel];
+    }
+
+    /** shutdownNow / termination: everything still queued, every channel. */
+    void drainAll(List<Runnable> into) {
+        for (int c = 0; c < sources.length; c++) {
+            drainInto(c, into);
+        }
+        nonEmpty = 0;
+    }
+
+    private void drainInto(int channel, List<Runnable> into) {
+        TaskSource s = sources[channel];
+        for (int guard = s.size(); guard > 0; guard--) {
+            Runnable r = s.poll();
+            if (r == null) {
+                break;
+            }
+            drop(r, into);
+        }
+    }
+
+    private void drop(Runnable entry) {
+        drop(entry, dropped);
+    }
+
+    private static void drop(Runnable entry, List<Runnable> into) {
+        AsyncTask task = AsyncTask.of(entry);
+        if (task != null) {
+            task.cancel(); // an async task cannot run elsewhere
+        } else {
+            into.add(entry instanceof Routed ? ((Routed) entry).task : entry);
+        }
+    }
+}

@@ -1,0 +1,330 @@
+package io.corepin;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.corepin.affinity.AffinityPlan;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** Levels of channels: highest first, round robin shares, SDF, followup, close policies, bad configuration. */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class LevelsTest {
+
+    /**
+     * Runs {@code body} on the Exec, then waits for a task queued after it in the default channel: a barrier for
+     * work queued in that channel or higher.
+     */
+    private static void onExec(Exec exec, Runnable body) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        exec.execute(body);
+        exec.execute(done::countDown);
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+    }
+
+    @Test
+    void highestLevelFirstFifoWithinAChannelFromOwnerAndOtherThreads() throws Exception {
+        TaskChannel high = TaskChannel.fifo("high");
+        TaskChannel mid = TaskChannel.fifo("mid");
+        TaskChannel low = TaskChannel.fifo("low");
+        Levels levels = Levels.builder().level(high).level(mid).level(low).defaultChannel(mid).build();
+        try (Exec exec = Exec.builder().name("levels").levels(levels).daemon(true).build()) {
+            List<String> order = new CopyOnWriteArrayList<>();
+            CountDownLatch ran = new CountDownLatch(9);
+            onExec(exec, () -> {
+                for (int i = 0; i < 3; i++) {
+                    int n = i;
+                    exec.execute(low, () -> { order.add("L" + n); ran.countDown(); });
+                    exec.execute(mid, () -> { order.add("M" + n); ran.countDown(); });
+                    exec.execute(high, () -> { order.add("H" + n); ran.countDown(); });
+                }
+            });
+            assertTrue(ran.await(10, TimeUnit.SECONDS));
+            assertEquals(List.of("H0", "H1", "H2", "M0", "M1", "M2", "L0", "L1", "L2"), order);
+
+            // the same from another thread: the ring carries the channel; one burst is dispatched before running
+            order.clear();
+            CountDownLatch ran2 = new CountDownLatch(9);
+            Gate gate = Gate.hold(exec);
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                exec.execute(low, () -> { order.add("L" + n); ran2.countDown(); });
+                exec.execute(mid, () -> { order.add("M" + n); ran2.countDown(); });
+                exec.execute(high, () -> { order.add("H" + n); ran2.countDown(); });
+            }
+            gate.open();
+            assertTrue(ran2.await(10, TimeUnit.SECONDS));
+            assertEquals(List.of("H0", "H1", "H2", "M0", "M1", "M2", "L0", "L1", "L2"), order);
+        }
+    }
+
+    @Test
+    void shortestDeadlineFirstRunsByDeadlineNotArrival() throws Exception {
+        TaskChannel sdf = TaskChannel.deadlineFirst("sdf");
+        Levels levels = Levels.builder().level(sdf).build();
+        try (Exec exec = Exec.builder().name("sdf").levels(levels).daemon(true).build()) {
+            List<Integer> order = new CopyOnWriteArrayList<>();
+            long base = System.nanoTime();
+            List<Integer> deadlines = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                deadlines.add(i);
+            }
+            Collections.shuffle(deadlines, new java.util.Random(7));
+            onExec(exec, () -> {
+                for (int d : deadlines) {
+                    exec.execute(sdf, base + d * 1_000_000L, () -> order.add(d));
+                }
+                exec.execute(sdf, base - 1, () -> order.add(-1)); // already late: first
+            });
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (order.size() < 51 && System.nanoTime() < deadline) { // onExec's barrier has deadline 0: first
+                Thread.sleep(1);
+            }
+            List<Integer> expected = new ArrayList<>();
+            expected.add(-1);
+            for (int i = 0; i < 50; i++) {
+                expected.add(i);
+            }
+            assertEquals(expected, order);
+        }
+    }
+
+    @Test
+    void roundRobinGivesEachLevelItsConfiguredShareOfTime() throws Exception {
+        TaskChannel a = TaskChannel.fifo("a");
+        TaskChannel b = TaskChannel.fifo("b");
+        TaskChannel c = TaskChannel.fifo("c");
+        long[] slicesMicros = {4000, 2000, 1000};
+        Levels levels = Levels.builder().level(a).level(b).level(c)
+            .roundRobin(Duration.ofNanos(slicesMicros[0] * 1000), Duration.ofNanos(slicesMicros[1] * 1000),
+                Duration.ofNanos(slicesMicros[2] * 1000))
+            .build();
+        // A fake clock that only the tasks advance (20 µs each): the shares depend on the scheduler alone, not on
+        // how often this shared machine pre-empts the Exec's thread.
+        AtomicLong clock = new AtomicLong(1_000_000_000L);
+        final long taskNanos = 20_000;
+        final long runFor = 2_000_000_000L; // 2 s of fake time: ~285 round-robin cycles
+        long[] ran = new long[3];
+        CountDownLatch finished = new CountDownLatch(1);
+        try (Exec exec = Exec.builder().name("rr").levels(levels).turn(32, 4).clock(clock::get).daemon(true).build()) {
+            TaskChannel[] channels = {a, b, c};
+            long end = clock.get() + runFor;
+            onExec(exec, () -> {
+                for (int l = 0; l < 3; l++) {
+                    int level = l;
+                    for (int k = 0; k < 4; k++) { // every level always has work
+                        exec.execute(channels[level], new Runnable() {
+                            @Override
+                            public void run() {
+                                if (clock.get() >= end) {
+                                    finished.countDown();
+                                    return;
+                                }
+                                clock.addAndGet(taskNanos);
+                                ran[level]++; // owner thread only
+                                exec.execute(channels[level], this);
+                            }
+                        });
+                    }
+                }
+            });
+            assertTrue(finished.await(30, TimeUnit.SECONDS));
+        } // close: happens-before the reads below
+        double total = ran[0] + ran[1] + ran[2];
+        double sliceTotal = slicesMicros[0] + slicesMicros[1] + slicesMicros[2];
+        for (int l = 0; l < 3; l++) {
+            double share = ran[l] / total;
+            double configured = slicesMicros[l] / sliceTotal;
+            assertTrue(Math.abs(share - configured) <= 0.10 * configured,
+                "level " + l + ": share " + share + " vs configured " + configured);
+        }
+    }
+
+    /** Records its two polls, yielding between them. */
+    static final class TwoSteps extends AsyncTask {
+        private final List<String> order;
+        private int step;
+
+        TwoSteps(List<String> order) {
+            this.order = order;
+        }
+
+        @Override
+        protected boolean poll() {
+            order.add("T" + (++step));
+            if (step == 1) {
+                wake(); // yield
+                return false;
+            }
+            return true;
+        }
+    }
+
+    @Test
+    void aWokenTaskIsRequeuedInItsFollowupChannel() throws Exception {
+        for (boolean withFollowup : new boolean[] {false, true}) {
+            TaskChannel responsive = TaskChannel.fifo("responsive");
+            TaskChannel backlog = TaskChannel.fifo("backlog");
+            Levels.Builder lb = Levels.builder().level(responsive).level(backlog);
+            if (withFollowup) {
+                lb.followup(backlog, responsive);
+            }
+            try (Exec exec = Exec.builder().name("followup").levels(lb.build()).daemon(true).build()) {
+                List<String> order = new CopyOnWriteArrayList<>();
+                onExec(exec, () -> {
+                    exec.spawn(backlog, new TwoSteps(order));
+                    for (int i = 0; i < 3; i++) {
+                        int n = i;
+                        exec.execute(backlog, () -> order.add("B" + n));
+                    }
+                });
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (order.size() < 5 && System.nanoTime() < deadline) { // onExec's barrier runs in `responsive`
+                    Thread.sleep(1);
+                }
+                assertEquals(withFollowup ? List.of("T1", "T2", "B0", "B1", "B2") : List.of("T1", "B0", "B1", "B2", "T2"),
+                    order, withFollowup ? "followup backlog→responsive" : "default followup: same channel");
+            }
+        }
+    }
+
+    /** Waits for {@code ready}; counts cancels. */
+    static final class Waiter extends AsyncTask {
+        final AtomicBoolean ready = new AtomicBoolean();
+        final CountDownLatch polled = new CountDownLatch(1);
+        final CountDownLatch finished = new CountDownLatch(1);
+        final CountDownLatch cancelled = new CountDownLatch(1);
+
+        @Override
+        protected boolean poll() {
+            boolean done = ready.get();
+            if (done) {
+                finished.countDown();
+            }
+            polled.countDown();
+            return done;
+        }
+
+        @Override
+        protected void onCancel() {
+            cancelled.countDown();
+        }
+    }
+
+    @Test
+    void closeRunsCompleteOnCloseChannelsToTheEndAndHandsBackExactlyTheOthers() throws Exception {
+        TaskChannel keep = TaskChannel.fifo("keep");
+        TaskChannel drop = TaskChannel.fifo("drop").completeOnClose(false);
+        Levels levels = Levels.builder().level(keep).level(drop).build();
+        Exec exec = Exec.builder().name("close").levels(levels).daemon(true).build();
+        Waiter keepWaiter = new Waiter();
+        Waiter dropWaiter = new Waiter();
+        exec.spawn(keep, keepWaiter);
+        exec.spawn(drop, dropWaiter);
+        assertTrue(keepWaiter.polled.await(10, TimeUnit.SECONDS));
+        assertTrue(dropWaiter.polled.await(10, TimeUnit.SECONDS));
+        List<String> ran = new CopyOnWriteArrayList<>();
+        List<Runnable> dropped = new ArrayList<>();
+        Gate gate = Gate.hold(exec);
+        for (int i = 0; i < 3; i++) {
+            int n = i;
+            exec.execute(keep, () -> ran.add("K" + n));
+            Runnable d = () -> ran.add("D" + n);
+            dropped.add(d);
+            exec.execute(drop, d);
+        }
+        CompletableFuture<List<Runnable>> closed = exec.closeAsync();
+        assertThrows(RejectedExecutionException.class, () -> exec.execute(keep, () -> { }), "closed");
+        gate.open();
+        assertTrue(dropWaiter.cancelled.await(10, TimeUnit.SECONDS), "suspended drop-channel task cancelled");
+        assertFalse(exec.awaitTermination(100, TimeUnit.MILLISECONDS), "waits for the suspended keep task");
+        assertFalse(closed.isDone());
+        keepWaiter.ready.set(true);
+        keepWaiter.wake(); // through the overflow queue: the ring is closed
+        assertEquals(dropped, closed.get(10, TimeUnit.SECONDS), "exactly the unrun drop-channel tasks");
+        assertEquals(List.of("K0", "K1", "K2"), ran);
+        assertTrue(keepWaiter.finished.await(1, TimeUnit.SECONDS), "suspended keep task driven to the end");
+        assertEquals(1, keepWaiter.cancelled.getCount(), "and not cancelled");
+    }
+
+    @Test
+    void shutdownNowHandsBackEveryChannelsTasks() throws Exception {
+        TaskChannel keep = TaskChannel.fifo("keep");
+        TaskChannel drop = TaskChannel.fifo("drop").completeOnClose(false);
+        Exec exec = Exec.builder().name("now").levels(Levels.builder().level(keep, drop).build()).daemon(true).build();
+        Gate gate = Gate.hold(exec);
+        List<Runnable> submitted = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Runnable r = () -> { };
+            submitted.add(r);
+            exec.execute(i % 2 == 0 ? keep : drop, r);
+        }
+        var back = exec.shutdownNow();
+        gate.open();
+        List<Runnable> handed = back.get(10, TimeUnit.SECONDS);
+        assertEquals(submitted.size(), handed.size());
+        assertTrue(handed.containsAll(submitted));
+    }
+
+    @Test
+    void aGroupSharesOneDeclarativeSetup() throws Exception {
+        TaskChannel urgent = TaskChannel.fifo("urgent");
+        TaskChannel bulk = TaskChannel.fifo("bulk").completeOnClose(false);
+        Levels levels = Levels.builder().level(urgent).level(bulk).build();
+        try (ExecGroup group = ExecGroup.builder().affinity(AffinityPlan.unpinned(2))
+            .execSettings(Exec.builder().name("g").levels(levels).daemon(true)).build()) {
+            CountDownLatch ran = new CountDownLatch(100);
+            for (int i = 0; i < 100; i++) {
+                group.execute(i % 2 == 0 ? urgent : bulk, ran::countDown);
+            }
+            assertTrue(ran.await(10, TimeUnit.SECONDS));
+            for (int i = 0; i < group.size(); i++) {
+                assertEquals(levels, group.exec(i).levels());
+            }
+            assertEquals(List.of(), group.closeAsync().get(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void badConfigurationAndBadChannelsAreRefusedWithClearMessages() throws Exception {
+        TaskChannel a = TaskChannel.fifo("a");
+        Levels levels = Levels.builder().level(a).build();
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
+            () -> Levels.builder().level(a).build());
+        assertTrue(twice.getMessage().contains("'a'"), twice.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Levels.builder().build());
+        assertThrows(IllegalArgumentException.class, () -> Levels.builder().level());
+        TaskChannel x = TaskChannel.fifo("x");
+        TaskChannel y = TaskChannel.fifo("y");
+        IllegalArgumentException slices = assertThrows(IllegalArgumentException.class,
+            () -> Levels.builder().level(x).level(y).roundRobin(Duration.ofMillis(1)).build());
+        assertTrue(slices.getMessage().contains("2 levels, 1 slices"), slices.getMessage());
+        assertThrows(IllegalArgumentException.class,
+            () -> Levels.builder().level(TaskChannel.fifo("z")).roundRobin(Duration.ZERO));
+        TaskChannel stranger = TaskChannel.fifo("stranger");
+        assertThrows(IllegalArgumentException.class,
+            () -> Levels.builder().level(TaskChannel.fifo("w")).followup(stranger, stranger).build());
+        try (Exec exec = Exec.builder().name("bad").levels(levels).daemon(true).build();
+             Exec plain = Exec.builder().name("plain").daemon(true).build()) {
+            IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,
+                () -> exec.execute(stranger, () -> { }));
+            assertTrue(foreign.getMessage().contains("stranger"), foreign.getMessage());
+            IllegalStateException none = assertThrows(IllegalStateException.class, () -> plain.execute(a, () -> { }));
+            assertTrue(none.getMessage().contains("without Levels"), none.getMessage());
+            assertThrows(NullPointerException.class, () -> exec.execute(a, null));
+        }
+    }
+}
