@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark suite and prints its Markdown tables for RESULTS.md.
-#   bash bench/run.sh ring|exec|smol|sched|telemetry|all [args...]
+#   bash bench/run.sh ring|exec|smol|sched|telemetry|stall|all [args...]
 # sched: FollowupBenchmark and SkewBenchmark (plain programs; optional arg: rounds), ~2 min.
 # ring: bench/run-ring.sh (RingThroughput). exec: ExecThroughput, 3 forks (~5 min), JSON in bench/results/exec.json.
 # smol: the smolscale suite (io.corepin.bench.smol, corepin vs fjp/netty/tpe/vthreads, ~15-20 min on 2 cores) on a
@@ -9,6 +9,8 @@
 #   SMOL_JAVA=/path/to/bin/java picks the JVM; SMOL_ALLOC=0 skips the allocation run; SMOL_INCLUDE=REGEX runs only
 #   the matching workloads (e.g. 'smol\.(SpawnOne|PingPong)\.' for a smoke test).
 # telemetry: ExecTelemetryCost (counters off vs on, idle park vs spin), FORKS=3 forks (~2 min), bench/results/telemetry.json.
+# stall: StallGuardCost (the stall guard's per-task stamp on vs off, in separate JVMs; idle park vs spin), FORKS=3 forks
+#   each (~2 min), bench/results/stall-{on,off}.json merged into stall.json.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -90,13 +92,33 @@ telemetry_suite() {
     --unit "million tasks/s submitted and run (ops/µs); half of them spawn a local child"
 }
 
+stall_suite() {
+  [ "${BENCH_BUILD:-reactor}" = none ] || mvn -B -q -pl bench -am package -DskipTests
+  mkdir -p bench/results
+  echo "$(java -version 2>&1 | head -1); $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  local setting
+  for setting in off on; do
+    local flag=()
+    [ "$setting" = off ] && flag=(-jvmArgsPrepend -Dcorepin.stallStamp=false)
+    java -jar bench/target/benchmarks.jar 'io.corepin.bench.StallGuardCost' -f "${FORKS:-3}" -p stamp="$setting" \
+      "${flag[@]}" -rf json -rff "bench/results/stall-$setting.json" "$@" > "bench/results/stall-$setting.txt" 2>&1 \
+      || { tail -40 "bench/results/stall-$setting.txt" >&2; exit 1; }
+  done
+  echo "done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  python3 -c 'import json, sys; json.dump(sum((json.load(open(f)) for f in sys.argv[2:]), []), open(sys.argv[1], "w"))' \
+    bench/results/stall.json bench/results/stall-off.json bench/results/stall-on.json
+  python3 bench/jmh-table.py bench/results/stall.json --row stamp --col idle --baseline off \
+    --unit "million trivial tasks/s submitted and run (ops/µs); on = one opaque store per task for the stall guard"
+}
+
 case "$suite" in
   ring) bash bench/run-ring.sh "$@" ;;
   sched) sched_suite "$@" ;;
   exec) exec_suite "$@" ;;
   smol) smol_suite "$@" ;;
   telemetry) telemetry_suite "$@" ;;
+  stall) stall_suite "$@" ;;
   all) bash bench/run-ring.sh "$@"; echo; BENCH_BUILD=none exec_suite "$@"; echo; BENCH_BUILD=none smol_suite "$@"
        echo; BENCH_BUILD=none sched_suite ;;
-  *) echo "usage: bench/run.sh ring|exec|smol|sched|telemetry|all [args...]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh ring|exec|smol|sched|telemetry|stall|all [args...]" >&2; exit 2 ;;
 esac

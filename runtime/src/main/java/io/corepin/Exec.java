@@ -164,6 +164,9 @@ public final class Exec implements Executor, AutoCloseable {
         this.hosted = host != null;
         this.counters.ring = inbound; // sampled by the owner; start() also registers it in the counters file
         this.thread = host != null ? host : new ExecThread(this, this::loop, name, b.daemon);
+        if (host == null && b.stallNanos > 0) { // hosted: runHere registers; blockOn and test hosts are not guarded
+            StallGuard.watch(this, thread, counters, b.stallNanos); // one JVM-wide watchdog thread
+        }
     }
 
     /** A builder with the defaults: ring of 4096, bursts of 32 ring / 64 local tasks, {@link IdleStrategy#park()}. */
@@ -806,6 +809,7 @@ public final class Exec implements Executor, AutoCloseable {
             stoppedInBurst.add(task);               // never taken while running, so C2 leaves it out of line
             return;
         }
+        counters.taskStarted(); // stall guard: one opaque store (a plain mov) of the task's number
         try {
             task.run();
         } catch (Throwable error) {
@@ -1148,6 +1152,7 @@ public final class Exec implements Executor, AutoCloseable {
         private Supplier<? extends Poller> pollerFactory;
         private Levels levels;
         private java.util.function.LongSupplier clock = System::nanoTime;
+        private long stallNanos = TimeUnit.MILLISECONDS.toNanos(10);
 
         private Builder() {
         }
@@ -1216,6 +1221,23 @@ public final class Exec implements Executor, AutoCloseable {
         }
 
         /**
+         * Report a task that holds the Exec longer than {@code threshold} (default 10 ms): once per stall, with the
+         * task's code location and the thread's stack, to the {@code io.corepin.StallGuard} logger and as a JFR
+         * {@code io.corepin.Stall} event. One daemon thread watches every guarded Exec of the JVM; the Exec pays one
+         * plain store per task. {@code 0} turns the guard off for these Execs. Execs hosted by {@link Exec#blockOn}
+         * are not guarded.
+         *
+         * @throws IllegalArgumentException naming the value if it is negative
+         */
+        public Builder stallThreshold(long threshold, TimeUnit unit) {
+            if (threshold < 0) {
+                throw new IllegalArgumentException("stall threshold must be >= 0 (0: off), got " + threshold + " " + unit);
+            }
+            this.stallNanos = unit.toNanos(threshold);
+            return this;
+        }
+
+        /**
          * An event source each Exec built from this builder polls every turn and blocks in when idle (instead of
          * parking); {@code factory} is called once per Exec, on the building thread. {@code null} removes it.
          */
@@ -1261,6 +1283,9 @@ public final class Exec implements Executor, AutoCloseable {
                 throw new IllegalStateException(Thread.currentThread().getName() + " already runs " + busy.name);
             }
             Exec exec = new Exec(this, name, cpu, Thread.currentThread());
+            if (stallNanos > 0) {
+                StallGuard.watch(exec, exec.thread, exec.counters, stallNanos);
+            }
             Exec previous = HOSTED.get();
             HOSTED.set(exec);
             exec.hostActive = true;

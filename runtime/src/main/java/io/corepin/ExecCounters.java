@@ -20,6 +20,18 @@ abstract class ExecCountersPad0 {
 abstract class ExecCountersFields extends ExecCountersPad0 {
     /** A long in a (direct, native-order) ByteBuffer: the counters file's values, or this Exec's private ones. */
     static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    static final VarHandle TASK_SEQ;
+    static final VarHandle TURN_END_SEQ;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            TASK_SEQ = lookup.findVarHandle(ExecCountersFields.class, "taskSeq", long.class);
+            TURN_END_SEQ = lookup.findVarHandle(ExecCountersFields.class, "turnEndSeq", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /**
      * Where the values live, and each {@link Metric}'s byte offset in it. Written by the owner in start/stop (before
@@ -37,6 +49,10 @@ abstract class ExecCountersFields extends ExecCountersPad0 {
     long depthHighWater;
     MpscRing<?> ring;
     CountersFile.Registration registration;
+    /** Stall guard: number of the task running now (or last run). Owner: plain load, opaque store per task. */
+    long taskSeq;
+    /** Stall guard: {@link #taskSeq} when the last turn that ran tasks ended (equal: not inside a task). */
+    long turnEndSeq;
 }
 
 /**
@@ -169,8 +185,22 @@ final class ExecCounters extends ExecCountersFields {
         LONG.setRelease(values, at[metric.ordinal()], value); // release: a reader sees it whole, in order
     }
 
+    /**
+     * {@code -Dcorepin.stallStamp=false} leaves the per-task stamp out (the JIT folds this constant, so neither
+     * setting costs a branch); only for measuring the stamp (bench StallGuardCost): the stall guard then sees nothing.
+     */
+    static final boolean STALL_STAMP = !"false".equals(System.getProperty("corepin.stallStamp"));
+
+    /** Before each task: the stall guard's stamp, one opaque store (a plain mov; no clock read, no reference). */
+    void taskStarted() {
+        if (STALL_STAMP) {
+            TASK_SEQ.setOpaque(this, taskSeq + 1); // opaque: owner-only writer; the guard reads it with opaque loads
+        }
+    }
+
     /** End of a turn that ran {@code n > 0} tasks. */
     void addTasksRun(int n) {
+        TURN_END_SEQ.setOpaque(this, taskSeq); // opaque: the stall guard sees the Exec is between tasks
         add(Metric.TASKS_RUN, n);
         if (!busy) {
             becameBusy();
@@ -277,5 +307,14 @@ final class ExecCounters extends ExecCountersFields {
 
     long parks() {
         return get(Metric.PARKS);
+    }
+
+    /** The stall guard's view (opaque loads; any thread). */
+    long taskSeq() {
+        return (long) TASK_SEQ.getOpaque(this);
+    }
+
+    long turnEndSeq() {
+        return (long) TURN_END_SEQ.getOpaque(this);
     }
 }

@@ -1,0 +1,234 @@
+package io.corepin;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * The stall guard: one daemon thread for the whole JVM ({@code corepin-stall-guard}) that notices when a task holds an
+ * Exec longer than that Exec's threshold ({@link Exec.Builder#stallThreshold}, default 10 ms), and reports it once
+ * per stall — through {@link System.Logger} ({@code io.corepin.StallGuard}, WARNING) and a JFR {@link StallEvent} —
+ * with the Exec's name, the task's code location and the Exec thread's stack.
+ *
+ * <h2>What the Exec pays</h2>
+ * One opaque store per task (a plain {@code mov} on x86): the task's sequence number, into the Exec's padded
+ * owner-written block ({@link ExecCounters}); and one more per turn that ran tasks: the sequence number at the end
+ * of the turn. No clock read per task and no reference store (a reference store into an old-generation object
+ * costs a StoreLoad fence in G1's post-write barrier, which the hot loop must not have; see bench/asm-audit.sh).
+ *
+ * <h2>What the guard does</h2>
+ * Every {@code threshold / 2} (at least 1 ms, at most 50 ms; the smallest threshold of all guarded Execs) it reads
+ * each Exec's two numbers. Different: the Exec is inside a task. The same task number seen for at least the
+ * threshold by the guard's own clock means that task has run at least that long (it started before the guard first
+ * saw it), so a report is never a false alarm; a task running longer than threshold + period is always caught. The
+ * guard then takes the Exec thread's stack ({@link Thread#getStackTrace()}, a brief handshake, only on a stall),
+ * checks that it still is the same task and that the stack is inside {@code Exec.runTask}, and reports. Because the
+ * Exec stores a number rather than the task, the task is named by the frame {@code Exec.runTask} called into,
+ * skipping corepin's own wrappers (an {@link AsyncTask}'s step, a timer's fire): {@code class.method(file:line)}.
+ *
+ * <p>The guard holds Execs weakly and forgets terminated ones. With no guarded Exec it parks until one is created.
+ */
+final class StallGuard {
+    private static final System.Logger LOG = System.getLogger("io.corepin.StallGuard");
+    private static final long MIN_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    private static final int MAX_FRAMES = 64;
+
+    /** Execs registered since the guard last looked; the guard moves them into its own list. */
+    private static final ConcurrentLinkedQueue<Watch> ADDED = new ConcurrentLinkedQueue<>();
+    /** For tests and embedders in this package: called on the guard's thread with every report. */
+    static final List<Consumer<Report>> LISTENERS = new CopyOnWriteArrayList<>();
+
+    private StallGuard() {
+    }
+
+    /** One report: what the log line and the JFR event say. */
+    static final class Report {
+        final String exec;
+        final String task;
+        final long heldNanos;
+        final long thresholdNanos;
+        final String stack;
+
+        Report(String exec, String task, long heldNanos, long thresholdNanos, String stack) {
+            this.exec = exec;
+            this.task = task;
+            this.heldNanos = heldNanos;
+            this.thresholdNanos = thresholdNanos;
+            this.stack = stack;
+        }
+
+        @Override
+        public String toString() {
+            return exec + ": a task has held the Exec for " + TimeUnit.NANOSECONDS.toMillis(heldNanos)
+                + " ms (stall threshold " + TimeUnit.NANOSECONDS.toMillis(thresholdNanos) + " ms) and is still running: "
+                + task + " — move blocking work off the Exec (Exec.blocking) or split it up\n" + stack;
+        }
+    }
+
+    /** Starts guarding {@code exec}, whose tasks run on {@code thread}. Any thread. */
+    static void watch(Exec exec, Thread thread, ExecCounters counters, long thresholdNanos) {
+        ADDED.add(new Watch(exec, thread, counters, thresholdNanos));
+        LockSupport.unpark(Holder.THREAD); // the guard may be parked with nothing to watch
+    }
+
+    /** The guard's thread, started on first use. */
+    private static final class Holder {
+        static final Thread THREAD = start();
+
+        private static Thread start() {
+            Thread t = new Thread(StallGuard::run, "corepin-stall-guard");
+            t.setDaemon(true);
+            t.start();
+            return t;
+        }
+    }
+
+    private static void run() {
+        final List<Watch> watches = new ArrayList<>();
+        while (true) {
+            for (Watch w; (w = ADDED.poll()) != null; ) {
+                watches.add(w);
+            }
+            long period = MAX_PERIOD_NANOS;
+            final long now = System.nanoTime();
+            for (int i = watches.size() - 1; i >= 0; i--) {
+                final Watch w = watches.get(i);
+                try {
+                    if (!w.check(now)) {
+                        watches.remove(i);
+                        continue;
+                    }
+                } catch (Throwable t) {
+                    LOG.log(System.Logger.Level.WARNING, "stall guard: checking " + w.name + " failed", t);
+                }
+                period = Math.min(period, Math.max(MIN_PERIOD_NANOS, w.thresholdNanos / 2));
+            }
+            if (watches.isEmpty()) {
+                LockSupport.park(StallGuard.class); // until watch() adds one
+            } else {
+                LockSupport.parkNanos(StallGuard.class, period);
+            }
+        }
+    }
+
+    /** One guarded Exec; its fields are the guard thread's own, apart from the Exec's two numbers. */
+    private static final class Watch {
+        final WeakReference<Exec> exec;
+        final WeakReference<Thread> thread;
+        final ExecCounters counters;
+        final long thresholdNanos;
+        final String name;
+        long seenSeq = -1;
+        long seenSince;
+        long doneSeq = -1; // reported (or found not to be in a task): not looked at again
+
+        Watch(Exec exec, Thread thread, ExecCounters counters, long thresholdNanos) {
+            this.exec = new WeakReference<>(exec);
+            this.thread = new WeakReference<>(thread);
+            this.counters = counters;
+            this.thresholdNanos = thresholdNanos;
+            this.name = exec.name();
+        }
+
+        /** @return false once the Exec is gone */
+        boolean check(long now) {
+            final Exec e = exec.get();
+            final Thread t = thread.get();
+            if (e == null || t == null || e.isTerminated()) {
+                return false;
+            }
+            final long seq = counters.taskSeq(); // opaque loads of the owner's stamps
+            if (seq == counters.turnEndSeq()) {
+                seenSeq = seq; // between tasks' turns: idle or parked
+                seenSince = now;
+                return true;
+            }
+            if (seq != seenSeq) {
+                seenSeq = seq; // a new task since we last looked
+                seenSince = now;
+                return true;
+            }
+            if (seq == doneSeq || now - seenSince < thresholdNanos) {
+                return true;
+            }
+            doneSeq = seq; // once per stall
+            final StackTraceElement[] stack = t.getStackTrace(); // handshake with the Exec thread: stalls only
+            final int runTask = indexOfRunTask(stack);
+            if (runTask < 0 || counters.taskSeq() != seq) {
+                return true; // not inside a task after all (a turn's poller, say), or it just finished
+            }
+            report(new Report(name, taskFrame(stack, runTask), System.nanoTime() - seenSince, thresholdNanos,
+                format(stack)));
+            return true;
+        }
+    }
+
+    private static void report(Report r) {
+        LOG.log(System.Logger.Level.WARNING, r.toString());
+        StallEvent event = new StallEvent();
+        if (event.shouldCommit()) {
+            event.exec = r.exec;
+            event.task = r.task;
+            event.durationMillis = TimeUnit.NANOSECONDS.toMillis(r.heldNanos);
+            event.thresholdMillis = TimeUnit.NANOSECONDS.toMillis(r.thresholdNanos);
+            event.stack = r.stack;
+            event.commit();
+        }
+        for (Consumer<Report> l : LISTENERS) {
+            try {
+                l.accept(r);
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "stall listener threw", t);
+            }
+        }
+    }
+
+    /** The innermost {@code Exec.runTask} frame, or -1. */
+    static int indexOfRunTask(StackTraceElement[] stack) {
+        for (int i = 0; i < stack.length; i++) {
+            if ("runTask".equals(stack[i].getMethodName()) && Exec.class.getName().equals(stack[i].getClassName())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * The frame runTask called into, past corepin's own wrappers (async step, timer fire, promise hop) and a lambda's
+     * generated class (its body is the next frame): {@code class.method(file:line)}.
+     */
+    static String taskFrame(StackTraceElement[] stack, int runTask) {
+        for (int i = runTask - 1; i >= 0; i--) {
+            final String c = stack[i].getClassName();
+            if (!c.startsWith("io.corepin.AsyncTask") && !c.startsWith("io.corepin.Timer")
+                && !c.equals("io.corepin.StageTask") && !c.startsWith("io.corepin.Exec$") && !c.contains("$$Lambda")) {
+                return where(stack[i]);
+            }
+        }
+        return runTask > 0 ? where(stack[runTask - 1]) : "?";
+    }
+
+    private static String where(StackTraceElement e) {
+        final String file = e.getFileName();
+        return e.getClassName() + '.' + e.getMethodName() + '('
+            + (file == null ? "Unknown Source" : e.getLineNumber() >= 0 ? file + ':' + e.getLineNumber() : file) + ')';
+    }
+
+    private static String format(StackTraceElement[] stack) {
+        final StringBuilder sb = new StringBuilder();
+        final int n = Math.min(stack.length, MAX_FRAMES);
+        for (int i = 0; i < n; i++) {
+            sb.append("\tat ").append(stack[i]).append('\n');
+        }
+        if (stack.length > n) {
+            sb.append("\t... ").append(stack.length - n).append(" more\n");
+        }
+        return sb.toString();
+    }
+}
