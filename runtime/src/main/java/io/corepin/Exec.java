@@ -922,7 +922,7 @@ public final class Exec implements Executor, AutoCloseable {
         finish();
     }
 
-    // ---------------------------------------------------------------------------------------- timers (ExecTimers)
+    // ------------------------------------------------------------------ timers (ExecTimers), blocking (BlockingPool)
 
     /**
      * Runs {@code task} once on this Exec after {@code delay}, at the first loop turn at or after the deadline (the
@@ -985,6 +985,33 @@ public final class Exec implements Executor, AutoCloseable {
 
     ExecTimers timers() {
         return timers;
+    }
+
+    /**
+     * Runs blocking {@code work} (file or socket I/O, a JDBC call, a lock) on a separate bounded pool and returns a
+     * promise of its result that belongs to the calling Exec: compose the rest on it and it resumes here, while this
+     * Exec's thread keeps running other tasks. See {@code BlockingPool} for the pool's sizes. A graceful shutdown does
+     * not wait for the call unless the caller is a spawned body or async task that waits for it.
+     *
+     * @throws IllegalStateException if the calling thread is not an Exec's (use {@link #blocking(Exec, Callable)})
+     * @throws RejectedExecutionException if the pool is saturated: every thread busy and its queue full
+     */
+    public static <T> Promise<T> blocking(Callable<T> work) {
+        Exec exec = current();
+        if (exec == null) {
+            throw new IllegalStateException("Exec.blocking called on " + Thread.currentThread().getName()
+                + ", which is not an Exec's thread: name the Exec to resume on with Exec.blocking(exec, work)");
+        }
+        return BlockingPool.shared().call(exec, work);
+    }
+
+    /**
+     * {@link #blocking(Callable)} from any thread: the promise belongs to {@code exec}, its continuations run there.
+     *
+     * @throws RejectedExecutionException if the pool is saturated
+     */
+    public static <T> Promise<T> blocking(Exec exec, Callable<T> work) {
+        return BlockingPool.shared().call(exec, work);
     }
 
     // -------------------------------------------------------------------------------------------------- closing
