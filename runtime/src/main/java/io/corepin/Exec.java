@@ -1258,7 +1258,8 @@ public final class Exec implements Executor, AutoCloseable {
          */
         public Builder stallThreshold(long threshold, TimeUnit unit) {
             if (threshold < 0) {
-                throw new IllegalArgumentException("stall threshold must be >= 0 (0: off), got " + threshold + " " + unit);
+                throw new IllegalArgumentException(
+                    "stall threshold must be >= 0 (0: off), got " + threshold + " " + unit);
             }
             this.stallNanos = unit.toNanos(threshold);
             return this;

@@ -70,7 +70,7 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
         this.exec = exec;
     }
 
-    // ------------------------------------------------------------------------------------------ scheduling (any thread)
+    // --------------------------------------------------------------------------------------- scheduling (any thread)
 
     static long delayNanos(String what, long delay, TimeUnit unit) {
         Objects.requireNonNull(unit, "unit");

@@ -9,8 +9,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The {@link ScheduledFuture} an {@link ExecScheduler} returns: the result of a timer on one Exec. A one-shot task's
  * future completes with its result; a periodic task's future completes only exceptionally — when an execution throws
- * (the timer stops) or when it is cancelled (also by a shutdown). After {@code shutdownNow} the adapter hands these back as the
- * {@link Runnable}s that never ran, as {@code ScheduledThreadPoolExecutor} does.
+ * (the timer stops) or when it is cancelled (also by a shutdown). After {@code shutdownNow} the adapter hands these
+ * back as the {@link Runnable}s that never ran, as {@code ScheduledThreadPoolExecutor} does.
  *
  * @param <V> the result type
  */

@@ -66,7 +66,8 @@ final class StallGuard {
         @Override
         public String toString() {
             return exec + ": a task has held the Exec for " + TimeUnit.NANOSECONDS.toMillis(heldNanos)
-                + " ms (stall threshold " + TimeUnit.NANOSECONDS.toMillis(thresholdNanos) + " ms) and is still running: "
+                + " ms (stall threshold " + TimeUnit.NANOSECONDS.toMillis(thresholdNanos)
+                + " ms) and is still running: "
                 + task + " — move blocking work off the Exec (Exec.blocking) or split it up\n" + stack;
         }
     }

@@ -81,7 +81,7 @@ public final class Timer {
         return true;
     }
 
-    /** Whether {@link #cancel()} stopped this timer (also after {@link Exec#shutdownNow()} or a periodic timer's shutdown). */
+    /** Whether it was cancelled: by {@link #cancel()}, by {@link Exec#shutdownNow()}, or (periodic) by a shutdown. */
     public boolean isCancelled() {
         return state == CANCELLED; // volatile load
     }

@@ -91,8 +91,8 @@ class BlockingTest {
             Promise<Integer> queued = pool.call(exec, () -> 2);
             RejectedExecutionException e = assertThrows(RejectedExecutionException.class,
                 () -> pool.call(exec, () -> 3));
-            assertTrue(e.getMessage().contains("all 1 threads are busy") && e.getMessage().contains("1 calls are queued"),
-                e.getMessage());
+            assertTrue(e.getMessage().contains("all 1 threads are busy")
+                && e.getMessage().contains("1 calls are queued"), e.getMessage());
             release.countDown();
             assertEquals(1, first.get(10, TimeUnit.SECONDS));
             assertEquals(2, queued.get(10, TimeUnit.SECONDS));

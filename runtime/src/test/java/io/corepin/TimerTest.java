@@ -324,7 +324,8 @@ class TimerTest {
             // a sleep inside a spawned body, and blockOn (the hosted Exec parks until the deadline)
             assertEquals("slept", exec.spawn(() -> Exec.current().sleep(Duration.ofMillis(5))
                 .thenApply(v -> "slept")).get(10, TimeUnit.SECONDS));
-            assertEquals(Integer.valueOf(7), Exec.<Integer>blockOn(() -> Exec.current().sleep(Duration.ofMillis(20)).thenApply(v -> 7)));
+            int seven = Exec.<Integer>blockOn(() -> Exec.current().sleep(Duration.ofMillis(20)).thenApply(v -> 7));
+            assertEquals(7, seven);
         }
     }
 
