@@ -117,6 +117,11 @@ public final class Exec implements Executor, AutoCloseable {
     private final boolean hosted;
     /** Hosted Execs only: whether the caller's thread is inside runHere/blockOn now. Owner thread only. */
     private boolean hostActive;
+    /**
+     * Idle periods left in which the {@link IdleStrategy} parks instead of yielding, after a yield that gave the core
+     * away. Owner thread only (plain int).
+     */
+    int skipYields;
     /** Unfinished async tasks that have been polled at least once or were spawned locally. Owner thread only. */
     private AsyncTask liveHead;
     private int liveCount;
