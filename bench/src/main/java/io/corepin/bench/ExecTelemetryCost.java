@@ -53,18 +53,8 @@ public class ExecTelemetryCost {
     private Path file;
     private final CountTask task = new CountTask();
     private final SpawnTask spawner = new SpawnTask();
-    private final ExecThroughput.Marker marker = new ExecThroughput.Marker();
+    private final BatchMarker marker = new BatchMarker();
     private long round;
-
-    /** The work: a plain increment on the Exec's thread. */
-    static final class CountTask implements Runnable {
-        long count;
-
-        @Override
-        public void run() {
-            count++;
-        }
-    }
 
     /** Spawns one local child (the owner's local queue and its counter), then counts. */
     final class SpawnTask implements Runnable {

@@ -51,29 +51,8 @@ public class ExecThroughput {
 
     private Submitter submitter;
     private final CountTask task = new CountTask();
-    private final Marker marker = new Marker();
+    private final BatchMarker marker = new BatchMarker();
     private long round;
-
-    /** The work: a plain increment on the executor's thread. */
-    static final class CountTask implements Runnable {
-        long count;
-
-        @Override
-        public void run() {
-            count++;
-        }
-    }
-
-    /** Runs last in a batch and publishes that the batch is done. */
-    static final class Marker implements Runnable {
-        volatile long done;
-        long target;
-
-        @Override
-        public void run() {
-            done = target;
-        }
-    }
 
     /** How the benchmark thread hands a task over; retries when a bounded queue is full. */
     interface Submitter extends AutoCloseable {

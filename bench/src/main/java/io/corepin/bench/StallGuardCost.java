@@ -43,8 +43,8 @@ public class StallGuardCost {
     public String idle;
 
     private Exec exec;
-    private final ExecThroughput.CountTask task = new ExecThroughput.CountTask();
-    private final ExecThroughput.Marker marker = new ExecThroughput.Marker();
+    private final CountTask task = new CountTask();
+    private final BatchMarker marker = new BatchMarker();
     private long round;
 
     @Setup(Level.Trial)

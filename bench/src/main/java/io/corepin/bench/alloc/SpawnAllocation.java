@@ -2,6 +2,8 @@ package io.corepin.bench.alloc;
 
 import io.corepin.Exec;
 import io.corepin.Promise;
+import io.corepin.bench.BatchMarker;
+import io.corepin.bench.CountTask;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -45,8 +47,8 @@ public class SpawnAllocation {
     private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
 
     private Exec remote;
-    private final Counter counter = new Counter();
-    private final Marker marker = new Marker();
+    private final CountTask counter = new CountTask();
+    private final BatchMarker marker = new BatchMarker();
     private long round;
     private final Callable<Void> callable = () -> {
         counter.count++;
@@ -59,27 +61,6 @@ public class SpawnAllocation {
     private final Supplier<CompletionStage<Void>> localRunnables = this::spawnRunnables;
     private final Supplier<CompletionStage<Void>> localSubmits = this::submitCallables;
     private final Supplier<CompletionStage<Void>> localSpawns = this::spawnBodies;
-
-    /** The pre-built task: a plain increment. */
-    static final class Counter implements Runnable {
-        long count;
-
-        @Override
-        public void run() {
-            count++;
-        }
-    }
-
-    /** Runs last in a cross-thread batch and publishes that the batch is done. */
-    static final class Marker implements Runnable {
-        volatile long done;
-        long target;
-
-        @Override
-        public void run() {
-            done = target;
-        }
-    }
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -101,7 +82,7 @@ public class SpawnAllocation {
 
     private CompletionStage<Void> spawnRunnables() {
         Exec self = Exec.current();
-        Counter task = counter;
+        CountTask task = counter;
         for (int i = 0; i < BATCH; i++) {
             self.execute(task);
         }
@@ -145,7 +126,7 @@ public class SpawnAllocation {
     @OperationsPerInvocation(BATCH)
     public long crossThreadSubmitRunnable() {
         final Exec exec = remote;
-        final Counter task = counter;
+        final CountTask task = counter;
         for (int i = 0; i < BATCH; i++) {
             while (exec.offer(task) < 0) {
                 Thread.onSpinWait();
