@@ -21,6 +21,11 @@ public interface Poller {
      * Blocks until {@link #wakeup()} is called or {@code nanos} pass ({@code nanos <= 0}: no limit). Called instead
      * of {@code LockSupport.park} when the Exec's idle strategy decides to park; a {@code wakeup()} that came before
      * the call must make it return at once (as {@code Selector.wakeup} does). The Exec calls {@link #poll()} next.
+     *
+     * <p>With a NIO selector, mind that {@code select} here adds the ready keys to the selected-key set, and a later
+     * {@code selectNow} does not count a key that is already in it: handle the selected keys before returning (the
+     * resp-kv example's poller does), or have {@code poll()} also handle keys left in the set — otherwise an event
+     * that arrives while the Exec is parked is never handled.
      */
     void park(long nanos);
 
