@@ -1,6 +1,7 @@
 package io.corepin;
 
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
 
@@ -36,6 +37,17 @@ final class StageTask<T> extends AsyncTask {
             if (stage == null) {
                 promise.completeOnOwner(null, new NullPointerException("spawned body returned a null stage"));
                 return true;
+            }
+            if (stage instanceof CompletableFuture) {
+                @SuppressWarnings("unchecked")
+                final CompletableFuture<T> done = (CompletableFuture<T>) stage;
+                if (done.isDone() && !done.isCompletedExceptionally()) {
+                    // Already completed normally (a body that finished synchronously): complete now, without the
+                    // callback, the stage whenComplete would allocate, and the extra poll its wake() would queue.
+                    // getNow cannot throw here: a normal result never changes once set.
+                    promise.completeOnOwner(done.getNow(null), null);
+                    return true;
+                }
             }
             stage.whenComplete((v, t) -> {
                 value = v;

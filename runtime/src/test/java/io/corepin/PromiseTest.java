@@ -76,6 +76,25 @@ class PromiseTest {
     }
 
     @Test
+    void spawnedBodyWhoseStageIsAlreadyCompleteCompletesThePromiseAsThatStageDid() throws Exception {
+        try (Exec exec = small().build(); Exec other = small().name("other").build()) {
+            assertEquals("now", exec.spawn(() -> CompletableFuture.completedFuture("now")).get(10, TimeUnit.SECONDS));
+            assertEquals(null, exec.spawn(() -> CompletableFuture.<String>completedFuture(null))
+                .get(10, TimeUnit.SECONDS), "a null value is a value");
+            Promise<Integer> done = other.submit(() -> 7);
+            assertEquals(7, done.get(10, TimeUnit.SECONDS));
+            assertEquals(7, exec.spawn(() -> done).get(10, TimeUnit.SECONDS), "another Exec's completed promise");
+            IOException disk = new IOException("disk");
+            Promise<String> failed = exec.spawn(() -> CompletableFuture.failedFuture(disk));
+            CompletionException e = assertThrows(CompletionException.class, failed::join);
+            assertSame(disk, e.getCause(), "an already-failed stage fails the promise with its own exception");
+            CompletableFuture<String> cancelled = new CompletableFuture<>();
+            cancelled.cancel(false);
+            assertThrows(CancellationException.class, () -> exec.spawn(() -> cancelled).join());
+        }
+    }
+
+    @Test
     void yieldNowLetsQueuedWorkRunFirst() throws Exception {
         try (Exec exec = small().build()) {
             StringBuffer order = new StringBuffer();
