@@ -344,9 +344,9 @@ public final class Exec implements Executor, AutoCloseable {
      * @throws RejectedExecutionException if the ring is full or the Exec is shut down
      */
     public <T> Promise<T> spawn(Supplier<? extends CompletionStage<T>> body) {
-        StageTask<T> task = new StageTask<>(this, Objects.requireNonNull(body, "body"));
-        spawn(task);
-        return task.promise;
+        StagePromise<T> promise = new StagePromise<>(this, Objects.requireNonNull(body, "body"));
+        execute(promise); // one object when the body's stage is already complete: the promise is the task
+        return promise;
     }
 
     /**
@@ -890,11 +890,16 @@ public final class Exec implements Executor, AutoCloseable {
                 continue;
             }
             AsyncTask task = AsyncTask.of(r);
-            if (task == null) {
-                handBack.add(r instanceof LevelScheduler.Routed ? ((LevelScheduler.Routed) r).task
-                    : r instanceof Donor.Movable ? ((Donor.Movable) r).task : r);
-            } else {
+            if (task != null) {
                 task.cancel(); // an async task cannot run elsewhere: it is cancelled, not handed back
+                continue;
+            }
+            Runnable plain = r instanceof LevelScheduler.Routed ? ((LevelScheduler.Routed) r).task
+                : r instanceof Donor.Movable ? ((Donor.Movable) r).task : r;
+            if (plain instanceof StagePromise) {
+                ((StagePromise<?>) plain).cancelUnrun(); // a spawn's body, like an async task: cancelled
+            } else {
+                handBack.add(plain);
             }
         }
         while (liveHead != null) {

@@ -178,6 +178,24 @@ class PromiseTest {
     }
 
     @Test
+    void shutdownNowCancelsASpawnWhoseBodyHasNotRunAndDoesNotHandItBack() throws Exception {
+        Exec exec = small().build();
+        Gate gate = Gate.hold(exec);
+        AtomicInteger bodies = new AtomicInteger();
+        Promise<String> queued = exec.spawn(() -> { // sits in the ring behind the gate
+            bodies.incrementAndGet();
+            return CompletableFuture.completedFuture("ran");
+        });
+        Runnable plain = () -> { };
+        exec.execute(plain);
+        var handedBack = exec.shutdownNow();
+        gate.open();
+        assertEquals(List.of(plain), handedBack.get(10, TimeUnit.SECONDS), "only the plain Runnable comes back");
+        assertThrows(CancellationException.class, queued::join);
+        assertEquals(0, bodies.get(), "the body never ran");
+    }
+
+    @Test
     void shutdownNowCancelsPendingSpawnedPromises() throws Exception {
         Exec exec = small().build();
         CompletableFuture<String> never = new CompletableFuture<>();

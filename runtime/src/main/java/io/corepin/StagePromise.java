@@ -1,0 +1,58 @@
+package io.corepin;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+
+/**
+ * {@link Exec#spawn(Supplier)}: the promise is its own run-queue entry, as {@link CallPromise} is for a submit. A
+ * body whose stage is already complete when it returns costs this one object; one that must wait hands its stage to
+ * a {@link StageTask}, which the Exec counts as unfinished work until the stage completes. Owner thread, except the
+ * constructor.
+ */
+final class StagePromise<T> extends Promise<T> implements Runnable {
+    private Supplier<? extends CompletionStage<T>> body; // plain: set before the (ring or local) enqueue publishes it
+
+    StagePromise(Exec exec, Supplier<? extends CompletionStage<T>> body) {
+        super(exec);
+        this.body = body;
+    }
+
+    @Override
+    public void run() {
+        final Supplier<? extends CompletionStage<T>> b = body;
+        body = null; // plain: the body runs once
+        if (b == null || isDone()) {
+            return; // cancelled or completed before it ran: the body does not run
+        }
+        final CompletionStage<T> stage;
+        try {
+            stage = b.get();
+        } catch (Throwable t) {
+            completeOnOwner(null, t);
+            return;
+        }
+        if (stage == null) {
+            completeOnOwner(null, new NullPointerException("spawned body returned a null stage"));
+            return;
+        }
+        if (stage instanceof CompletableFuture) {
+            @SuppressWarnings("unchecked")
+            final CompletableFuture<T> done = (CompletableFuture<T>) stage;
+            if (done.isDone() && !done.isCompletedExceptionally()) {
+                // A body that finished synchronously: no callback, no dependent stage, no task. getNow cannot
+                // throw here: a normal result never changes once set.
+                completeOnOwner(done.getNow(null), null);
+                return;
+            }
+        }
+        exec().spawn(new StageTask<>(this, stage)); // owner thread: local queue, linked as live work
+    }
+
+    /** The Exec stopped ({@code shutdownNow}) before the body ran: fail the promise rather than hand the body back. */
+    void cancelUnrun() {
+        body = null;
+        completeOnOwner(null, new CancellationException(exec().name() + " was shut down now"));
+    }
+}
