@@ -2,10 +2,12 @@
 """Prints a Markdown table from a JMH JSON result file.
 
 usage: jmh-table.py RESULT.json --row PARAM [--col PARAM] [--metric NAME] [--baseline VALUE] [--scale F] [--unit U]
+                    [--bench METHOD]
 
 Rows are the values of --row (in the order they appear), columns the values of --col (if given). Each cell is the
 score of --metric (the primary score by default; otherwise a secondary metric such as "polled") times --scale, with
-its 99.9% error, and, when --baseline names a row, the ratio to that row's score in the same column.
+its 99.9% error, and, when --baseline names a row, the ratio to that row's score in the same column. --bench keeps
+only the runs of that benchmark method (for classes with more than one).
 """
 import argparse
 import json
@@ -21,6 +23,7 @@ def main():
     ap.add_argument("--baseline")
     ap.add_argument("--scale", type=float, default=1.0)
     ap.add_argument("--unit", default="")
+    ap.add_argument("--bench")
     a = ap.parse_args()
 
     with open(a.result) as f:
@@ -28,6 +31,8 @@ def main():
     cells, rows, cols = {}, [], []
     unit = a.unit
     for run in runs:
+        if a.bench and run["benchmark"].rsplit(".", 1)[-1] != a.bench:
+            continue
         params = run.get("params", {})
         r = params.get(a.row, "?")
         c = params.get(a.col, "") if a.col else ""

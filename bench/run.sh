@@ -8,9 +8,11 @@
 #   (io.corepin.bench.alloc); JSON in bench/results/smol.json and smol-alloc.json, chart in bench/smol-suite.png.
 #   SMOL_JAVA=/path/to/bin/java picks the JVM; SMOL_ALLOC=0 skips the allocation run; SMOL_INCLUDE=REGEX runs only
 #   the matching workloads (e.g. 'smol\.(SpawnOne|PingPong)\.' for a smoke test).
-# telemetry: ExecTelemetryCost (counters off vs on, idle park vs spin), FORKS=3 forks (~2 min), bench/results/telemetry.json.
-# stall: StallGuardCost (the stall guard's per-task stamp on vs off, in separate JVMs; idle park vs spin), FORKS=3 forks
-#   each (~2 min), bench/results/stall-{on,off}.json merged into stall.json.
+# telemetry: ExecTelemetryCost (counters off vs on): submitAndRun (cross-core, idle park vs spin) and ownerLoop (the owner
+#   loop alone, park), FORKS=3 forks (~3 min), bench/results/telemetry.json and telemetry-owner.json.
+# stall: StallGuardCost (the stall guard's per-task stamp on vs off, in separate JVMs): submitAndRun (idle park vs spin)
+#   and ownerLoop (park), FORKS=3 forks each (~3 min), bench/results/stall{,-owner}-{on,off}.json merged into
+#   stall.json and stall-owner.json.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -84,12 +86,18 @@ telemetry_suite() {
   [ "${BENCH_BUILD:-reactor}" = none ] || mvn -B -q -pl bench -am package -DskipTests
   mkdir -p bench/results
   echo "$(java -version 2>&1 | head -1); $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
-  java -jar bench/target/benchmarks.jar 'io.corepin.bench.ExecTelemetryCost' -f "${FORKS:-3}" \
+  java -jar bench/target/benchmarks.jar 'io.corepin.bench.ExecTelemetryCost.submitAndRun' -f "${FORKS:-3}" \
     -rf json -rff bench/results/telemetry.json "$@" > bench/results/telemetry.txt 2>&1 \
     || { tail -40 bench/results/telemetry.txt >&2; exit 1; }
+  java -jar bench/target/benchmarks.jar 'io.corepin.bench.ExecTelemetryCost.ownerLoop' -p idle=park -f "${FORKS:-3}" \
+    -rf json -rff bench/results/telemetry-owner.json "$@" > bench/results/telemetry-owner.txt 2>&1 \
+    || { tail -40 bench/results/telemetry-owner.txt >&2; exit 1; }
   echo "done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
   python3 bench/jmh-table.py bench/results/telemetry.json --row counters --col idle --baseline off \
     --unit "million tasks/s submitted and run (ops/µs); half of them spawn a local child"
+  echo
+  python3 bench/jmh-table.py bench/results/telemetry-owner.json --row counters --baseline off \
+    --unit "million local tasks/s (ops/µs) run by the owner loop alone (ownerLoop: one submit spawns 10,000 local tasks)"
 }
 
 stall_suite() {
@@ -100,15 +108,23 @@ stall_suite() {
   for setting in off on; do
     local flag=()
     [ "$setting" = off ] && flag=(-jvmArgsPrepend -Dcorepin.stallStamp=false)
-    java -jar bench/target/benchmarks.jar 'io.corepin.bench.StallGuardCost' -f "${FORKS:-3}" -p stamp="$setting" \
+    java -jar bench/target/benchmarks.jar 'io.corepin.bench.StallGuardCost.submitAndRun' -f "${FORKS:-3}" -p stamp="$setting" \
       "${flag[@]}" -rf json -rff "bench/results/stall-$setting.json" "$@" > "bench/results/stall-$setting.txt" 2>&1 \
       || { tail -40 "bench/results/stall-$setting.txt" >&2; exit 1; }
+    java -jar bench/target/benchmarks.jar 'io.corepin.bench.StallGuardCost.ownerLoop' -f "${FORKS:-3}" -p stamp="$setting" \
+      -p idle=park "${flag[@]}" -rf json -rff "bench/results/stall-owner-$setting.json" "$@" \
+      > "bench/results/stall-owner-$setting.txt" 2>&1 || { tail -40 "bench/results/stall-owner-$setting.txt" >&2; exit 1; }
   done
   echo "done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
   python3 -c 'import json, sys; json.dump(sum((json.load(open(f)) for f in sys.argv[2:]), []), open(sys.argv[1], "w"))' \
     bench/results/stall.json bench/results/stall-off.json bench/results/stall-on.json
   python3 bench/jmh-table.py bench/results/stall.json --row stamp --col idle --baseline off \
     --unit "million trivial tasks/s submitted and run (ops/µs); on = one opaque store per task for the stall guard"
+  echo
+  python3 -c 'import json, sys; json.dump(sum((json.load(open(f)) for f in sys.argv[2:]), []), open(sys.argv[1], "w"))' \
+    bench/results/stall-owner.json bench/results/stall-owner-off.json bench/results/stall-owner-on.json
+  python3 bench/jmh-table.py bench/results/stall-owner.json --row stamp --baseline off \
+    --unit "million local tasks/s (ops/µs) run by the owner loop alone (ownerLoop: one submit spawns 10,000 local tasks)"
 }
 
 case "$suite" in

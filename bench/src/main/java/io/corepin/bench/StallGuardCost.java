@@ -45,6 +45,7 @@ public class StallGuardCost {
     private Exec exec;
     private final CountTask task = new CountTask();
     private final BatchMarker marker = new BatchMarker();
+    private final LocalBurst burst = new LocalBurst(task, BATCH, marker);
     private long round;
 
     @Setup(Level.Trial)
@@ -78,6 +79,21 @@ public class StallGuardCost {
         }
         marker.target = ++round; // plain: published to the Exec by the submit below
         submit(marker);
+        while (marker.done != round) {
+            Thread.onSpinWait();
+        }
+        return task.count;
+    }
+
+    /**
+     * The owner loop alone ({@link LocalBurst}): one submit spawns {@value #BATCH} local tasks and the marker on the
+     * Exec. Run with {@code -p idle=park} ({@code bench/run.sh} does): the Exec is busy for the whole batch.
+     */
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long ownerLoop() {
+        marker.target = ++round; // plain: published to the Exec by the submit below
+        submit(burst);
         while (marker.done != round) {
             Thread.onSpinWait();
         }
