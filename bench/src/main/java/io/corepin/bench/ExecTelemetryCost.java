@@ -115,11 +115,7 @@ public class ExecTelemetryCost {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long ownerLoop() {
-        marker.target = ++round; // plain: published to the Exec by the submit below
-        submit(burst);
-        while (marker.done != round) {
-            Thread.onSpinWait();
-        }
+        burst.submitAndWait(exec, ++round);
         return task.count;
     }
 }

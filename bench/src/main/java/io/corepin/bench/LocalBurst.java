@@ -21,6 +21,20 @@ public final class LocalBurst implements Runnable {
         this.marker = marker;
     }
 
+    /**
+     * From the benchmark thread: hands this burst to {@code exec} (retrying while its ring is full) and waits until
+     * the marker has run with {@code round} as its target.
+     */
+    public void submitAndWait(Exec exec, long round) {
+        marker.target = round; // plain: published to the Exec by the offer below
+        while (exec.offer(this) < 0) {
+            Thread.onSpinWait();
+        }
+        while (marker.done != round) { // volatile read
+            Thread.onSpinWait();
+        }
+    }
+
     @Override
     public void run() {
         final Exec self = Exec.current(); // the Exec running this task
