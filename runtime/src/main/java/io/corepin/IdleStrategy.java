@@ -18,11 +18,23 @@ import java.util.concurrent.TimeUnit;
  * </ul>
  */
 public final class IdleStrategy {
+    /** {@code Thread.yield()} between two clock reads. Declared before {@code DEFAULT}, whose constructor uses it. */
+    private static final TimedYield SYSTEM_YIELD = () -> {
+        long before = System.nanoTime(); // idle path only: two clock reads per yield
+        Thread.yield();
+        return System.nanoTime() - before;
+    };
     private static final IdleStrategy DEFAULT = new IdleStrategy("park", 100, 10, 0, 0, false);
     /** A yield that took longer than this was descheduled (a free core returns from sched_yield in ~1 µs). */
     private static final long LATE_YIELD_NANOS = 50_000;
     /** After a late yield, this many idle periods park without trying to yield first. */
-    private static final int SKIP_YIELDS_AFTER_LATE = 64;
+    static final int SKIP_YIELDS_AFTER_LATE = 64;
+
+    /** One yield, timed (tests substitute a scripted one). */
+    interface TimedYield {
+        /** Yields once; returns the nanoseconds it took. */
+        long yieldNanos();
+    }
 
     private final String name;
     private final int spins;
@@ -30,8 +42,15 @@ public final class IdleStrategy {
     private final long minParkNanos;
     private final long maxParkNanos;
     private final boolean neverPark;
+    private final TimedYield yielder;
 
     private IdleStrategy(String name, int spins, int yields, long minParkNanos, long maxParkNanos, boolean neverPark) {
+        this(name, spins, yields, minParkNanos, maxParkNanos, neverPark, SYSTEM_YIELD);
+    }
+
+    private IdleStrategy(String name, int spins, int yields, long minParkNanos, long maxParkNanos, boolean neverPark,
+                         TimedYield yielder) {
+        this.yielder = yielder;
         this.name = name;
         this.spins = spins;
         this.yields = yields;
@@ -106,9 +125,7 @@ public final class IdleStrategy {
         if (neverPark || idleTurns <= (long) spins) {
             Thread.onSpinWait();
         } else if (idleTurns <= (long) spins + yields && exec.skipYields == 0) {
-            long before = System.nanoTime(); // idle path only: two clock reads per yield
-            Thread.yield();
-            if (System.nanoTime() - before > LATE_YIELD_NANOS) {
+            if (yielder.yieldNanos() > LATE_YIELD_NANOS) {
                 // The yield gave the core away: other runnable threads share it. A thread that yields stays
                 // runnable, so when its work arrives it waits for a time slice (measured here: 1.4 ms per such
                 // yield on average); a parked one is woken at once, as the kernel lets a woken thread preempt. So
@@ -124,6 +141,11 @@ public final class IdleStrategy {
             }
             park(exec, idleTurns);
         }
+    }
+
+    /** For tests: the same strategy with a scripted yield. */
+    IdleStrategy withTimedYield(TimedYield scripted) {
+        return new IdleStrategy(name, spins, yields, minParkNanos, maxParkNanos, neverPark, scripted);
     }
 
     private void park(Exec exec, int idleTurns) {
