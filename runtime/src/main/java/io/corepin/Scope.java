@@ -1,5 +1,6 @@
 package io.corepin;
 
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -7,6 +8,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
@@ -21,7 +24,8 @@ import java.util.function.Supplier;
  * }</pre>
  *
  * <ul>
- *   <li>{@link #close()} waits for every child; {@link #join()} is the non-blocking form for code on an Exec.
+ *   <li>{@link #close()} waits for every child ({@link #close(Duration)} with a bound); {@link #join()} is the
+ *       non-blocking form for code on an Exec.
  *   <li>The first child failure is thrown from {@code close()} (or fails {@code join()}'s promise); later failures
  *       are added to it as suppressed exceptions.
  *   <li>On the first failure the scope cancels the unfinished children: a {@code Runnable} child that has not
@@ -123,13 +127,7 @@ public final class Scope implements AutoCloseable {
      */
     @Override
     public void close() {
-        Exec exec = Exec.current();
-        if (exec != null) {
-            throw new IllegalStateException("Scope.close() would block " + exec.name() + "; use join() on an Exec");
-        }
-        if (!closed.get()) {
-            arrive();
-        }
+        closeForWaiting();
         boolean interrupted = false;
         while (true) {
             try {
@@ -144,6 +142,43 @@ public final class Scope implements AutoCloseable {
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        throwFirstFailure();
+    }
+
+    /**
+     * {@link #close()} with a bound: stops accepting children and waits at most {@code timeout} for them. On a timeout
+     * the children keep running and stay counted; {@code close()} or this method may be called again to wait on.
+     *
+     * @throws TimeoutException naming the timeout and the children still unfinished
+     * @throws InterruptedException if the waiting thread is interrupted (the children keep running)
+     * @throws RuntimeException the first child failure, as {@link #close()} throws it
+     * @throws IllegalStateException if called on an Exec's thread
+     */
+    public void close(Duration timeout) throws TimeoutException, InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        closeForWaiting();
+        try {
+            done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // the failure is rethrown below
+        } catch (TimeoutException e) {
+            throw new TimeoutException(pending() + " scope children still unfinished after " + timeout);
+        }
+        throwFirstFailure();
+    }
+
+    /** Off an Exec's thread only; closes the scope to new children unless already closed. */
+    private void closeForWaiting() {
+        Exec exec = Exec.current();
+        if (exec != null) {
+            throw new IllegalStateException("Scope.close() would block " + exec.name() + "; use join() on an Exec");
+        }
+        if (!closed.get()) {
+            arrive();
+        }
+    }
+
+    private void throwFirstFailure() {
         Throwable first;
         synchronized (this) {
             first = failure;

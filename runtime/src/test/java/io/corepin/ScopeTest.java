@@ -6,10 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corepin.affinity.AffinityPlan;
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -17,6 +19,8 @@ import org.junit.jupiter.api.Timeout;
 /** Scopes: wait for all children, first failure with the rest suppressed, cancellation, happens-before. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ScopeTest {
+    /** Bound for every close in these tests (close() itself waits without one). */
+    private static final Duration PATIENCE = Duration.ofSeconds(20);
 
     private static ExecGroup group() {
         return ExecGroup.builder().affinity(AffinityPlan.unpinned(2))
@@ -77,7 +81,7 @@ class ScopeTest {
                 scope.spawn(ran::incrementAndGet);
             }
             gate.open();
-            IllegalStateException thrown = assertThrows(IllegalStateException.class, scope::close);
+            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> scope.close(PATIENCE));
             assertEquals("first", thrown.getMessage());
             assertEquals(0, ran.get(), "children queued after the failure were skipped");
             assertThrows(CancellationException.class, asyncChild::join, "async child cancelled");
@@ -97,10 +101,30 @@ class ScopeTest {
                     throw new IllegalStateException(name);
                 });
             }
-            IllegalStateException thrown = assertThrows(IllegalStateException.class, scope::close);
+            IllegalStateException thrown = assertThrows(IllegalStateException.class, () -> scope.close(PATIENCE));
             assertEquals(1, thrown.getSuppressed().length);
             assertEquals(java.util.Set.of("a", "b"),
                 java.util.Set.of(thrown.getMessage(), thrown.getSuppressed()[0].getMessage()));
+        }
+    }
+
+    @Test
+    void aBoundedCloseTimesOutWithoutLosingTheChildAndCanWaitAgain() throws Exception {
+        try (ExecGroup group = group()) {
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger finished = new AtomicInteger();
+            Scope scope = group.scope();
+            scope.spawn(() -> {
+                AsyncTaskTest.await(release);
+                finished.incrementAndGet();
+            });
+            TimeoutException timeout = assertThrows(TimeoutException.class, () -> scope.close(Duration.ofMillis(20)));
+            assertTrue(timeout.getMessage().contains("1 scope children still unfinished"), timeout.getMessage());
+            assertThrows(IllegalStateException.class, () -> scope.spawn(() -> { }), "closed to new children");
+            release.countDown();
+            scope.close(PATIENCE); // the child is still counted: this waits for it
+            assertEquals(1, finished.get());
+            assertThrows(NullPointerException.class, () -> scope.close(null));
         }
     }
 
