@@ -897,7 +897,7 @@ public final class Exec implements Executor, AutoCloseable {
             Runnable plain = r instanceof LevelScheduler.Routed ? ((LevelScheduler.Routed) r).task
                 : r instanceof Donor.Movable ? ((Donor.Movable) r).task : r;
             if (plain instanceof StagePromise) {
-                ((StagePromise<?>) plain).cancelUnrun(); // a spawn's body, like an async task: cancelled
+                ((StagePromise<?>) plain).cancelByShutdownNow(); // a spawn's body, like an async task: cancelled
             } else {
                 handBack.add(plain);
             }

@@ -50,8 +50,11 @@ final class StagePromise<T> extends Promise<T> implements Runnable {
         exec().spawn(new StageTask<>(this, stage)); // owner thread: local queue, linked as live work
     }
 
-    /** The Exec stopped ({@code shutdownNow}) before the body ran: fail the promise rather than hand the body back. */
-    void cancelUnrun() {
+    /**
+     * The Exec stopped ({@code shutdownNow}): before the body ran (the promise is failed rather than the body handed
+     * back), or while its {@link StageTask} waited for the stage.
+     */
+    void cancelByShutdownNow() {
         body = null;
         completeOnOwner(null, new CancellationException(exec().name() + " was shut down now"));
     }

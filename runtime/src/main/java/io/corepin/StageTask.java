@@ -1,6 +1,5 @@
 package io.corepin;
 
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -9,13 +8,13 @@ import java.util.concurrent.CompletionStage;
  * promise with its outcome.
  */
 final class StageTask<T> extends AsyncTask {
-    private final Promise<T> promise;
+    private final StagePromise<T> promise;
     private CompletionStage<T> stage; // plain: owner thread; dropped once the callback is registered
     private T value;              // written by whichever thread completes the stage, before `resolved`
     private Throwable failure;
     private volatile boolean resolved; // volatile: publishes value/failure to a poll that was not woken for it
 
-    StageTask(Promise<T> promise, CompletionStage<T> stage) {
+    StageTask(StagePromise<T> promise, CompletionStage<T> stage) {
         this.promise = promise;
         this.promise.producer = this; // owner thread: an outside completion of the promise wakes this task
         this.stage = stage;
@@ -45,6 +44,6 @@ final class StageTask<T> extends AsyncTask {
 
     @Override
     protected void onCancel() {
-        promise.completeOnOwner(null, new CancellationException(promise.exec().name() + " was shut down now"));
+        promise.cancelByShutdownNow();
     }
 }

@@ -208,7 +208,8 @@ final class StallGuard {
         for (int i = runTask - 1; i >= 0; i--) {
             final String c = stack[i].getClassName();
             if (!c.startsWith("io.corepin.AsyncTask") && !c.startsWith("io.corepin.Timer")
-                && !c.equals("io.corepin.StageTask") && !c.equals("io.corepin.StagePromise") && !c.startsWith("io.corepin.Exec$") && !c.contains("$$Lambda")) {
+                && !c.equals("io.corepin.StageTask") && !c.equals("io.corepin.StagePromise")
+                && !c.startsWith("io.corepin.Exec$") && !c.contains("$$Lambda")) {
                 return where(stack[i]);
             }
         }
