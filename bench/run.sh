@@ -100,6 +100,11 @@ telemetry_suite() {
     --unit "million local tasks/s (ops/µs) run by the owner loop alone (ownerLoop: one submit spawns 10,000 local tasks)"
 }
 
+# merge_json OUT IN...: one JMH JSON array out of several (the stall suite's two JVM settings).
+merge_json() {
+  python3 -c 'import json, sys; json.dump(sum((json.load(open(f)) for f in sys.argv[2:]), []), open(sys.argv[1], "w"))' "$@"
+}
+
 stall_suite() {
   [ "${BENCH_BUILD:-reactor}" = none ] || mvn -B -q -pl bench -am package -DskipTests
   mkdir -p bench/results
@@ -116,13 +121,11 @@ stall_suite() {
       > "bench/results/stall-owner-$setting.txt" 2>&1 || { tail -40 "bench/results/stall-owner-$setting.txt" >&2; exit 1; }
   done
   echo "done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
-  python3 -c 'import json, sys; json.dump(sum((json.load(open(f)) for f in sys.argv[2:]), []), open(sys.argv[1], "w"))' \
-    bench/results/stall.json bench/results/stall-off.json bench/results/stall-on.json
+  merge_json bench/results/stall.json bench/results/stall-off.json bench/results/stall-on.json
   python3 bench/jmh-table.py bench/results/stall.json --row stamp --col idle --baseline off \
     --unit "million trivial tasks/s submitted and run (ops/µs); on = one opaque store per task for the stall guard"
   echo
-  python3 -c 'import json, sys; json.dump(sum((json.load(open(f)) for f in sys.argv[2:]), []), open(sys.argv[1], "w"))' \
-    bench/results/stall-owner.json bench/results/stall-owner-off.json bench/results/stall-owner-on.json
+  merge_json bench/results/stall-owner.json bench/results/stall-owner-off.json bench/results/stall-owner-on.json
   python3 bench/jmh-table.py bench/results/stall-owner.json --row stamp --baseline off \
     --unit "million local tasks/s (ops/µs) run by the owner loop alone (ownerLoop: one submit spawns 10,000 local tasks)"
 }

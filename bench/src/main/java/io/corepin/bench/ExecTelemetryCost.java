@@ -86,9 +86,7 @@ public class ExecTelemetryCost {
     }
 
     private void submit(Runnable r) {
-        while (exec.offer(r) < 0) {
-            Thread.onSpinWait();
-        }
+        BatchMarker.offerSpinning(exec, r);
     }
 
     @Benchmark
@@ -102,9 +100,7 @@ public class ExecTelemetryCost {
         }
         marker.target = ++round; // plain: published to the Exec by the submit below
         submit(marker);
-        while (marker.done != round) {
-            Thread.onSpinWait();
-        }
+        marker.awaitDone(round);
         return task.count;
     }
 

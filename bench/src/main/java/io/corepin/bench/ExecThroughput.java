@@ -101,9 +101,7 @@ public class ExecThroughput {
         }
         marker.target = ++round; // plain: published to the executor by the submit below
         s.submit(marker);
-        while (marker.done != round) {
-            Thread.onSpinWait();
-        }
+        marker.awaitDone(round);
         return task.count;
     }
 

@@ -27,12 +27,8 @@ public final class LocalBurst implements Runnable {
      */
     public void submitAndWait(Exec exec, long round) {
         marker.target = round; // plain: published to the Exec by the offer below
-        while (exec.offer(this) < 0) {
-            Thread.onSpinWait();
-        }
-        while (marker.done != round) { // volatile read
-            Thread.onSpinWait();
-        }
+        BatchMarker.offerSpinning(exec, this);
+        marker.awaitDone(round);
     }
 
     @Override

@@ -65,9 +65,7 @@ public class StallGuardCost {
     }
 
     private void submit(Runnable r) {
-        while (exec.offer(r) < 0) {
-            Thread.onSpinWait();
-        }
+        BatchMarker.offerSpinning(exec, r);
     }
 
     @Benchmark
@@ -79,9 +77,7 @@ public class StallGuardCost {
         }
         marker.target = ++round; // plain: published to the Exec by the submit below
         submit(marker);
-        while (marker.done != round) {
-            Thread.onSpinWait();
-        }
+        marker.awaitDone(round);
         return task.count;
     }
 

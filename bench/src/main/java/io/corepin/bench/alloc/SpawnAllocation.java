@@ -128,17 +128,11 @@ public class SpawnAllocation {
         final Exec exec = remote;
         final CountTask task = counter;
         for (int i = 0; i < BATCH; i++) {
-            while (exec.offer(task) < 0) {
-                Thread.onSpinWait();
-            }
+            BatchMarker.offerSpinning(exec, task);
         }
         marker.target = ++round; // plain: published to the Exec by the offer below
-        while (exec.offer(marker) < 0) {
-            Thread.onSpinWait();
-        }
-        while (marker.done != round) { // volatile read
-            Thread.onSpinWait();
-        }
+        BatchMarker.offerSpinning(exec, marker);
+        marker.awaitDone(round);
         return task.count;
     }
 }
