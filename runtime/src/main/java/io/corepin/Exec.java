@@ -134,6 +134,10 @@ public final class Exec implements Executor, AutoCloseable {
     private final CountDownLatch started = new CountDownLatch(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final CompletableFuture<List<Runnable>> handedBack = new CompletableFuture<>();
+    /** Fires promises without growing the stack. Owner thread (then the late runner). */
+    private final PromiseChain promiseChain = new PromiseChain();
+    /** Runs promise completions and continuations, one at a time, once this Exec has begun finishing. */
+    private final LateRunner late;
     /** Ring tasks a stop caught in the middle of a burst; owner thread only. */
     private final List<Runnable> stoppedInBurst = new ArrayList<>();
 
@@ -154,6 +158,7 @@ public final class Exec implements Executor, AutoCloseable {
 
     private Exec(Builder b, String name, int cpu, Thread host, WorkBalancing balancing) {
         this.name = name;
+        this.late = new LateRunner(name);
         this.inbound = new MpscRing<>(b.ringCapacity);
         this.ringBurst = b.ringBurst;
         this.localBudget = b.localBudget;
@@ -195,6 +200,19 @@ public final class Exec implements Executor, AutoCloseable {
     /** Whether the calling thread is this Exec's owner. */
     boolean isOwnerThread() {
         return Thread.currentThread() == thread;
+    }
+
+    /**
+     * Whether the calling thread is this Exec's owner and its loop still runs tasks (not finishing): where a
+     * promise's owner-thread state may be touched directly. Elsewhere, go through {@link #runOnOwner}.
+     */
+    boolean isOwnerLoop() {
+        return Thread.currentThread() == thread && !finishing; // plain read of finishing: owner thread only
+    }
+
+    /** The owner's promise-firing trampoline. Owner thread (then the late runner). */
+    PromiseChain promiseChain() {
+        return promiseChain;
     }
 
     /**
@@ -363,6 +381,25 @@ public final class Exec implements Executor, AutoCloseable {
     }
 
     /**
+     * Call and come back (Seastar's {@code submit_to}): runs {@code work} on this Exec and returns a promise owned
+     * by the <em>calling</em> Exec, so that what is composed on it continues where the caller runs. From Exec A,
+     * {@code b.call(() -> shard.get(k)).thenAccept(v -> local.put(k, v))} reads B's shard on B and writes A's map on
+     * A: one ring hop each way, no lock; the promise is the task that travels to B (one object) and the completion
+     * that travels back costs one more. The idiom for cross-core calls. From a thread that is not an Exec's, the
+     * promise is owned by this Exec (as {@link #submit(Callable)}).
+     *
+     * @throws NullPointerException if work is null
+     * @throws RejectedExecutionException if the ring is full or the Exec is shut down (nothing was sent)
+     */
+    public <T> Promise<T> call(Callable<T> work) {
+        Objects.requireNonNull(work, "work");
+        final Exec caller = current();
+        final CallPromise<T> promise = new CallPromise<>(caller == null ? this : caller, work);
+        execute(promise); // runs here; its completion hops back to the caller's Exec
+        return promise;
+    }
+
+    /**
      * Gives up the core: the returned promise completes, on this Exec, after the work already queued here has had
      * its turn (the ring's next burst and the local tasks queued before this call). Compose the rest of the work
      * on it: {@code Exec.yieldNow().thenRun(next)}. An {@link AsyncTask} yields with {@code wake(); return false;}.
@@ -441,19 +478,33 @@ public final class Exec implements Executor, AutoCloseable {
      * so that a promise's waiters are never left hanging.
      */
     private void hop(Runnable r) {
-        if (isOwnerThread()) {
+        runOnOwner(r instanceof ExecEntry ? r : new Hop(r));
+    }
+
+    /**
+     * Runs corepin's own {@code entry} (a promise completion, a continuation, a registration) on this Exec, never
+     * rejecting it: local queue on the owner thread, ring (or overflow) elsewhere. Once the owner began finishing,
+     * the entry runs on the {@link LateRunner} instead: on the calling thread, one entry at a time.
+     */
+    void runOnOwner(Runnable entry) {
+        if (Thread.currentThread() == thread) {
             if (finishing) {
-                r.run();
+                late.run(entry);
             } else {
-                queueLocal(r); // plain: owner-thread queue
+                queueLocal(entry); // plain: owner-thread queue
             }
         } else {
-            enqueueWake(new Hop(r));
+            enqueueWake(entry);
         }
     }
 
-    /** A promise completion or continuation sent to this Exec: run, never handed back, even while closing. */
-    private static final class Hop implements Runnable {
+    /** Runs {@code entry} on the late runner: after this Exec began finishing, one entry at a time. Any thread. */
+    void runLate(Runnable entry) {
+        late.run(entry);
+    }
+
+    /** A completion or continuation sent to this Exec: run, never handed back; late if the Exec stopped. */
+    private final class Hop implements ExecEntry {
         private final Runnable work;
 
         Hop(Runnable work) {
@@ -463,6 +514,11 @@ public final class Exec implements Executor, AutoCloseable {
         @Override
         public void run() {
             work.run();
+        }
+
+        @Override
+        public void onStop(List<Runnable> handBack) {
+            late.run(this);
         }
     }
 
@@ -584,8 +640,8 @@ public final class Exec implements Executor, AutoCloseable {
      */
     private void drainLate() {
         for (Runnable r; (r = overflow.poll()) != null; ) { // CAS: MPMC poll, termination path only
-            if (r instanceof Hop) {
-                r.run(); // only hops and wakes are ever offered after the ring closed
+            if (r instanceof ExecEntry) { // only corepin's entries and wakes are ever offered after the ring closed
+                ((ExecEntry) r).onStop(new ArrayList<>(0)); // completions run late; nothing is handed back now
             }
         }
     }
@@ -885,8 +941,8 @@ public final class Exec implements Executor, AutoCloseable {
         timers.finish(unrun); // timer messages out, pending one-shot timers' tasks in (see ExecTimers)
         List<Runnable> handBack = new ArrayList<>(unrun.size());
         for (Runnable r : unrun) {
-            if (r instanceof Hop) {
-                runFinishingHop(r); // a promise completion: its waiters must not hang
+            if (r instanceof ExecEntry) {
+                ((ExecEntry) r).onStop(handBack); // corepin's own: a completion runs (late), a continuation ends
                 continue;
             }
             AsyncTask task = AsyncTask.of(r);
@@ -916,14 +972,6 @@ public final class Exec implements Executor, AutoCloseable {
         }
         handedBack.complete(handBack);
         terminated.countDown();
-    }
-
-    private void runFinishingHop(Runnable hop) {
-        try {
-            hop.run();
-        } catch (Throwable t) {
-            taskFailed(hop, t);
-        }
     }
 
     /** For stress tests: play the owner's termination on a {@link #detachedForTest} Exec after shutdownNow. */
@@ -1068,7 +1116,7 @@ public final class Exec implements Executor, AutoCloseable {
      * @throws IllegalStateException if called from the Exec's own thread (it would wait for itself)
      */
     public List<Runnable> closeNow() {
-        checkNotOwner("closeNow");
+        checkNotOnExec("closeNow()");
         return shutdownNow().join();
     }
 
@@ -1080,7 +1128,7 @@ public final class Exec implements Executor, AutoCloseable {
      */
     @Override
     public void close() {
-        checkNotOwner("close");
+        checkNotOnExec("close()");
         shutdown();
         boolean interrupted = false;
         while (true) {
@@ -1096,14 +1144,24 @@ public final class Exec implements Executor, AutoCloseable {
         }
     }
 
-    /** Waits up to the timeout for the thread to exit; {@code true} if it did. */
+    /**
+     * Waits up to the timeout for the thread to exit; {@code true} if it did.
+     *
+     * @throws BlockingOperationException if called with a positive timeout on an Exec's thread before this Exec
+     *     terminated (it would block that core, and forever on this Exec's own thread); use {@link #closeAsync()}
+     */
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
+        if (timeout > 0 && !isTerminated()) {
+            checkNotOnExec("awaitTermination(" + timeout + " " + unit + ")");
+        }
         return terminated.await(timeout, unit);
     }
 
-    private void checkNotOwner(String what) {
-        if (Thread.currentThread() == thread) {
-            throw new IllegalStateException(what + "() called from " + name + "'s own thread");
+    /** A wait for this Exec's termination would block an Exec's thread (for ever, on this one's own). */
+    private void checkNotOnExec(String call) {
+        final Exec here = current();
+        if (here != null || Thread.currentThread() == thread) {
+            throw new BlockingOperationException(call, here != null ? here : this, "the termination of " + name);
         }
     }
 
