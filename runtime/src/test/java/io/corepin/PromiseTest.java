@@ -206,4 +206,33 @@ class PromiseTest {
         never.complete("late"); // its wake after termination is a no-op
         assertTrue(p.isCompletedExceptionally());
     }
+
+    @Test
+    void shutdownNowCancelsAnOwnerQueuedAsyncContinuationInsteadOfHandingItBack() throws Exception {
+        Exec exec = small().build();
+        CountDownLatch queuedIt = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger ran = new AtomicInteger();
+        AtomicReference<Promise<Void>> async = new AtomicReference<>();
+        exec.execute(() -> {
+            Promise<Integer> p = new Promise<>(exec);
+            async.set(p.thenRunAsync(ran::incrementAndGet)); // the action waits in the local queue once p completes
+            p.complete(1);
+            queuedIt.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS); // shutdownNow's interrupt ends the wait
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(queuedIt.await(10, TimeUnit.SECONDS));
+        Runnable plain = () -> { };
+        exec.execute(plain);
+        var handedBack = exec.shutdownNow();
+        release.countDown();
+        assertEquals(List.of(plain), handedBack.get(10, TimeUnit.SECONDS),
+            "the continuation is corepin's, not the user's: it is not handed back");
+        assertThrows(CancellationException.class, () -> async.get().get(10, TimeUnit.SECONDS));
+        assertEquals(0, ran.get(), "a stopped Exec does not run it");
+    }
 }
