@@ -646,7 +646,7 @@ public class Promise<T> extends CompletableFuture<T> {
         static final int COMPOSE = 6;
         static final int EXCEPTIONALLY_COMPOSE = 7;
 
-        private final Promise<S> source;
+        private Promise<S> source; // dropped once attached, so that a finished chain can be collected
         private final int kind;
         private Object fn; // dropped once it ran
         private Object sourceValue;
@@ -661,7 +661,9 @@ public class Promise<T> extends CompletableFuture<T> {
 
         @Override
         void attachToSources() {
-            source.attach(this);
+            final Promise<S> s = source;
+            source = null;
+            s.attach(this);
         }
 
         @Override
@@ -767,8 +769,8 @@ public class Promise<T> extends CompletableFuture<T> {
         static final int ACCEPT_EITHER = 4;
         static final int RUN_EITHER = 5;
 
-        private final Promise<S> source;
-        private final CompletionStage<? extends O> other;
+        private Promise<S> source;                 // dropped once attached
+        private CompletionStage<? extends O> other; // dropped once attached
         private final int kind;
         private Object fn;
         // Owner-thread state.
@@ -790,11 +792,15 @@ public class Promise<T> extends CompletableFuture<T> {
 
         @Override
         void attachToSources() {
-            source.attach(this);
-            if (other instanceof Promise && ((Promise<?>) other).exec() == exec()) {
-                ((Promise<?>) other).attach(new OtherSide(this)); // same owner: straight into its list
+            final Promise<S> s = source;
+            final CompletionStage<? extends O> o = other;
+            source = null;
+            other = null;
+            s.attach(this);
+            if (o instanceof Promise && ((Promise<?>) o).exec() == exec()) {
+                ((Promise<?>) o).attach(new OtherSide(this)); // same owner: straight into its list
             } else {
-                other.whenComplete(this::otherArrived); // another Exec or thread: hops back here
+                o.whenComplete(this::otherArrived); // another Exec or thread: hops back here
             }
         }
 
