@@ -240,6 +240,7 @@ final class Connection {
         if (closed) {
             return;
         }
+        core.stats.peak(bufferBytes());
         ByteBuffer wb = core.writeBuffer;
         while (!out.isEmpty()) {
             wb.clear();

@@ -58,7 +58,7 @@ final class Core {
         this.config = config;
         this.server = server;
         this.selector = Selector.open();
-        this.parser = new RespParser(config.maxBulkBytes, config.maxArgs);
+        this.parser = new RespParser(config.maxBulkBytes, config.maxArgs, stats);
     }
 
     void link(Exec exec, Core[] peers) {
@@ -210,6 +210,9 @@ final class Core {
     /** Runs one parsed request of {@code c}: here, on the owner core of its keys, or on every core. */
     void dispatch(Connection c, Command cmd) {
         stats.commands++;
+        if (config.faultHook != null) {
+            config.faultHook.accept("dispatch", cmd);
+        }
         Cmd spec = Cmd.lookup(cmd);
         if (spec == null) {
             c.replyTarget().error(unknownCommand(cmd));
@@ -434,6 +437,9 @@ final class Core {
         while (pos < end) {
             int next = parser.parse(buf, pos, end, cmd); // these bytes were parsed once already: they are whole
             pos = next;
+            if (config.faultHook != null) {
+                config.faultHook.accept("batch", cmd);
+            }
             Cmd spec = Cmd.lookup(cmd);
             int mark = reply.readable();
             try {
@@ -447,6 +453,7 @@ final class Core {
                 reply.error(internalError(spec, e));
             }
         }
+        stats.peak(reply.capacity());
         if (b.home != this) {
             stats.batchesExecuted++;
             stats.commandsForOthers += b.count;
@@ -492,6 +499,11 @@ final class Core {
     /** The INFO text from every core's statistics snapshot. */
     String infoReport(byte[][] parts) {
         return InfoReport.render(server, parts);
+    }
+
+    /** Heap bytes this core's client buffers hold. */
+    long clientMemory() {
+        return connectionTotals()[0];
     }
 
     /** Bytes held by this core's connections and the number of replies they wait for. */

@@ -17,10 +17,16 @@ final class RespParser {
 
     private final int maxBulk;
     private final int maxArgs;
+    private final CoreStats stats;
 
     RespParser(int maxBulk, int maxArgs) {
+        this(maxBulk, maxArgs, new CoreStats());
+    }
+
+    RespParser(int maxBulk, int maxArgs, CoreStats stats) {
         this.maxBulk = maxBulk;
         this.maxArgs = maxArgs;
+        this.stats = stats;
     }
 
     /**
@@ -87,12 +93,14 @@ final class RespParser {
 
     private int parseInline(byte[] buf, int from, int to, Command cmd) {
         int nl = -1;
-        for (int i = from; i < to; i++) {
-            if (buf[i] == '\n') {
-                nl = i;
+        int i0 = from;
+        for (; i0 < to; i0++) {
+            if (buf[i0] == '\n') {
+                nl = i0;
                 break;
             }
         }
+        stats.parseScanned += i0 - from;
         if (nl < 0) {
             if (to - from > MAX_INLINE) {
                 throw new ProtocolException("Protocol error: too big inline request");
@@ -127,9 +135,10 @@ final class RespParser {
     }
 
     /** Index of the CR of the first CRLF in {@code [from, to)}, or -1. A CR not followed by LF is an error. */
-    private static int findCrlf(byte[] buf, int from, int to) {
+    private int findCrlf(byte[] buf, int from, int to) {
         int limit = Math.min(to, from + MAX_INLINE + 1);
         for (int i = from; i < limit; i++) {
+            stats.parseScanned++;
             if (buf[i] == '\r') {
                 if (i + 1 >= to) {
                     return -1;

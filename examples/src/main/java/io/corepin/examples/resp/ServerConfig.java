@@ -32,6 +32,10 @@ public final class ServerConfig {
     final int maxOutputBytes;
     final int maxInflight;
     final int idleSpins;
+    /** Heap all client buffers may hold together, split evenly over the cores. */
+    final long maxClientMemory;
+    /** Tests only: called with every request a core is about to run (to inject faults); null in production. */
+    final java.util.function.BiConsumer<String, Command> faultHook;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -45,6 +49,14 @@ public final class ServerConfig {
         this.maxOutputBytes = b.maxOutputBytes;
         this.maxInflight = b.maxInflight;
         this.idleSpins = b.idleSpins;
+        this.maxClientMemory = b.maxClientMemory > 0 ? b.maxClientMemory : defaultClientMemory();
+        this.faultHook = b.faultHook;
+    }
+
+    /** Half the heap, and at least 64 MiB. */
+    private static long defaultClientMemory() {
+        long heap = Runtime.getRuntime().maxMemory();
+        return Math.max(64L << 20, heap == Long.MAX_VALUE ? 1L << 30 : heap / 2);
     }
 
     /** Defaults: 127.0.0.1:6379, one Exec per allowed CPU, SO_REUSEPORT accept, 64 MiB bulks, 64 MiB output. */
@@ -78,6 +90,7 @@ public final class ServerConfig {
                 case "--max-output": b.maxOutputBytes(integer(option, v)); break;
                 case "--max-inflight": b.maxInflight(integer(option, v)); break;
                 case "--idle-spins": b.idleSpins(integer(option, v)); break;
+                case "--max-client-memory": b.maxClientMemory(longValue(option, v)); break;
                 default: throw new IllegalArgumentException("unknown option " + option + " (try --help)");
             }
         }
@@ -94,6 +107,14 @@ public final class ServerConfig {
     private static int integer(String option, String v) {
         try {
             return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs an integer, got '" + v + "'", e);
+        }
+    }
+
+    private static long longValue(String option, String v) {
+        try {
+            return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " needs an integer, got '" + v + "'", e);
         }
@@ -153,6 +174,8 @@ public final class ServerConfig {
         private int maxOutputBytes = 64 << 20;
         private int maxInflight = 256;
         private int idleSpins = 100;
+        private long maxClientMemory;
+        private java.util.function.BiConsumer<String, Command> faultHook;
 
         private Builder() {
         }
@@ -243,6 +266,26 @@ public final class ServerConfig {
          */
         public Builder idleSpins(int spins) {
             this.idleSpins = atLeast("idleSpins", spins, 0);
+            return this;
+        }
+
+        /**
+         * Most heap all clients' buffers (unparsed input, replies waiting to be sent, replies parked behind
+         * pending ones) may hold together, split evenly over the cores (each core's share is its own budget, so
+         * no core ever asks another). When a buffer would grow past its core's share, the client holding the most
+         * on that core is closed (Redis' maxmemory-clients). Default: half the heap, at least 64 MiB.
+         */
+        public Builder maxClientMemory(long bytes) {
+            if (bytes < 1 << 20) {
+                throw new IllegalArgumentException("maxClientMemory must be >= 1 MiB (1048576), got " + bytes);
+            }
+            this.maxClientMemory = bytes;
+            return this;
+        }
+
+        /** Tests only: {@code hook} sees every request a core is about to run ("dispatch" on the connection's core, "batch" on the owner core), on that core's thread. */
+        Builder faultHook(java.util.function.BiConsumer<String, Command> hook) {
+            this.faultHook = hook;
             return this;
         }
 
