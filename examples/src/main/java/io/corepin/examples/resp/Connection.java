@@ -35,6 +35,9 @@ final class Connection {
     private int inStart;
     private int inEnd;
     final RespBuffer out = new RespBuffer(4 * 1024);
+    /** This connection's own parser and request: a request split over reads is resumed, not parsed again. */
+    private final RespParser parser;
+    private final Command cmd = new Command();
     final ArrayDeque<Slot> slots = new ArrayDeque<>();
     /** The batch that later requests for the same core may still join (reset after each read is processed). */
     private RemoteBatch openBatch;
@@ -53,6 +56,7 @@ final class Connection {
         this.id = id;
         this.channel = channel;
         this.peer = peer;
+        this.parser = new RespParser(core.config.maxBulkBytes, core.config.maxArgs, core.stats);
     }
 
     /** Heap bytes this connection holds (INFO's leak accounting). */
@@ -133,8 +137,7 @@ final class Connection {
     }
 
     private void runRequests() {
-        Command cmd = core.command;
-        RespParser parser = core.parser;
+        Command cmd = this.cmd;
         while (!closed && !closeAfterFlush && !paused) {
             int next;
             try {

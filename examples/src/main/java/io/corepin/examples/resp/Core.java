@@ -36,7 +36,6 @@ final class Core {
     final Selector selector;
     final Shard shard = new Shard();
     final RespParser parser;
-    final Command command = new Command();
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
     final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
     final CoreStats stats = new CoreStats();
