@@ -158,6 +158,25 @@ final class Core {
         stats.closed++;
     }
 
+    /**
+     * Handling {@code c} threw (a bug, or an Error such as OutOfMemoryError): close it — which frees its buffers —
+     * count it, and keep the core serving everyone else.
+     */
+    void connectionFailed(Connection c, Throwable e) {
+        stats.connectionErrors++;
+        close(c, null); // first: frees the buffers, which the log below may need after an OutOfMemoryError
+        logQuietly("closed " + c + " after", e);
+    }
+
+    /** Logs at ERROR; a logger that itself fails (no heap left) must not take the core down with it. */
+    static void logQuietly(String what, Throwable e) {
+        try {
+            System.getLogger("io.corepin.resp").log(System.Logger.Level.ERROR, what, e);
+        } catch (RuntimeException | Error ignored) {
+            // nothing more to do: the failure is counted
+        }
+    }
+
     private static void closeQuietly(java.io.Closeable ch) {
         try {
             ch.close();
@@ -198,6 +217,8 @@ final class Core {
                 c.flush();
             } catch (IOException e) {
                 close(c, null); // the peer reset or went away: nothing to tell it
+            } catch (RuntimeException | Error e) {
+                connectionFailed(c, e);
             }
         }
         dirty.clear();
@@ -336,7 +357,11 @@ final class Core {
                 continue;
             }
             if (part.owner == this) {
-                agg.partDone(index, executeBatch(part));
+                RespBuffer reply = executeBatch(part);
+                if (part.failure != null) {
+                    throw rethrow(part.failure); // handled like any failure of this connection's own request
+                }
+                agg.partDone(index, reply);
             } else {
                 queue(part);
             }
@@ -344,6 +369,13 @@ final class Core {
         if (agg.done) {
             c.drainSlots();
         }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        throw (RuntimeException) t;
     }
 
     private static String unknownCommand(Command cmd) {
@@ -436,12 +468,12 @@ final class Core {
         while (pos < end) {
             int next = parser.parse(buf, pos, end, cmd); // these bytes were parsed once already: they are whole
             pos = next;
-            if (config.faultHook != null) {
-                config.faultHook.accept("batch", cmd);
-            }
             Cmd spec = Cmd.lookup(cmd);
             int mark = reply.readable();
             try {
+                if (config.faultHook != null) {
+                    config.faultHook.accept("batch", cmd);
+                }
                 if (spec.route == Cmd.Route.ALL) {
                     executePart(spec, cmd, reply);
                 } else {
@@ -450,6 +482,10 @@ final class Core {
             } catch (RuntimeException e) { // every request gets exactly one reply, or the connection would wait forever
                 reply.truncate(mark);
                 reply.error(internalError(spec, e));
+            } catch (Error e) { // e.g. OutOfMemoryError: the batch goes back failed and its connection is closed
+                reply.truncate(mark);
+                b.failure = e;
+                break;
             }
         }
         stats.peak(reply.capacity());
@@ -482,6 +518,18 @@ final class Core {
     void batchReturned(RemoteBatch b) {
         Connection c = b.conn;
         if (c.closed) {
+            return;
+        }
+        try {
+            releaseReplies(c, b);
+        } catch (RuntimeException | Error e) {
+            connectionFailed(c, e);
+        }
+    }
+
+    private void releaseReplies(Connection c, RemoteBatch b) {
+        if (b.failure != null) {
+            connectionFailed(c, b.failure); // its owner core could not run it: the replies can never be complete
             return;
         }
         if (b.aggregate != null) {

@@ -20,6 +20,8 @@ final class RemoteBatch extends Slot implements Runnable {
     /** Non-null when this batch is one part of a split command. */
     final Aggregate aggregate;
     final int part;
+    /** Set on the owner core when running the batch threw an Error (or hit a limit): its connection is closed. */
+    Throwable failure;
     private boolean executed;
 
     RemoteBatch(Core home, Core owner, Connection conn, Aggregate aggregate, int part) {
