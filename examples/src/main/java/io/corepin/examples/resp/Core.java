@@ -39,6 +39,8 @@ final class Core {
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
     final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
     final CoreStats stats = new CoreStats();
+    /** This core's share of the server's client memory. */
+    final ClientMemory memory;
     final List<Connection> dirty = new ArrayList<>();
     private final List<Connection> connections = new ArrayList<>();
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
@@ -52,10 +54,11 @@ final class Core {
     Exec exec;
     Core[] peers;
 
-    Core(int index, ServerConfig config, RespServer server) throws IOException {
+    Core(int index, int cores, ServerConfig config, RespServer server) throws IOException {
         this.index = index;
         this.config = config;
         this.server = server;
+        this.memory = new ClientMemory(this, config.maxClientMemory / cores);
         this.selector = Selector.open();
         this.parser = new RespParser(config.maxBulkBytes, config.maxArgs, stats);
     }
@@ -129,12 +132,40 @@ final class Core {
             c = new Connection(this, server.nextClientId(), ch, String.valueOf(ch.getRemoteAddress()));
             c.key = ch.register(selector, SelectionKey.OP_READ, c);
         } catch (IOException e) {
+            if (c != null) {
+                c.release(); // its buffers were charged
+            }
+            closeQuietly(ch);
+            return;
+        } catch (LimitExceeded e) { // no client memory left on this core even for a new connection's buffers
+            stats.memoryLimitCloses++;
             closeQuietly(ch);
             return;
         }
         c.index = connections.size();
         connections.add(c);
         stats.accepted++;
+    }
+
+    /** {@code c} hit a limit: count it and close it (what it sent after the request that hit it is not run). */
+    void overLimit(Connection c, LimitExceeded e) {
+        if (e.kind == LimitExceeded.Kind.MEMORY) {
+            stats.memoryLimitCloses++;
+        } else {
+            stats.outputLimitCloses++;
+        }
+        close(c, e.getMessage());
+    }
+
+    /** The connection whose buffers hold the most, {@code except} not counted; null if none. */
+    Connection biggestConnection(Connection except) {
+        Connection biggest = null;
+        for (Connection c : connections) {
+            if (c != except && (biggest == null || c.heldBytes() > biggest.heldBytes())) {
+                biggest = c;
+            }
+        }
+        return biggest;
     }
 
     /** Closes a connection and frees its buffers; idempotent. {@code reason} (when not null) is logged. */
@@ -255,6 +286,8 @@ final class Core {
                 default:
                     fanOut(spec, cmd, c);
             }
+        } catch (LimitExceeded e) {
+            throw e; // the connection is closed by the caller
         } catch (RuntimeException e) { // only a local execution can throw here: it has written nothing else since
             if (c.replyTarget() == target) {
                 target.truncate(mark);
@@ -353,15 +386,22 @@ final class Core {
     private void runParts(Aggregate agg, RemoteBatch[] parts, Connection c) {
         c.addSlot(agg);
         for (RemoteBatch part : parts) {
+            if (part != null) {
+                agg.partRequests += part.requests.capacity();
+            }
+        }
+        for (RemoteBatch part : parts) {
             if (part == null) {
                 continue;
             }
             if (part.owner == this) {
                 RespBuffer reply = executeBatch(part);
+                c.dropRequests(part);
                 if (part.failure != null) {
                     throw rethrow(part.failure); // handled like any failure of this connection's own request
                 }
                 agg.partDone(index, reply);
+                c.account(agg);
             } else {
                 queue(part);
             }
@@ -402,6 +442,7 @@ final class Core {
     void sendQueued() {
         for (int i = 0; i < queued.size(); i++) {
             RemoteBatch b = queued.get(i);
+            b.acked = b.conn.receivedFrom[b.owner.index];
             stats.batchesSent++;
             send(b.owner, b); // a dropped batch only happens while shutting down; its connection is closing too
         }
@@ -456,9 +497,15 @@ final class Core {
         return outboxed > 0;
     }
 
-    /** On the owner core: runs a batch's requests against this shard and returns their replies. */
+    /**
+     * On the owner core: runs a batch's requests against this shard and returns their replies. Stops at the first
+     * request whose reply would pass the connection's output limit, or that throws an Error: the batch then goes
+     * back with {@link RemoteBatch#failure} set and its connection is closed (the rest is never run).
+     */
     RespBuffer executeBatch(RemoteBatch b) {
-        RespBuffer reply = new RespBuffer(64);
+        b.reply = null; // the budget reads it: the reply's capacity so far
+        RespBuffer reply = new RespBuffer(64, b);
+        b.reply = reply;
         Command cmd = batchCommand;
         RespBuffer req = b.requests;
         byte[] buf = req.array();
@@ -479,17 +526,26 @@ final class Core {
                 } else {
                     ShardCommands.execute(spec, cmd, shard, reply);
                 }
+            } catch (LimitExceeded e) {
+                reply.truncate(mark);
+                b.failure = e;
+                break;
             } catch (RuntimeException e) { // every request gets exactly one reply, or the connection would wait forever
                 reply.truncate(mark);
-                reply.error(internalError(spec, e));
+                try {
+                    reply.error(internalError(spec, e));
+                } catch (LimitExceeded limit) {
+                    b.failure = limit;
+                    break;
+                }
             } catch (Error e) { // e.g. OutOfMemoryError: the batch goes back failed and its connection is closed
                 reply.truncate(mark);
                 b.failure = e;
                 break;
             }
         }
-        stats.peak(reply.capacity());
         if (b.home != this) {
+            b.conn.builtOn[index] += reply.capacity(); // plain: only this core touches its element
             stats.batchesExecuted++;
             stats.commandsForOthers += b.count;
         }
@@ -522,23 +578,33 @@ final class Core {
         }
         try {
             releaseReplies(c, b);
+        } catch (LimitExceeded e) {
+            overLimit(c, e);
         } catch (RuntimeException | Error e) {
             connectionFailed(c, e);
         }
     }
 
     private void releaseReplies(Connection c, RemoteBatch b) {
+        c.receivedFrom[b.owner.index] += b.reply.capacity();
+        c.dropRequests(b);
+        if (b.failure instanceof LimitExceeded) {
+            overLimit(c, (LimitExceeded) b.failure); // the owner refused to build more replies for it
+            return;
+        }
         if (b.failure != null) {
             connectionFailed(c, b.failure); // its owner core could not run it: the replies can never be complete
             return;
         }
         if (b.aggregate != null) {
             b.aggregate.partDone(b.part, b.reply);
+            c.account(b.aggregate);
             if (!b.aggregate.done) {
                 return;
             }
         } else {
             b.done = true;
+            c.account(b);
         }
         c.drainSlots();
     }
@@ -550,7 +616,7 @@ final class Core {
 
     /** Heap bytes this core's client buffers hold. */
     long clientMemory() {
-        return connectionTotals()[0];
+        return memory.held();
     }
 
     /** Bytes held by this core's connections and the number of replies they wait for. */

@@ -66,7 +66,7 @@ public final class ServerConfig {
 
     /**
      * Parses {@code --host H --port N --execs N --cpus a,b,.. --accept hash|reuseport --max-bulk BYTES
-     * --max-args N --max-query BYTES --max-output BYTES --max-inflight N}.
+     * --max-args N --max-query BYTES --max-output BYTES --max-client-memory BYTES --max-inflight N --idle-spins N}.
      *
      * @throws IllegalArgumentException naming the option and value that are bad or unknown
      */
@@ -101,7 +101,7 @@ public final class ServerConfig {
     public static String usage() {
         return "usage: run.sh [--host 127.0.0.1] [--port 6379 (0: any free port)] [--execs N | --cpus a,b,..]\n"
             + "              [--accept reuseport|hash] [--max-bulk BYTES] [--max-args N] [--max-query BYTES]\n"
-            + "              [--max-output BYTES] [--max-inflight N] [--idle-spins N]";
+            + "              [--max-output BYTES] [--max-client-memory BYTES] [--max-inflight N] [--idle-spins N]";
     }
 
     private static int integer(String option, String v) {
@@ -158,7 +158,8 @@ public final class ServerConfig {
     public String toString() {
         return "ServerConfig{" + host + ":" + port + ", execs=" + (cpus != null ? Arrays.toString(cpus) : execs)
             + ", accept=" + acceptMode + ", maxBulk=" + maxBulkBytes + ", maxArgs=" + maxArgs
-            + ", maxQuery=" + maxQueryBytes + ", maxOutput=" + maxOutputBytes + ", maxInflight=" + maxInflight + ", idleSpins=" + idleSpins + '}';
+            + ", maxQuery=" + maxQueryBytes + ", maxOutput=" + maxOutputBytes + ", maxClientMemory=" + maxClientMemory
+            + ", maxInflight=" + maxInflight + ", idleSpins=" + idleSpins + '}';
     }
 
     /** Builder of a {@link ServerConfig}; every setter checks its value and names it when bad. */
@@ -248,7 +249,15 @@ public final class ServerConfig {
             return this;
         }
 
-        /** Most reply bytes waiting for a client to read; past it the client is closed (default 64 MiB). */
+        /**
+         * Most heap one client's replies may hold — written but not yet read by the client, parked behind replies
+         * other cores are still making, back from those cores, or being built there for it (default 64 MiB). It is
+         * checked as each reply is built, before the memory is allocated, on whichever core builds it: past it the
+         * client is closed and the rest of its pipeline is not run — Redis' hard {@code client-output-buffer-limit}
+         * (a client that pipelines 100,000 GETs of a 256 KiB value and never reads is closed after the limit's worth
+         * of replies, not after 25 GB of them). Not a pause: a client that reads its replies while it pipelines keeps
+         * well below it.
+         */
         public Builder maxOutputBytes(int bytes) {
             this.maxOutputBytes = atLeast("maxOutputBytes", bytes, 1024);
             return this;

@@ -233,6 +233,18 @@ class RespHostileClientsTest {
         assertNothingLeftBehind();
     }
 
+    @Test
+    void clientMemoryOptionIsCheckedAndParsed() {
+        IllegalArgumentException small = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> ServerConfig.builder().maxClientMemory(5));
+        assertEquals("maxClientMemory must be >= 1 MiB (1048576), got 5", small.getMessage());
+        IllegalArgumentException word = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> ServerConfig.parse("--max-client-memory", "lots"));
+        assertEquals("--max-client-memory needs an integer, got 'lots'", word.getMessage());
+        assertEquals(3L << 30, ServerConfig.parse("--max-client-memory", String.valueOf(3L << 30)).maxClientMemory);
+        assertTrue(ServerConfig.builder().build().maxClientMemory >= 64L << 20, "default: half the heap, >= 64 MiB");
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     /** A fresh client and the long-lived one both get correct answers for keys on each core. */
