@@ -10,7 +10,7 @@ import java.util.ArrayDeque;
  * One client connection, owned by one core for its whole life: its socket, its unparsed input, its output, and the
  * slots of replies other cores are still producing. Read → parse → execute → write run to completion on the owning
  * core; requests for keys owned elsewhere go out as {@link RemoteBatch}es and their replies are released in request
- * order. Owner thread only.
+ * order. Owner thread only (but for {@link #builtOn}, whose element {@code o} only core {@code o} touches).
  *
  * <p>Bounds, each checked before the memory is allocated: unparsed input is capped (query limit, and the parser's
  * bulk and argument limits); everything else the connection holds — replies waiting to be written, replies parked
@@ -341,7 +341,7 @@ final class Connection implements RespBuffer.Budget {
 
     // --------------------------------------------------------------------------------------------------- output
 
-    /** Writes as much output as the socket takes; enforces the output limit and close-after-reply. */
+    /** Writes as much output as the socket takes, then closes after the reply if asked (limits: checked as built). */
     void flush() throws IOException {
         if (closed) {
             return;

@@ -292,7 +292,10 @@ public final class ServerConfig {
             return this;
         }
 
-        /** Tests only: {@code hook} sees every request a core is about to run ("dispatch" on the connection's core, "batch" on the owner core), on that core's thread. */
+        /**
+         * Tests only: {@code hook} sees every request a core is about to run ("dispatch" on the connection's core,
+         * "batch" on the owner core running it for another), on that core's thread.
+         */
         Builder faultHook(java.util.function.BiConsumer<String, Command> hook) {
             this.faultHook = hook;
             return this;
