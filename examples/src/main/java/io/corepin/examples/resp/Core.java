@@ -273,8 +273,10 @@ final class Core {
             c.replyTarget().error("ERR wrong number of arguments for '" + spec.lowerName + "' command");
             return;
         }
-        RespBuffer target = c.replyTarget();
-        int mark = target.readable();
+        // Where a reply would go now, without allocating it: taking replyTarget() here would give the open batch an
+        // `after` buffer and so close it to the requests that follow (every remote request was its own batch).
+        Slot last = c.slots.peekLast();
+        int mark = last == null ? c.out.readable() : last.after == null ? 0 : last.after.readable();
         try {
             switch (spec.route) {
                 case HOME:
@@ -289,8 +291,9 @@ final class Core {
         } catch (LimitExceeded e) {
             throw e; // the connection is closed by the caller
         } catch (RuntimeException e) { // only a local execution can throw here: it has written nothing else since
-            if (c.replyTarget() == target) {
-                target.truncate(mark);
+            if (c.slots.peekLast() == last) { // still the same target: drop what the failed request wrote
+                RespBuffer target = c.replyTarget();
+                target.truncate(Math.min(mark, target.readable()));
                 target.error(internalError(spec, e));
             } else {
                 c.closeAfterFlush = true;
