@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Starts the resp-kv server (a shared-nothing Redis-protocol key-value store, one pinned Exec per core).
 #   bash examples/resp-kv/run.sh [--port 6379] [--host 127.0.0.1] [--execs N | --cpus a,b,..] [--accept reuseport|hash]
-#                                [--max-bulk BYTES] [--max-args N] [--max-query BYTES] [--max-output BYTES] [--max-inflight N]
+#                                [--max-bulk BYTES] [--max-args N] [--max-query BYTES] [--max-output BYTES]
+#                                [--max-client-memory BYTES] [--max-inflight N]
 # Builds what it needs first (quietly; set RESP_KV_BUILD=none to skip). Ctrl-C closes it cleanly.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)

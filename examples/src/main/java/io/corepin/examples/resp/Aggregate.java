@@ -15,6 +15,8 @@ final class Aggregate extends Slot {
     final int[][] positions;
     private final int resultCount;
     private int remaining;
+    /** Capacity of its parts' forwarded requests not yet back (charged to the connection; connection's core). */
+    long partRequests;
     private RespBuffer result;
 
     Aggregate(Core home, Cmd cmd, int cores, int resultCount) {
@@ -35,12 +37,26 @@ final class Aggregate extends Slot {
         parts[core] = reply.toArray();
         if (--remaining == 0) {
             result = combine();
+            java.util.Arrays.fill(parts, null); // combined: only the result is held now
             done = true;
         }
     }
 
+    @Override
+    long bytes() {
+        long n = result == null ? 0 : result.capacity();
+        for (byte[] p : parts) {
+            n += p == null ? 0 : p.length;
+        }
+        return n;
+    }
+
     private RespBuffer combine() {
-        RespBuffer out = new RespBuffer(64);
+        long size = 64;
+        for (byte[] p : parts) {
+            size += p == null ? 0 : p.length;
+        }
+        RespBuffer out = new RespBuffer((int) Math.min(size, Integer.MAX_VALUE - 16)); // no doubling past the parts
         for (byte[] p : parts) {
             if (p != null && p.length > 0 && p[0] == '-') {
                 out.raw(p); // an error in any part is the reply

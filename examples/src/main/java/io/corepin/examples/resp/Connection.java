@@ -10,13 +10,18 @@ import java.util.ArrayDeque;
  * One client connection, owned by one core for its whole life: its socket, its unparsed input, its output, and the
  * slots of replies other cores are still producing. Read → parse → execute → write run to completion on the owning
  * core; requests for keys owned elsewhere go out as {@link RemoteBatch}es and their replies are released in request
- * order. Owner thread only.
+ * order. Owner thread only (but for {@link #builtOn}, whose element {@code o} only core {@code o} touches).
  *
- * <p>Bounds: unparsed input is capped (query limit, and the parser's bulk and argument limits); replies waiting for
- * a client that does not read are capped (output limit: the connection is closed past it); and a client with too
- * many replies still in flight on other cores is not read until they come back.
+ * <p>Bounds, each checked before the memory is allocated: unparsed input is capped (query limit, and the parser's
+ * bulk and argument limits); everything else the connection holds — replies waiting to be written, replies parked
+ * behind pending slots, replies back from other cores, requests forwarded to them — is its output, capped by the
+ * output limit, which is checked as each reply is built (on this core, and on the core building a remote reply):
+ * past it the connection is closed, as Redis closes a client past its hard output limit (its pipeline's remaining
+ * requests are not run). All of it is charged to the core's share of the server's client memory
+ * ({@link ClientMemory}). A client with too many replies still in flight on other cores is not read until they
+ * come back.
  */
-final class Connection {
+final class Connection implements RespBuffer.Budget {
     private static final int INITIAL_IN = 4 * 1024;
     private static final int SHRINK_IN_ABOVE = 64 * 1024;
     private static final int READS_PER_EVENT = 16;
@@ -31,10 +36,22 @@ final class Connection {
     int index;
     String name;
 
-    private byte[] in = new byte[INITIAL_IN];
+    private byte[] in;
     private int inStart;
     private int inEnd;
-    final RespBuffer out = new RespBuffer(4 * 1024);
+    final RespBuffer out;
+    /** Heap held by {@link #in}, and by everything else (output); charged to the core's client memory. */
+    private long inHeld;
+    private long outHeld;
+    /**
+     * Per core {@code o}: bytes of replies core {@code o} built for this connection (element {@code o} is read and
+     * written by core {@code o} only — plain), and bytes of them that came back here (this core only — plain).
+     */
+    final long[] builtOn;
+    final long[] receivedFrom;
+    /** This connection's own parser and request: a request split over reads is resumed, not parsed again. */
+    private final RespParser parser;
+    private final Command cmd = new Command();
     final ArrayDeque<Slot> slots = new ArrayDeque<>();
     /** The batch that later requests for the same core may still join (reset after each read is processed). */
     private RemoteBatch openBatch;
@@ -53,15 +70,88 @@ final class Connection {
         this.id = id;
         this.channel = channel;
         this.peer = peer;
+        this.parser = new RespParser(core.config.maxBulkBytes, core.config.maxArgs, core.stats);
+        this.builtOn = new long[core.peers.length];
+        this.receivedFrom = new long[core.peers.length];
+        core.memory.charge(this, INITIAL_IN); // may refuse: the caller closes the socket
+        this.inHeld = INITIAL_IN;
+        this.in = new byte[INITIAL_IN];
+        try {
+            this.out = new RespBuffer(4 * 1024, this);
+        } catch (LimitExceeded e) {
+            core.memory.release(INITIAL_IN);
+            throw e;
+        }
     }
 
-    /** Heap bytes this connection holds (INFO's leak accounting). */
+    /** Heap bytes this connection's buffers hold, counted afresh (INFO's leak check against the accounting). */
     long bufferBytes() {
-        long n = (in == null ? 0 : in.length) + out.capacity();
+        if (closed) {
+            return 0;
+        }
+        long n = in.length + out.capacity();
         for (Slot s : slots) {
-            n += s.after == null ? 0 : s.after.capacity();
+            n += s.bytes() + (s.after == null ? 0 : s.after.capacity());
+            if (s instanceof RemoteBatch && ((RemoteBatch) s).requests != null) {
+                n += ((RemoteBatch) s).requests.capacity(); // only read on the owner core: a stable value
+            } else if (s instanceof Aggregate) {
+                n += ((Aggregate) s).partRequests;
+            }
         }
         return n;
+    }
+
+    /** Heap this connection's buffers hold, by the accounting. */
+    long heldBytes() {
+        return inHeld + outHeld;
+    }
+
+    // ------------------------------------------------------------------------------------------ accounting
+
+    /** An output buffer grows (the budget of every buffer but the input): within the output limit, or refused. */
+    @Override
+    public void grow(long bytes) {
+        if (closed) {
+            return; // its buffers are dropped with it
+        }
+        if (outHeld + bytes > core.config.maxOutputBytes) {
+            throw new LimitExceeded(LimitExceeded.Kind.OUTPUT, "replies for " + this + " would hold "
+                + (outHeld + bytes) + " bytes, over the output limit of " + core.config.maxOutputBytes
+                + " (the client does not read them)");
+        }
+        core.memory.charge(this, bytes);
+        outHeld += bytes;
+        core.stats.peak(inHeld + outHeld);
+    }
+
+    @Override
+    public void shrink(long bytes) {
+        if (!closed) {
+            outHeld -= bytes;
+            core.memory.release(bytes);
+        }
+    }
+
+    /** Charges or releases what a slot's received replies hold now. */
+    void account(Slot s) {
+        long now = s.bytes();
+        if (now > s.held) {
+            grow(now - s.held);
+        } else if (now < s.held) {
+            shrink(s.held - now);
+        }
+        s.held = now;
+    }
+
+    /** A batch is back: its forwarded requests are no longer needed. */
+    void dropRequests(RemoteBatch b) {
+        if (b.requests != null) {
+            shrink(b.requests.capacity());
+            if (b.aggregate != null) {
+                b.aggregate.partRequests -= b.requests.capacity();
+            }
+            b.requests = null;
+        }
     }
 
     // --------------------------------------------------------------------------------------------------- input
@@ -80,7 +170,12 @@ final class Connection {
                 break;
             }
             core.stats.bytesIn += n;
-            if (!append(rb, n)) {
+            try {
+                if (!append(rb, n)) {
+                    return;
+                }
+            } catch (LimitExceeded e) {
+                core.overLimit(this, e);
                 return;
             }
             if (n < rb.capacity()) {
@@ -106,6 +201,9 @@ final class Connection {
                 while (cap - live < n) {
                     cap = (int) Math.min((long) cap * 2, Integer.MAX_VALUE - 16);
                 }
+                core.memory.charge(this, cap - in.length); // may refuse: nothing is allocated then
+                inHeld += cap - in.length;
+                core.stats.peak(inHeld + outHeld);
                 byte[] grown = new byte[cap];
                 System.arraycopy(in, inStart, grown, 0, live);
                 in = grown;
@@ -133,27 +231,30 @@ final class Connection {
     }
 
     private void runRequests() {
-        Command cmd = core.command;
-        RespParser parser = core.parser;
-        while (!closed && !closeAfterFlush && !paused) {
-            int next;
-            try {
-                next = parser.parse(in, inStart, inEnd, cmd);
-            } catch (ProtocolException e) {
-                core.stats.protocolErrors++;
-                protocolError(e.getMessage().startsWith("ERR ") ? e.getMessage() : "ERR " + e.getMessage());
-                break;
-            }
-            if (next == RespParser.NEED_MORE) {
-                break;
-            }
-            inStart = next;
-            if (cmd.argc > 0) {
-                core.dispatch(this, cmd);
-                if (slots.size() >= core.config.maxInflight) {
-                    pause();
+        Command cmd = this.cmd;
+        try {
+            while (!closed && !closeAfterFlush && !paused) {
+                int next;
+                try {
+                    next = parser.parse(in, inStart, inEnd, cmd);
+                } catch (ProtocolException e) {
+                    core.stats.protocolErrors++;
+                    protocolError(e.getMessage().startsWith("ERR ") ? e.getMessage() : "ERR " + e.getMessage());
+                    break;
+                }
+                if (next == RespParser.NEED_MORE) {
+                    break;
+                }
+                inStart = next;
+                if (cmd.argc > 0) {
+                    core.dispatch(this, cmd); // every reply it builds is checked against the limits as it grows
+                    if (slots.size() >= core.config.maxInflight) {
+                        pause();
+                    }
                 }
             }
+        } catch (LimitExceeded e) {
+            core.overLimit(this, e); // the rest of the pipeline is not run, as in Redis
         }
         openBatch = null;
         core.sendQueued();
@@ -164,6 +265,8 @@ final class Connection {
             inStart = 0;
             inEnd = 0;
             if (in.length > SHRINK_IN_ABOVE) {
+                core.memory.release(in.length - INITIAL_IN);
+                inHeld = INITIAL_IN;
                 in = new byte[INITIAL_IN];
             }
         }
@@ -187,7 +290,7 @@ final class Connection {
     /** Where a reply made on this core goes now: the output, or behind the last pending slot. */
     RespBuffer replyTarget() {
         Slot last = slots.peekLast();
-        return last == null ? out : last.after();
+        return last == null ? out : last.after(this);
     }
 
     /** Adds a request for a key {@code owner} has to the open batch for that core, or opens one. */
@@ -213,9 +316,12 @@ final class Connection {
         Slot head;
         while ((head = slots.peekFirst()) != null && head.done) {
             slots.pollFirst();
+            RespBuffer after = head.after;
+            shrink(head.held + (after == null ? 0 : after.capacity())); // released first: they move into out
+            head.held = 0;
             head.writeReply(out);
-            if (head.after != null) {
-                out.raw(head.after);
+            if (after != null) {
+                out.raw(after);
             }
         }
         markDirty();
@@ -235,7 +341,7 @@ final class Connection {
 
     // --------------------------------------------------------------------------------------------------- output
 
-    /** Writes as much output as the socket takes; enforces the output limit and close-after-reply. */
+    /** Writes as much output as the socket takes, then closes after the reply if asked (limits: checked as built). */
     void flush() throws IOException {
         if (closed) {
             return;
@@ -251,12 +357,6 @@ final class Connection {
             if (written < n) {
                 break; // the socket is full
             }
-        }
-        if (out.readable() > core.config.maxOutputBytes) {
-            core.stats.outputLimitCloses++;
-            core.close(this, "output buffer of " + out.readable() + " bytes over the limit of "
-                + core.config.maxOutputBytes + " (the client does not read)");
-            return;
         }
         if (closeAfterFlush && out.isEmpty() && slots.isEmpty()) {
             core.close(this, null);
@@ -280,6 +380,9 @@ final class Connection {
     /** Frees everything; the caller has closed the channel. Slots still in flight are dropped when they return. */
     void release() {
         closed = true;
+        core.memory.release(inHeld + outHeld);
+        inHeld = 0;
+        outHeld = 0;
         in = null;
         out.clear();
         slots.clear();

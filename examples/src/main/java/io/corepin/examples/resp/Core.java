@@ -36,10 +36,11 @@ final class Core {
     final Selector selector;
     final Shard shard = new Shard();
     final RespParser parser;
-    final Command command = new Command();
     final ByteBuffer readBuffer = ByteBuffer.allocateDirect(READ_BUFFER);
     final ByteBuffer writeBuffer = ByteBuffer.allocateDirect(WRITE_BUFFER);
     final CoreStats stats = new CoreStats();
+    /** This core's share of the server's client memory. */
+    final ClientMemory memory;
     final List<Connection> dirty = new ArrayList<>();
     private final List<Connection> connections = new ArrayList<>();
     private final List<ServerSocketChannel> listeners = new ArrayList<>();
@@ -53,12 +54,13 @@ final class Core {
     Exec exec;
     Core[] peers;
 
-    Core(int index, ServerConfig config, RespServer server) throws IOException {
+    Core(int index, int cores, ServerConfig config, RespServer server) throws IOException {
         this.index = index;
         this.config = config;
         this.server = server;
+        this.memory = new ClientMemory(this, config.maxClientMemory / cores);
         this.selector = Selector.open();
-        this.parser = new RespParser(config.maxBulkBytes, config.maxArgs);
+        this.parser = new RespParser(config.maxBulkBytes, config.maxArgs, stats);
     }
 
     void link(Exec exec, Core[] peers) {
@@ -130,12 +132,40 @@ final class Core {
             c = new Connection(this, server.nextClientId(), ch, String.valueOf(ch.getRemoteAddress()));
             c.key = ch.register(selector, SelectionKey.OP_READ, c);
         } catch (IOException e) {
+            if (c != null) {
+                c.release(); // its buffers were charged
+            }
+            closeQuietly(ch);
+            return;
+        } catch (LimitExceeded e) { // no client memory left on this core even for a new connection's buffers
+            stats.memoryLimitCloses++;
             closeQuietly(ch);
             return;
         }
         c.index = connections.size();
         connections.add(c);
         stats.accepted++;
+    }
+
+    /** {@code c} hit a limit: count it and close it (what it sent after the request that hit it is not run). */
+    void overLimit(Connection c, LimitExceeded e) {
+        if (e.kind == LimitExceeded.Kind.MEMORY) {
+            stats.memoryLimitCloses++;
+        } else {
+            stats.outputLimitCloses++;
+        }
+        close(c, e.getMessage());
+    }
+
+    /** The connection whose buffers hold the most, {@code except} not counted; null if none. */
+    Connection biggestConnection(Connection except) {
+        Connection biggest = null;
+        for (Connection c : connections) {
+            if (c != except && (biggest == null || c.heldBytes() > biggest.heldBytes())) {
+                biggest = c;
+            }
+        }
+        return biggest;
     }
 
     /** Closes a connection and frees its buffers; idempotent. {@code reason} (when not null) is logged. */
@@ -157,6 +187,25 @@ final class Core {
             last.index = c.index;
         }
         stats.closed++;
+    }
+
+    /**
+     * Handling {@code c} threw (a bug, or an Error such as OutOfMemoryError): close it — which frees its buffers —
+     * count it, and keep the core serving everyone else.
+     */
+    void connectionFailed(Connection c, Throwable e) {
+        stats.connectionErrors++;
+        close(c, null); // first: frees the buffers, which the log below may need after an OutOfMemoryError
+        logQuietly("closed " + c + " after", e);
+    }
+
+    /** Logs at ERROR; a logger that itself fails (no heap left) must not take the core down with it. */
+    static void logQuietly(String what, Throwable e) {
+        try {
+            System.getLogger("io.corepin.resp").log(System.Logger.Level.ERROR, what, e);
+        } catch (RuntimeException | Error ignored) {
+            // nothing more to do: the failure is counted
+        }
     }
 
     private static void closeQuietly(java.io.Closeable ch) {
@@ -199,6 +248,8 @@ final class Core {
                 c.flush();
             } catch (IOException e) {
                 close(c, null); // the peer reset or went away: nothing to tell it
+            } catch (RuntimeException | Error e) {
+                connectionFailed(c, e);
             }
         }
         dirty.clear();
@@ -210,6 +261,9 @@ final class Core {
     /** Runs one parsed request of {@code c}: here, on the owner core of its keys, or on every core. */
     void dispatch(Connection c, Command cmd) {
         stats.commands++;
+        if (config.faultHook != null) {
+            config.faultHook.accept("dispatch", cmd);
+        }
         Cmd spec = Cmd.lookup(cmd);
         if (spec == null) {
             c.replyTarget().error(unknownCommand(cmd));
@@ -219,8 +273,10 @@ final class Core {
             c.replyTarget().error("ERR wrong number of arguments for '" + spec.lowerName + "' command");
             return;
         }
-        RespBuffer target = c.replyTarget();
-        int mark = target.readable();
+        // Where a reply would go now, without allocating it: taking replyTarget() here would give the open batch an
+        // `after` buffer and so close it to the requests that follow (every remote request was its own batch).
+        Slot last = c.slots.peekLast();
+        int mark = last == null ? c.out.readable() : last.after == null ? 0 : last.after.readable();
         try {
             switch (spec.route) {
                 case HOME:
@@ -232,9 +288,12 @@ final class Core {
                 default:
                     fanOut(spec, cmd, c);
             }
+        } catch (LimitExceeded e) {
+            throw e; // the connection is closed by the caller
         } catch (RuntimeException e) { // only a local execution can throw here: it has written nothing else since
-            if (c.replyTarget() == target) {
-                target.truncate(mark);
+            if (c.slots.peekLast() == last) { // still the same target: drop what the failed request wrote
+                RespBuffer target = c.replyTarget();
+                target.truncate(Math.min(mark, target.readable()));
                 target.error(internalError(spec, e));
             } else {
                 c.closeAfterFlush = true;
@@ -330,11 +389,22 @@ final class Core {
     private void runParts(Aggregate agg, RemoteBatch[] parts, Connection c) {
         c.addSlot(agg);
         for (RemoteBatch part : parts) {
+            if (part != null) {
+                agg.partRequests += part.requests.capacity();
+            }
+        }
+        for (RemoteBatch part : parts) {
             if (part == null) {
                 continue;
             }
             if (part.owner == this) {
-                agg.partDone(index, executeBatch(part));
+                RespBuffer reply = executeBatch(part);
+                c.dropRequests(part);
+                if (part.failure != null) {
+                    throw rethrow(part.failure); // handled like any failure of this connection's own request
+                }
+                agg.partDone(index, reply);
+                c.account(agg);
             } else {
                 queue(part);
             }
@@ -342,6 +412,13 @@ final class Core {
         if (agg.done) {
             c.drainSlots();
         }
+    }
+
+    private static RuntimeException rethrow(Throwable t) {
+        if (t instanceof Error) {
+            throw (Error) t;
+        }
+        throw (RuntimeException) t;
     }
 
     private static String unknownCommand(Command cmd) {
@@ -368,6 +445,7 @@ final class Core {
     void sendQueued() {
         for (int i = 0; i < queued.size(); i++) {
             RemoteBatch b = queued.get(i);
+            b.acked = b.conn.receivedFrom[b.owner.index];
             stats.batchesSent++;
             send(b.owner, b); // a dropped batch only happens while shutting down; its connection is closing too
         }
@@ -422,9 +500,15 @@ final class Core {
         return outboxed > 0;
     }
 
-    /** On the owner core: runs a batch's requests against this shard and returns their replies. */
+    /**
+     * On the owner core: runs a batch's requests against this shard and returns their replies. Stops at the first
+     * request whose reply would pass the connection's output limit, or that throws an Error: the batch then goes
+     * back with {@link RemoteBatch#failure} set and its connection is closed (the rest is never run).
+     */
     RespBuffer executeBatch(RemoteBatch b) {
-        RespBuffer reply = new RespBuffer(64);
+        b.reply = null; // the budget reads it: the reply's capacity so far
+        RespBuffer reply = new RespBuffer(64, b);
+        b.reply = reply;
         Command cmd = batchCommand;
         RespBuffer req = b.requests;
         byte[] buf = req.array();
@@ -437,17 +521,34 @@ final class Core {
             Cmd spec = Cmd.lookup(cmd);
             int mark = reply.readable();
             try {
+                if (config.faultHook != null) {
+                    config.faultHook.accept("batch", cmd);
+                }
                 if (spec.route == Cmd.Route.ALL) {
                     executePart(spec, cmd, reply);
                 } else {
                     ShardCommands.execute(spec, cmd, shard, reply);
                 }
+            } catch (LimitExceeded e) {
+                reply.truncate(mark);
+                b.failure = e;
+                break;
             } catch (RuntimeException e) { // every request gets exactly one reply, or the connection would wait forever
                 reply.truncate(mark);
-                reply.error(internalError(spec, e));
+                try {
+                    reply.error(internalError(spec, e));
+                } catch (LimitExceeded limit) {
+                    b.failure = limit;
+                    break;
+                }
+            } catch (Error e) { // e.g. OutOfMemoryError: the batch goes back failed and its connection is closed
+                reply.truncate(mark);
+                b.failure = e;
+                break;
             }
         }
         if (b.home != this) {
+            b.conn.builtOn[index] += reply.capacity(); // plain: only this core touches its element
             stats.batchesExecuted++;
             stats.commandsForOthers += b.count;
         }
@@ -478,13 +579,35 @@ final class Core {
         if (c.closed) {
             return;
         }
+        try {
+            releaseReplies(c, b);
+        } catch (LimitExceeded e) {
+            overLimit(c, e);
+        } catch (RuntimeException | Error e) {
+            connectionFailed(c, e);
+        }
+    }
+
+    private void releaseReplies(Connection c, RemoteBatch b) {
+        c.receivedFrom[b.owner.index] += b.reply.capacity();
+        c.dropRequests(b);
+        if (b.failure instanceof LimitExceeded) {
+            overLimit(c, (LimitExceeded) b.failure); // the owner refused to build more replies for it
+            return;
+        }
+        if (b.failure != null) {
+            connectionFailed(c, b.failure); // its owner core could not run it: the replies can never be complete
+            return;
+        }
         if (b.aggregate != null) {
             b.aggregate.partDone(b.part, b.reply);
+            c.account(b.aggregate);
             if (!b.aggregate.done) {
                 return;
             }
         } else {
             b.done = true;
+            c.account(b);
         }
         c.drainSlots();
     }
@@ -492,6 +615,11 @@ final class Core {
     /** The INFO text from every core's statistics snapshot. */
     String infoReport(byte[][] parts) {
         return InfoReport.render(server, parts);
+    }
+
+    /** Heap bytes this core's client buffers hold. */
+    long clientMemory() {
+        return memory.held();
     }
 
     /** Bytes held by this core's connections and the number of replies they wait for. */

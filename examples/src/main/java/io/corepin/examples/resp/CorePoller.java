@@ -14,6 +14,10 @@ import java.util.function.Consumer;
  * replies; when the Exec has nothing to do, {@link #park(long)} blocks in {@code select} (bounded by the next expiry
  * timer) and handles what woke it; other threads wake it with {@code Selector.wakeup()}. Owner thread only, except
  * {@link #wakeup()}.
+ *
+ * <p>A {@code RuntimeException} or an {@code Error} (an {@code OutOfMemoryError} included) while handling one
+ * connection closes that connection and is counted ({@code connection_errors} in INFO); the core goes on serving the
+ * others. Only a failing selector itself ends the core's loop.
  */
 final class CorePoller implements Poller {
     private final Core core;
@@ -86,12 +90,16 @@ final class CorePoller implements Poller {
                 }
             } catch (IOException e) {
                 core.close(c, null); // reset by the peer: nothing to tell it
-            } catch (RuntimeException e) { // a bug must cost one connection, not the core
-                System.getLogger("io.corepin.resp").log(System.Logger.Level.ERROR, "closing " + c + " after", e);
-                core.close(c, null);
+            } catch (RuntimeException | Error e) { // a bug or an OutOfMemoryError costs one connection, not the core
+                core.connectionFailed(c, e);
             }
         } else if (key.isValid() && key.isAcceptable()) {
-            core.accept((ServerSocketChannel) attachment);
+            try {
+                core.accept((ServerSocketChannel) attachment);
+            } catch (RuntimeException | Error e) { // e.g. no heap for one more connection: the listener stays
+                core.stats.connectionErrors++;
+                Core.logQuietly("accept failed on core " + core.index, e);
+            }
         }
     }
 }

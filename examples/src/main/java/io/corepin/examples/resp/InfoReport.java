@@ -34,6 +34,7 @@ final class InfoReport {
         line(sb, "replies_in_flight", sum, "replies_in_flight");
         sb.append("\r\n# Memory\r\n");
         line(sb, "client_buffer_bytes", sum, "buffer_bytes");
+        line(sb, "client_memory", sum, "client_memory");
         sb.append("\r\n# Stats\r\n");
         line(sb, "total_connections_received", sum, "connections_received");
         line(sb, "total_connections_closed", sum, "connections_closed");
@@ -46,6 +47,8 @@ final class InfoReport {
         line(sb, "protocol_errors", sum, "protocol_errors");
         line(sb, "query_limit_closes", sum, "query_limit_closes");
         line(sb, "output_limit_closes", sum, "output_limit_closes");
+        line(sb, "memory_limit_closes", sum, "memory_limit_closes");
+        line(sb, "connection_errors", sum, "connection_errors");
         line(sb, "cross_core_batches", sum, "batches_sent");
         sb.append("\r\n# Keyspace\r\n");
         long keys = sum[field("keys")];

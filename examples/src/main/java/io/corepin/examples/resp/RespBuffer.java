@@ -21,13 +21,33 @@ final class RespBuffer {
     private static final int SHRINK_ABOVE = 64 * 1024;
     private static final byte[] MIN_LONG = bytes("-9223372036854775808");
 
+    /**
+     * What a buffer's heap is charged to: told of every change of its capacity, a growth before it is allocated
+     * (and may refuse it by throwing {@link LimitExceeded}). Called on the thread that writes the buffer.
+     */
+    interface Budget {
+        void grow(long bytes);
+
+        void shrink(long bytes);
+    }
+
     private final int initialCapacity;
+    private final Budget budget;
     private byte[] buf;
     private int head;
     private int tail;
 
     RespBuffer(int initialCapacity) {
+        this(initialCapacity, null);
+    }
+
+    /** A buffer whose capacity (the initial one included) is charged to {@code budget} (null: none). */
+    RespBuffer(int initialCapacity, Budget budget) {
         this.initialCapacity = initialCapacity;
+        this.budget = budget;
+        if (budget != null) {
+            budget.grow(initialCapacity);
+        }
         this.buf = new byte[initialCapacity];
     }
 
@@ -179,6 +199,17 @@ final class RespBuffer {
         while (cap < needed) {
             cap = cap > (Integer.MAX_VALUE - 16) / 2 ? Integer.MAX_VALUE - 16 : cap << 1;
         }
+        if (budget != null) {
+            try {
+                budget.grow(cap - buf.length); // may refuse: nothing is allocated then
+            } catch (LimitExceeded doubledDoesNotFit) {
+                if (cap == needed) {
+                    throw doubledDoesNotFit;
+                }
+                cap = (int) needed; // near the limit: just what is needed, or refused again
+                budget.grow(cap - buf.length);
+            }
+        }
         byte[] grown = new byte[cap];
         System.arraycopy(buf, head, grown, 0, readable());
         tail = readable();
@@ -209,6 +240,9 @@ final class RespBuffer {
             head = 0;
             tail = 0;
             if (buf.length > SHRINK_ABOVE && buf.length > initialCapacity) {
+                if (budget != null) {
+                    budget.shrink(buf.length - initialCapacity);
+                }
                 buf = new byte[initialCapacity];
             }
         }

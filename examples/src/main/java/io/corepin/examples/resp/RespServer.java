@@ -43,7 +43,7 @@ public final class RespServer implements AutoCloseable {
         this.cores = new Core[n];
         this.execs = new Exec[n];
         for (int i = 0; i < n; i++) {
-            cores[i] = new Core(i, config, this);
+            cores[i] = new Core(i, n, config, this);
         }
     }
 

@@ -32,6 +32,10 @@ public final class ServerConfig {
     final int maxOutputBytes;
     final int maxInflight;
     final int idleSpins;
+    /** Heap all client buffers may hold together, split evenly over the cores. */
+    final long maxClientMemory;
+    /** Tests only: called with every request a core is about to run (to inject faults); null in production. */
+    final java.util.function.BiConsumer<String, Command> faultHook;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -45,6 +49,14 @@ public final class ServerConfig {
         this.maxOutputBytes = b.maxOutputBytes;
         this.maxInflight = b.maxInflight;
         this.idleSpins = b.idleSpins;
+        this.maxClientMemory = b.maxClientMemory > 0 ? b.maxClientMemory : defaultClientMemory();
+        this.faultHook = b.faultHook;
+    }
+
+    /** Half the heap, and at least 64 MiB. */
+    private static long defaultClientMemory() {
+        long heap = Runtime.getRuntime().maxMemory();
+        return Math.max(64L << 20, heap == Long.MAX_VALUE ? 1L << 30 : heap / 2);
     }
 
     /** Defaults: 127.0.0.1:6379, one Exec per allowed CPU, SO_REUSEPORT accept, 64 MiB bulks, 64 MiB output. */
@@ -54,7 +66,7 @@ public final class ServerConfig {
 
     /**
      * Parses {@code --host H --port N --execs N --cpus a,b,.. --accept hash|reuseport --max-bulk BYTES
-     * --max-args N --max-query BYTES --max-output BYTES --max-inflight N}.
+     * --max-args N --max-query BYTES --max-output BYTES --max-client-memory BYTES --max-inflight N --idle-spins N}.
      *
      * @throws IllegalArgumentException naming the option and value that are bad or unknown
      */
@@ -78,6 +90,7 @@ public final class ServerConfig {
                 case "--max-output": b.maxOutputBytes(integer(option, v)); break;
                 case "--max-inflight": b.maxInflight(integer(option, v)); break;
                 case "--idle-spins": b.idleSpins(integer(option, v)); break;
+                case "--max-client-memory": b.maxClientMemory(longValue(option, v)); break;
                 default: throw new IllegalArgumentException("unknown option " + option + " (try --help)");
             }
         }
@@ -88,12 +101,20 @@ public final class ServerConfig {
     public static String usage() {
         return "usage: run.sh [--host 127.0.0.1] [--port 6379 (0: any free port)] [--execs N | --cpus a,b,..]\n"
             + "              [--accept reuseport|hash] [--max-bulk BYTES] [--max-args N] [--max-query BYTES]\n"
-            + "              [--max-output BYTES] [--max-inflight N] [--idle-spins N]";
+            + "              [--max-output BYTES] [--max-client-memory BYTES] [--max-inflight N] [--idle-spins N]";
     }
 
     private static int integer(String option, String v) {
         try {
             return Integer.parseInt(v.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " needs an integer, got '" + v + "'", e);
+        }
+    }
+
+    private static long longValue(String option, String v) {
+        try {
+            return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(option + " needs an integer, got '" + v + "'", e);
         }
@@ -137,7 +158,8 @@ public final class ServerConfig {
     public String toString() {
         return "ServerConfig{" + host + ":" + port + ", execs=" + (cpus != null ? Arrays.toString(cpus) : execs)
             + ", accept=" + acceptMode + ", maxBulk=" + maxBulkBytes + ", maxArgs=" + maxArgs
-            + ", maxQuery=" + maxQueryBytes + ", maxOutput=" + maxOutputBytes + ", maxInflight=" + maxInflight + ", idleSpins=" + idleSpins + '}';
+            + ", maxQuery=" + maxQueryBytes + ", maxOutput=" + maxOutputBytes + ", maxClientMemory=" + maxClientMemory
+            + ", maxInflight=" + maxInflight + ", idleSpins=" + idleSpins + '}';
     }
 
     /** Builder of a {@link ServerConfig}; every setter checks its value and names it when bad. */
@@ -153,6 +175,8 @@ public final class ServerConfig {
         private int maxOutputBytes = 64 << 20;
         private int maxInflight = 256;
         private int idleSpins = 100;
+        private long maxClientMemory;
+        private java.util.function.BiConsumer<String, Command> faultHook;
 
         private Builder() {
         }
@@ -225,7 +249,15 @@ public final class ServerConfig {
             return this;
         }
 
-        /** Most reply bytes waiting for a client to read; past it the client is closed (default 64 MiB). */
+        /**
+         * Most heap one client's replies may hold — written but not yet read by the client, parked behind replies
+         * other cores are still making, back from those cores, or being built there for it (default 64 MiB). It is
+         * checked as each reply is built, before the memory is allocated, on whichever core builds it: past it the
+         * client is closed and the rest of its pipeline is not run — Redis' hard {@code client-output-buffer-limit}
+         * (a client that pipelines 100,000 GETs of a 256 KiB value and never reads is closed after the limit's worth
+         * of replies, not after 25 GB of them). Not a pause: a client that reads its replies while it pipelines keeps
+         * well below it.
+         */
         public Builder maxOutputBytes(int bytes) {
             this.maxOutputBytes = atLeast("maxOutputBytes", bytes, 1024);
             return this;
@@ -243,6 +275,29 @@ public final class ServerConfig {
          */
         public Builder idleSpins(int spins) {
             this.idleSpins = atLeast("idleSpins", spins, 0);
+            return this;
+        }
+
+        /**
+         * Most heap all clients' buffers (unparsed input, replies waiting to be sent, replies parked behind
+         * pending ones) may hold together, split evenly over the cores (each core's share is its own budget, so
+         * no core ever asks another). When a buffer would grow past its core's share, the client holding the most
+         * on that core is closed (Redis' maxmemory-clients). Default: half the heap, at least 64 MiB.
+         */
+        public Builder maxClientMemory(long bytes) {
+            if (bytes < 1 << 20) {
+                throw new IllegalArgumentException("maxClientMemory must be >= 1 MiB (1048576), got " + bytes);
+            }
+            this.maxClientMemory = bytes;
+            return this;
+        }
+
+        /**
+         * Tests only: {@code hook} sees every request a core is about to run ("dispatch" on the connection's core,
+         * "batch" on the owner core running it for another), on that core's thread.
+         */
+        Builder faultHook(java.util.function.BiConsumer<String, Command> hook) {
+            this.faultHook = hook;
             return this;
         }
 

@@ -12,14 +12,19 @@ abstract class Slot {
     boolean done;
     /** Replies made on the connection's core for requests that came after this one; lazily allocated. */
     RespBuffer after;
+    /** Bytes of {@link #bytes()} charged to the connection so far (connection's core). */
+    long held;
 
     /** Writes this slot's reply (called once, after {@link #done}). */
     abstract void writeReply(RespBuffer out);
 
-    /** The buffer for replies that follow this slot. */
-    final RespBuffer after() {
+    /** Heap the replies received for this slot hold on the connection's core (its {@link #after} not included). */
+    abstract long bytes();
+
+    /** The buffer for replies that follow this slot, charged to {@code conn}. */
+    final RespBuffer after(Connection conn) {
         if (after == null) {
-            after = new RespBuffer(256);
+            after = new RespBuffer(256, conn);
         }
         return after;
     }

@@ -38,6 +38,40 @@ class RespParserTest {
     }
 
     @Test
+    void resumesWhereItStoppedWhileTheBytesMove() {
+        CoreStats stats = new CoreStats();
+        RespParser resumable = new RespParser(1024, 64, stats);
+        StringBuilder sb = new StringBuilder("*41\r\n$4\r\nMSET\r\n");
+        for (int i = 0; i < 20; i++) {
+            sb.append("$3\r\nk").append(i % 10).append(i / 10).append("\r\n$2\r\nv").append(i % 10).append("\r\n");
+        }
+        for (String request : new String[] {sb.toString(), "SET  k\tv\r\n"}) {
+            byte[] whole = b(request);
+            long before = stats.parseScanned;
+            int next = RespParser.NEED_MORE;
+            for (int have = 1; have <= whole.length; have++) { // one more byte per read, at a new place each time
+                int at = have % 7;
+                byte[] buf = new byte[at + have];
+                System.arraycopy(whole, 0, buf, at, have);
+                next = resumable.parse(buf, at, at + have, cmd);
+                if (have < whole.length) {
+                    assertEquals(RespParser.NEED_MORE, next, "after " + have + " bytes");
+                } else {
+                    assertEquals(at + have, next);
+                    assertEquals(at, cmd.start);
+                }
+            }
+            long scanned = stats.parseScanned - before;
+            assertEquals(false, resumable.inProgress());
+            org.junit.jupiter.api.Assertions.assertTrue(scanned <= 2L * whole.length,
+                "examined " + scanned + " bytes for " + whole.length + " fed one at a time");
+        }
+        assertEquals(3, cmd.argc);
+        assertEquals("SET", cmd.arg(0));
+        assertEquals("v", cmd.arg(2));
+    }
+
+    @Test
     void parsesInlineCommands() {
         byte[] in = b("PING\r\nset  k\tv\n\r\n");
         int next = parser.parse(in, 0, in.length, cmd);

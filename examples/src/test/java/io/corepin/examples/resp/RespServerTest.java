@@ -306,6 +306,28 @@ class RespServerTest {
     }
 
     @Test
+    void consecutiveRequestsForOneCoreTravelAsOneBatch() {
+        String a = keyOn(0, "batched");
+        String b = keyOn(1, "batched");
+        jedis.set(a, "A");
+        jedis.set(b, "B");
+        String before = jedis.info();
+        Pipeline p = jedis.pipelined(); // 100 GETs for each core in one write: one of the two runs is remote
+        List<Response<String>> got = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            got.add(p.get(i < 100 ? a : b));
+        }
+        p.sync();
+        for (int i = 0; i < 200; i++) {
+            assertEquals(i < 100 ? "A" : "B", got.get(i).get(), "reply " + i);
+        }
+        String after = jedis.info();
+        long batches = stat(after, "cross_core_batches") - stat(before, "cross_core_batches");
+        assertTrue(batches <= 10, "100 consecutive GETs for one other core travel in a few batches, not " + batches
+            + " (INFO's own part is 1)");
+    }
+
+    @Test
     void fiftyConcurrentClients() throws Exception {
         int clients = 50;
         int ops = 200;
