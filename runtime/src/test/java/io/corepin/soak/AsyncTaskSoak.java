@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Async tasks: producer threads spawn keyed tasks cross-thread on their key's Exec ({@code execFor(key).spawn}) and
  * un-keyed ones through the group; each task takes {@link #STEPS} steps, each step granted by a wake from somewhere
  * else — a plain waker thread, another Exec, or itself (a yield) — sometimes woken twice for one step; a finished
- * keyed task spawns a child locally on its own Exec. Checked: every accepted task finishes once (or, after
+ * keyed task spawns a child locally on its own Exec; some un-keyed tasks are woken by a plain thread while their
+ * spawn is under way. Checked: every accepted task finishes once (or, after
  * shutdownNow, is cancelled once), never polled concurrently or after it finished, every poll on its Exec, and the
  * first polls of one producer's tasks of one key in spawn order.
  */
@@ -39,7 +40,7 @@ public final class AsyncTaskSoak {
         this.books = new Books(FEATURE, 2 * soak.units, soak.producers, KEYS);
         this.group = ExecGroup.builder().affinity(AffinityPlan.unpinned(soak.execs))
             .backpressure(io.corepin.Backpressure.block(Duration.ofSeconds(Soak.WAIT_SECONDS)))
-            .execSettings(Soak.execSettings("soak-async")).build();
+            .execSettings(Soak.execSettings("soak-async", books)).build();
     }
 
     /** One round; throws AssertionError naming what broke. */
@@ -185,6 +186,12 @@ public final class AsyncTaskSoak {
             int key = keyed ? Soak.keyOf(i, KEYS) : -1;
             long seq = keyed ? seqOfKey[key]++ : 0;
             Unit u = new Unit(id, p, key, seq);
+            if (!keyed && (i & 2) == 0) {
+                // woken from another thread while it is being spawned, perhaps refused by a full ring and spawned
+                // again elsewhere: a wake before spawn is a no-op, and a wake racing a refused spawn must not
+                // disturb any Exec (it is granted a step that it may take early)
+                wakeQueue.add(new Step(u, 1));
+            }
             boolean accepted = keyed
                 ? Soak.retry(group, () -> group.execFor(key).spawn(u))
                 : Soak.retry(group, () -> group.spawn(u));

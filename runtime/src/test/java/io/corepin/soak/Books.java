@@ -246,7 +246,10 @@ final class Books {
                 + cls + ", which the soak never submitted (an internal entry: what waits on it never completes)"));
         }
         broken.addAll(otherFailures);
-        System.out.println("[soak] " + feature + " " + round + ": " + summary());
+        StringBuilder checks = new StringBuilder();
+        new java.util.TreeMap<>(placementByWhat).forEach((what, n) -> checks.append(checks.length() == 0 ? "" : "; ")
+            .append(what).append(' ').append(n[0]));
+        System.out.println("[soak] " + feature + " " + round + ": " + summary() + " (" + checks + ")");
         if (!broken.isEmpty()) {
             StringBuilder sb = new StringBuilder("[" + feature + "] " + round + " (" + summary() + ")");
             for (String b : broken) {

@@ -17,7 +17,8 @@ import java.util.concurrent.locks.LockSupport;
  * async tasks, one per producer and spread over the Execs (so most sends cross to another Exec), send their units
  * round the keys with the poll-style {@code send(e, waker)} (suspending while the channel is full); one more
  * producer is a plain thread using {@code trySend}. After the producers finish the channels close and the
- * receivers drain them. Checked: every element sent is received once (after shutdownNow: received + still buffered
+ * receivers drain them. Every other sending producer uses the promise form {@code send(e)} instead, continuing in
+ * the send promise's continuation. Checked: every element sent is received once (after shutdownNow: received + still buffered
  * = sent), elements of one (producer, key) arrive in send order, every poll on its Exec.
  */
 public final class ChannelSoak {
@@ -39,7 +40,7 @@ public final class ChannelSoak {
         this.books = new Books(FEATURE, soak.units, soak.producers, KEYS);
         this.group = ExecGroup.builder().affinity(AffinityPlan.unpinned(soak.execs))
             .backpressure(io.corepin.Backpressure.block(Duration.ofSeconds(Soak.WAIT_SECONDS)))
-            .execSettings(Soak.execSettings("soak-chan")).build();
+            .execSettings(Soak.execSettings("soak-chan", books)).build();
         this.channels = new Channel[KEYS];
         for (int k = 0; k < KEYS; k++) {
             channels[k] = Channel.bounded(CAPACITY);
@@ -121,6 +122,65 @@ public final class ChannelSoak {
         }
     }
 
+    /**
+     * Sends producer {@code p}'s units with the promise form {@code send(e)}, from a task on an Exec: a send that
+     * completes at once is followed by the next in a loop; one that waits resumes the loop in its continuation,
+     * which must run on this Exec.
+     */
+    private final class PromiseSender implements Runnable {
+        final int producer;
+        final long[] seqOfKey = new long[KEYS];
+        int next; // plain: the Exec's thread (the continuation runs there too)
+        Exec exec;
+
+        PromiseSender(int producer) {
+            this.producer = producer;
+        }
+
+        @Override
+        public void run() {
+            exec = Exec.current();
+            int per = soak.perProducer();
+            try {
+                while (next < per) {
+                    if ((next & 255) == 0 && soak.pastDeadline()) {
+                        break;
+                    }
+                    int key = Soak.keyOf(next, KEYS);
+                    Msg m = new Msg(producer * per + next, producer, key, seqOfKey[key]++);
+                    io.corepin.Promise<Void> sent = channels[key].send(m);
+                    if (!sent.isDone()) {
+                        sent.whenComplete((v, e) -> resume(m, e));
+                        return;
+                    }
+                    if (sent.isCompletedExceptionally()) {
+                        sent.whenComplete((v, e) -> books.fail("producer " + producer + ": send failed: " + e));
+                        break;
+                    }
+                    books.accept(m.id);
+                    next++;
+                }
+            } catch (RuntimeException e) {
+                books.fail("producer " + producer + ": send threw " + e);
+            }
+            sendersDone.countDown();
+        }
+
+        private void resume(Msg m, Throwable failure) {
+            books.placement(exec, "continuation of a send promise", m.id);
+            if (failure != null) {
+                if (end == Soak.End.GRACEFUL) {
+                    books.fail("producer " + producer + ": send of id " + m.id + " failed: " + failure);
+                }
+                sendersDone.countDown(); // cancelled by shutdownNow: not sent, not accepted
+                return;
+            }
+            books.accept(m.id);
+            next++;
+            run();
+        }
+    }
+
     /** The plain-thread producer: trySend with a bounded back-off. */
     private void plainProducer(int ignored) {
         int p = soak.producers - 1;
@@ -160,13 +220,20 @@ public final class ChannelSoak {
                 group.execFor(k).spawn(new Receiver(k));
             }
             for (int p = 0; p < soak.producers - 1; p++) {
-                Sender s = new Sender(p);
-                group.exec(p % group.size()).spawn(s);
+                if (p % 2 == 0) {
+                    group.exec(p % group.size()).spawn(new Sender(p));
+                } else {
+                    group.exec(p % group.size()).execute(new PromiseSender(p));
+                }
             }
             List<Thread> plain = Soak.start("soak-chan-producer", 1, this::plainProducer);
             if (end == Soak.End.NOW_DURING_LOAD) {
                 Soak.sleepIntoTheRun(soak.units / 2);
-                Soak.closeNow(FEATURE, group); // async tasks are cancelled; nothing of theirs is handed back
+                for (Runnable r : Soak.closeNow(FEATURE, group)) { // async tasks are cancelled, not handed back
+                    if (!(r instanceof PromiseSender)) {
+                        books.handedBackStranger(r);
+                    }
+                }
                 Soak.join(FEATURE, plain);
                 for (Channel<Msg> ch : channels) {
                     for (Msg m; (m = ch.tryRecv()) != null; ) {

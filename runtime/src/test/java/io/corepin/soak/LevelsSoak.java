@@ -51,7 +51,7 @@ public final class LevelsSoak {
         this.channelOf = new int[2 * soak.units];
         this.group = ExecGroup.builder().affinity(AffinityPlan.unpinned(soak.execs))
             .backpressure(io.corepin.Backpressure.block(Duration.ofSeconds(Soak.WAIT_SECONDS)))
-            .execSettings(Soak.execSettings("soak-levels").levels(levels))
+            .execSettings(Soak.execSettings("soak-levels", books).levels(levels))
             .build();
     }
 

@@ -59,7 +59,7 @@ public final class PromiseSoak {
         }
         this.group = ExecGroup.builder().affinity(AffinityPlan.unpinned(soak.execs))
             .backpressure(io.corepin.Backpressure.block(Duration.ofSeconds(Soak.WAIT_SECONDS)))
-            .execSettings(Soak.execSettings("soak-promise")).build();
+            .execSettings(Soak.execSettings("soak-promise", tails)).build();
     }
 
     /** One round; throws AssertionError naming what broke. */

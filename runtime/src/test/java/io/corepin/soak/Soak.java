@@ -47,11 +47,16 @@ public final class Soak {
 
     /**
      * The Exec settings of every feature soak: a small ring (1024, so that producers meet full rings), daemon
-     * threads, no stall guard (a loaded CI machine stalls threads; that is not what these soaks check).
+     * threads, no stall guard (a loaded CI machine stalls threads; that is not what these soaks check), and an
+     * error handler that fails the round: no unit of a feature soak throws, so whatever reaches it is a defect.
      */
-    static io.corepin.Exec.Builder execSettings(String name) {
+    static io.corepin.Exec.Builder execSettings(String name, Books books) {
         return io.corepin.Exec.builder().name(name).daemon(true).ringCapacity(1024)
-            .stallThreshold(0, TimeUnit.MILLISECONDS);
+            .stallThreshold(0, TimeUnit.MILLISECONDS)
+            .errorHandler((exec, task, error) -> {
+                error.printStackTrace();
+                books.fail(exec.name() + ": task " + task + " threw " + error);
+            });
     }
 
     int perProducer() {

@@ -34,7 +34,7 @@ public final class TimerSoak {
         this.books = new Books(FEATURE, soak.units, soak.producers, KEYS);
         this.group = ExecGroup.builder().affinity(AffinityPlan.unpinned(soak.execs))
             .backpressure(io.corepin.Backpressure.block(Duration.ofSeconds(Soak.WAIT_SECONDS)))
-            .execSettings(Soak.execSettings("soak-timer")).build();
+            .execSettings(Soak.execSettings("soak-timer", books)).build();
     }
 
     /** One round; throws AssertionError naming what broke. */

@@ -31,7 +31,7 @@ public final class WorkBalancingSoak {
             .balancer((task, g) -> 0)
             .workBalancing(WorkBalancing.donateAbove(32, 64))
             .backpressure(io.corepin.Backpressure.block(Duration.ofSeconds(Soak.WAIT_SECONDS)))
-            .execSettings(Soak.execSettings("soak-wb")).build();
+            .execSettings(Soak.execSettings("soak-wb", books)).build();
     }
 
     /** One round; throws AssertionError naming what broke. */
