@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <ul>
  *   <li><b>exactly once</b>: an id is {@link #accept accepted} when the API call that took the unit returned
  *       normally; it is {@link #ran run}, {@link #handedBack handed back} by {@code shutdownNow}/a close, or
- *       {@link #cancelled cancelled} (an async task's {@code onCancel}, a promise cancelled by the close) — the three
- *       together exactly once for every accepted id, never for an id that was not accepted.
+ *       {@link #cancelled cancelled} (an async task's {@code onCancel}, a promise cancelled by the close), or
+ *       {@link #withdrawn withdrawn} by the user ({@code Timer.cancel()} returned true) — these together exactly once
+ *       for every accepted id, never for an id that was not accepted.
  *   <li><b>per-key order</b>: {@link #observe} is called by the consumer with the sequence number the producer gave
  *       the unit for its (producer, key) pair; it must be larger than the last one seen for that pair.
  *   <li><b>placement</b>: {@link #placement} records each check of {@code Exec.current() == expected}.
@@ -33,6 +34,7 @@ final class Books {
     private final AtomicIntegerArray ran;
     private final AtomicIntegerArray handed;
     private final AtomicIntegerArray cancelled;
+    private final AtomicIntegerArray withdrawn;
     private final int keys;
     private final AtomicLongArray lastSeq;
     private final AtomicLong orderViolations = new AtomicLong();
@@ -57,6 +59,7 @@ final class Books {
         this.ran = new AtomicIntegerArray(ids);
         this.handed = new AtomicIntegerArray(ids);
         this.cancelled = new AtomicIntegerArray(ids);
+        this.withdrawn = new AtomicIntegerArray(ids);
         this.keys = keys;
         this.lastSeq = new AtomicLongArray(producers * keys);
         for (int i = 0; i < producers * keys; i++) {
@@ -84,6 +87,11 @@ final class Books {
 
     void cancelled(int id) {
         cancelled.getAndIncrement(id);
+    }
+
+    /** The user took the unit back before it ran (a {@code Timer.cancel()} that returned true). */
+    void withdrawn(int id) {
+        withdrawn.getAndIncrement(id);
     }
 
     boolean hasAccepted(int id) {
@@ -197,7 +205,7 @@ final class Books {
         long nUnaccepted = 0;
         long nBack = 0;
         for (int i = 0; i < ids; i++) {
-            int done = ran.get(i) + handed.get(i) + cancelled.get(i);
+            int done = ran.get(i) + handed.get(i) + cancelled.get(i) + withdrawn.get(i);
             if (accepted.get(i) == 0) {
                 if (done != 0) {
                     nUnaccepted++;
@@ -209,7 +217,7 @@ final class Books {
             } else if (done > 1) {
                 nTwice++;
                 add(twice, i);
-            } else if (!backAllowed && ran.get(i) == 0) {
+            } else if (!backAllowed && ran.get(i) == 0 && withdrawn.get(i) == 0) {
                 nBack++;
                 add(back, i);
             }
@@ -220,7 +228,7 @@ final class Books {
         if (nTwice > 0) {
             broken.add("exactly-once: " + nTwice + " units ran/came back more than once, ids " + twice
                 + " (first: ran " + ran.get(twice.get(0)) + ", handed back " + handed.get(twice.get(0))
-                + ", cancelled " + cancelled.get(twice.get(0)) + ")");
+                + ", cancelled " + cancelled.get(twice.get(0)) + ", withdrawn " + withdrawn.get(twice.get(0)) + ")");
         }
         if (nUnaccepted > 0) {
             broken.add("exactly-once: " + nUnaccepted + " units ran that were never accepted, ids " + unaccepted);
@@ -283,7 +291,7 @@ final class Books {
 
     String summary() {
         return accepted() + " accepted, " + ran() + " ran, " + handed() + " handed back, " + cancelled()
-            + " cancelled, " + placementChecks() + " placement checks";
+            + " cancelled, " + count(withdrawn) + " withdrawn, " + placementChecks() + " placement checks";
     }
 
     private static void add(List<Integer> list, int id) {

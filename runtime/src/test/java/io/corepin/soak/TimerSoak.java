@@ -16,7 +16,9 @@ import java.util.concurrent.TimeUnit;
  * promises on the key's Exec, with a delay fixed per key (0 to 0.9 ms). Checked: every accepted timer runs once
  * (after shutdownNow: ran + handed back, or the sleep cancelled, = accepted), on its Exec; one producer's timers of
  * one key (same delay, so non-decreasing deadlines) run in scheduling order; a sleep's continuation runs on the
- * sleep's Exec.
+ * sleep's Exec. A plain thread cancels some one-shot timers as they come due: {@code cancel()} true means the task
+ * never runs, false that it runs (or comes back). Periodic timers (fixed rate, fixed delay) run meanwhile: on their
+ * Exec, one execution at a time, none starting after {@code cancel()} returned true but the one in progress.
  */
 public final class TimerSoak {
     static final String FEATURE = "timers";
@@ -78,10 +80,14 @@ public final class TimerSoak {
         boolean accepted;
         if ((i & 1) == 0) {
             long seq = seqOfKey[key];
-            accepted = Soak.retry(group,
-                () -> x.schedule(new TimerUnit(x, id, p, key, seq), delayNanos(key), TimeUnit.NANOSECONDS));
+            io.corepin.Timer[] timer = new io.corepin.Timer[1];
+            accepted = Soak.retry(group, () -> timer[0] =
+                x.schedule(new TimerUnit(x, id, p, key, seq), delayNanos(key), TimeUnit.NANOSECONDS));
             if (accepted) {
                 seqOfKey[key]++;
+                if (i % 8 == 6) {
+                    toCancel.add(new Cancel(timer[0], id)); // raced by a plain thread's cancel()
+                }
             }
         } else {
             accepted = Soak.retry(group, () -> x.sleep(Duration.ofNanos(delayNanos(key))).whenComplete((v, e) -> {
@@ -104,6 +110,87 @@ public final class TimerSoak {
             books.accept(id);
         }
         return accepted;
+    }
+
+    private record Cancel(io.corepin.Timer timer, int id) { }
+
+    /** Cancels timers from a plain thread, racing their deadlines: true means it never runs, false that it does. */
+    private void canceller(int ignored) {
+        try {
+            while (!stopCancelling.get() || !toCancel.isEmpty()) {
+                Cancel c = toCancel.poll(5, TimeUnit.MILLISECONDS);
+                if (c != null && c.timer.cancel()) {
+                    books.withdrawn(c.id);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Periodic timers (fixed rate and fixed delay, 1 ms) on each Exec, cancelled from a plain thread after a few
+     * runs: each execution on its Exec, never two at once, and at most one (the one in progress) starting after
+     * {@code cancel()} returned true.
+     */
+    private final class Periodic implements Runnable {
+        final Exec owner;
+        final String name;
+        final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
+        final java.util.concurrent.atomic.AtomicInteger runsAfterCancel = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean cancelReturned;
+        io.corepin.Timer timer;
+
+        Periodic(Exec owner, String name) {
+            this.owner = owner;
+            this.name = name;
+        }
+
+        @Override
+        public void run() {
+            books.placement(owner, name, -1);
+            if (!running.compareAndSet(false, true)) {
+                books.fail(name + " on " + owner.name() + ": two executions at once");
+            }
+            if (cancelReturned && runsAfterCancel.incrementAndGet() > 1) {
+                books.fail(name + " on " + owner.name() + ": " + runsAfterCancel.get()
+                    + " executions started after cancel() returned true (at most the one in progress may)");
+            }
+            runs.incrementAndGet();
+            running.set(false);
+        }
+    }
+
+    private final java.util.concurrent.LinkedBlockingQueue<Cancel> toCancel =
+        new java.util.concurrent.LinkedBlockingQueue<>();
+    private final java.util.concurrent.atomic.AtomicBoolean stopCancelling =
+        new java.util.concurrent.atomic.AtomicBoolean();
+
+    private List<Periodic> startPeriodic() {
+        List<Periodic> all = new java.util.ArrayList<>();
+        for (int e = 0; e < group.size(); e++) {
+            Exec x = group.exec(e);
+            for (int n = 0; n < 2; n++) {
+                Periodic rate = new Periodic(x, "fixed-rate timer " + n);
+                rate.timer = x.scheduleAtFixedRate(rate, 0, 1, TimeUnit.MILLISECONDS);
+                Periodic delay = new Periodic(x, "fixed-delay timer " + n);
+                delay.timer = x.scheduleWithFixedDelay(delay, 0, 1, TimeUnit.MILLISECONDS);
+                all.add(rate);
+                all.add(delay);
+            }
+        }
+        return all;
+    }
+
+    private void cancelPeriodic(List<Periodic> all) {
+        for (Periodic t : all) {
+            if (t.timer.cancel()) {
+                t.cancelReturned = true;
+            } else if (!group.isShutdown()) {
+                books.fail(t.name + " on " + t.owner.name() + ": cancel() returned false while it was running");
+            }
+        }
     }
 
     private void produce(int p) {
@@ -142,7 +229,9 @@ public final class TimerSoak {
 
     private void round() throws InterruptedException {
         try {
+            List<Periodic> periodic = startPeriodic();
             group.exec(0).execute(new ExecProducer());
+            List<Thread> cancellers = Soak.start("soak-timer-canceller", 1, this::canceller);
             List<Thread> producers = Soak.start("soak-timer-producer", soak.producers - 1, this::produce);
             if (end == Soak.End.NOW_DURING_LOAD) {
                 Soak.sleepIntoTheRun(soak.units / 2);
@@ -154,15 +243,26 @@ public final class TimerSoak {
                     }
                 }
                 Soak.join(FEATURE, producers);
+                stopCancelling.set(true);
+                Soak.join(FEATURE, cancellers);
             } else {
                 Soak.join(FEATURE, producers);
                 if (!execProducerDone.await(Soak.WAIT_SECONDS, TimeUnit.SECONDS)) {
                     throw new AssertionError("[" + FEATURE + "] the producer on " + group.exec(0).name()
                         + " did not finish within " + Soak.WAIT_SECONDS + " s");
                 }
+                stopCancelling.set(true);
+                Soak.join(FEATURE, cancellers);
+                cancelPeriodic(periodic);
+                for (Periodic t : periodic) {
+                    if (t.runs.get() == 0 && !soak.pastDeadline()) { // initial delay 0: its first run is due at once
+                        books.fail(t.name + " on " + t.owner.name() + " never ran while the producers ran");
+                    }
+                }
                 Soak.closeGracefully(FEATURE, group); // pending one-shot timers and sleeps still fire
             }
         } finally {
+            stopCancelling.set(true);
             group.shutdownNow();
         }
         books.verify(end.toString(), end == Soak.End.NOW_DURING_LOAD);
