@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Timeout;
  * {@code corepin.soak.execs} [2], {@code corepin.soak.closeRounds} [24], {@code corepin.soak.closeRoundTasks}
  * [10^5], {@code corepin.soak.pressureMillis} [1500 per policy], {@code corepin.soak.seconds} [300: past it,
  * producers stop submitting and what was accepted is still verified], {@code corepin.soak.featureUnits} [tasks / 50,
- * at most 200,000: units per round of each feature soak], {@code corepin.soak.featureRounds} [closeRounds / 12, at
- * least 2: rounds per feature, alternating a graceful close after the load and a shutdownNow during it; each
- * feature also stops starting rounds after {@code seconds / 8}].
+ * at most 200,000: units per round of each feature soak], {@code corepin.soak.featureRounds} [2; closeRounds / 4
+ * when there are more than 24 close rounds, so 50 under -Psoak: rounds per feature, alternating a graceful close
+ * after the load and a shutdownNow during it; each feature also stops starting rounds after {@code seconds / 8}].
  *
  * <p>Beside Runnables, one test per feature ({@code io.corepin.soak}): async tasks, promises across Execs, channels,
  * timers, levels, work balancing — each checking exactly-once by unit id, per-(producer, key) order and placement
@@ -56,7 +56,7 @@ class SoakTest {
     private static final int FEATURE_UNITS =
         Integer.getInteger("corepin.soak.featureUnits", (int) Math.min(TASKS / 50, 200_000));
     private static final int FEATURE_ROUNDS =
-        Integer.getInteger("corepin.soak.featureRounds", Math.max(2, CLOSE_ROUNDS / 12));
+        Integer.getInteger("corepin.soak.featureRounds", CLOSE_ROUNDS <= 24 ? 2 : CLOSE_ROUNDS / 4);
     private static final long FEATURE_SECONDS = Long.getLong("corepin.soak.seconds", 300L) / 8;
 
     /** A feature soak's round. */

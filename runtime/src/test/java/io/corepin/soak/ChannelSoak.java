@@ -18,8 +18,8 @@ import java.util.concurrent.locks.LockSupport;
  * round the keys with the poll-style {@code send(e, waker)} (suspending while the channel is full); one more
  * producer is a plain thread using {@code trySend}. After the producers finish the channels close and the
  * receivers drain them. Every other sending producer uses the promise form {@code send(e)} instead, continuing in
- * the send promise's continuation. Checked: every element sent is received once (after shutdownNow: received + still buffered
- * = sent), elements of one (producer, key) arrive in send order, every poll on its Exec.
+ * the send promise's continuation. Checked: every element sent is received once (after shutdownNow: received +
+ * still buffered = sent), elements of one (producer, key) arrive in send order, every poll on its Exec.
  */
 public final class ChannelSoak {
     static final String FEATURE = "channels";

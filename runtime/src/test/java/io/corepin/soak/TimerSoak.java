@@ -2,13 +2,18 @@ package io.corepin.soak;
 
 import io.corepin.Exec;
 import io.corepin.ExecGroup;
+import io.corepin.Timer;
 import io.corepin.affinity.AffinityPlan;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Timers with small delays: producer threads, and one producer running on an Exec (in batches, so that it schedules
@@ -80,7 +85,7 @@ public final class TimerSoak {
         boolean accepted;
         if ((i & 1) == 0) {
             long seq = seqOfKey[key];
-            io.corepin.Timer[] timer = new io.corepin.Timer[1];
+            Timer[] timer = new Timer[1];
             accepted = Soak.retry(group, () -> timer[0] =
                 x.schedule(new TimerUnit(x, id, p, key, seq), delayNanos(key), TimeUnit.NANOSECONDS));
             if (accepted) {
@@ -112,7 +117,7 @@ public final class TimerSoak {
         return accepted;
     }
 
-    private record Cancel(io.corepin.Timer timer, int id) { }
+    private record Cancel(Timer timer, int id) { }
 
     /** Cancels timers from a plain thread, racing their deadlines: true means it never runs, false that it does. */
     private void canceller(int ignored) {
@@ -136,11 +141,11 @@ public final class TimerSoak {
     private final class Periodic implements Runnable {
         final Exec owner;
         final String name;
-        final java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
-        final java.util.concurrent.atomic.AtomicInteger runs = new java.util.concurrent.atomic.AtomicInteger();
-        final java.util.concurrent.atomic.AtomicInteger runsAfterCancel = new java.util.concurrent.atomic.AtomicInteger();
+        final AtomicBoolean running = new AtomicBoolean();
+        final AtomicInteger runs = new AtomicInteger();
+        final AtomicInteger runsAfterCancel = new AtomicInteger();
         volatile boolean cancelReturned;
-        io.corepin.Timer timer;
+        Timer timer;
 
         Periodic(Exec owner, String name) {
             this.owner = owner;
@@ -162,13 +167,13 @@ public final class TimerSoak {
         }
     }
 
-    private final java.util.concurrent.LinkedBlockingQueue<Cancel> toCancel =
-        new java.util.concurrent.LinkedBlockingQueue<>();
-    private final java.util.concurrent.atomic.AtomicBoolean stopCancelling =
-        new java.util.concurrent.atomic.AtomicBoolean();
+    private final LinkedBlockingQueue<Cancel> toCancel =
+        new LinkedBlockingQueue<>();
+    private final AtomicBoolean stopCancelling =
+        new AtomicBoolean();
 
     private List<Periodic> startPeriodic() {
-        List<Periodic> all = new java.util.ArrayList<>();
+        List<Periodic> all = new ArrayList<>();
         for (int e = 0; e < group.size(); e++) {
             Exec x = group.exec(e);
             for (int n = 0; n < 2; n++) {
