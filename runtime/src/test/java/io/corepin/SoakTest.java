@@ -3,6 +3,13 @@ package io.corepin;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.soak.AsyncTaskSoak;
+import io.corepin.soak.ChannelSoak;
+import io.corepin.soak.LevelsSoak;
+import io.corepin.soak.PromiseSoak;
+import io.corepin.soak.Soak;
+import io.corepin.soak.TimerSoak;
+import io.corepin.soak.WorkBalancingSoak;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.lang.management.MemoryPoolMXBean;
@@ -16,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Load and faults. By default a short version (10^6 tasks) that runs with the unit tests; {@code mvn -Psoak}
@@ -24,7 +32,15 @@ import org.junit.jupiter.api.Test;
  * <p>System properties (defaults in brackets): {@code corepin.soak.tasks} [10^6], {@code corepin.soak.producers} [3],
  * {@code corepin.soak.execs} [2], {@code corepin.soak.closeRounds} [24], {@code corepin.soak.closeRoundTasks}
  * [10^5], {@code corepin.soak.pressureMillis} [1500 per policy], {@code corepin.soak.seconds} [300: past it,
- * producers stop submitting and what was accepted is still verified].
+ * producers stop submitting and what was accepted is still verified], {@code corepin.soak.featureUnits} [tasks / 50,
+ * at most 200,000: units per round of each feature soak], {@code corepin.soak.featureRounds} [2; closeRounds / 4
+ * when there are more than 24 close rounds, so 50 under -Psoak: rounds per feature, alternating a graceful close
+ * after the load and a shutdownNow during it; each feature also stops starting rounds after {@code seconds / 8}].
+ *
+ * <p>Beside Runnables, one test per feature ({@code io.corepin.soak}): async tasks, promises across Execs, channels,
+ * timers, levels, work balancing — each checking exactly-once by unit id, per-(producer, key) order and placement
+ * ({@code Exec.current()} is the owner in every poll and continuation), and naming the feature, the invariant and
+ * the first ids when one breaks.
  */
 class SoakTest {
     private static final int PRODUCERS = Integer.getInteger("corepin.soak.producers", 3);
@@ -37,6 +53,74 @@ class SoakTest {
         System.nanoTime() + TimeUnit.SECONDS.toNanos(Long.getLong("corepin.soak.seconds", 300L));
     /** About one task in 10^4 faults: throws, overflows its stack, or interrupts its thread. */
     private static final int FAULT_EVERY = 10_007;
+    private static final int FEATURE_UNITS =
+        Integer.getInteger("corepin.soak.featureUnits", (int) Math.min(TASKS / 50, 200_000));
+    private static final int FEATURE_ROUNDS =
+        Integer.getInteger("corepin.soak.featureRounds", CLOSE_ROUNDS <= 24 ? 2 : CLOSE_ROUNDS / 4);
+    private static final long FEATURE_SECONDS = Long.getLong("corepin.soak.seconds", 300L) / 8;
+
+    /** A feature soak's round. */
+    private interface Round {
+        void run(Soak soak, Soak.End end) throws InterruptedException;
+    }
+
+    /** Rounds alternate a graceful close after the load and a shutdownNow during it, within the feature's time. */
+    private static void feature(Round round) throws InterruptedException {
+        long bound = Math.min(DEADLINE - System.nanoTime(), TimeUnit.SECONDS.toNanos(FEATURE_SECONDS));
+        long deadline = System.nanoTime() + bound;
+        AssertionError failed = null;
+        for (int r = 0; r < FEATURE_ROUNDS && (r < 2 || System.nanoTime() - deadline < 0); r++) {
+            Soak.End end = r % 2 == 0 ? Soak.End.GRACEFUL : Soak.End.NOW_DURING_LOAD;
+            try {
+                round.run(new Soak(FEATURE_UNITS, PRODUCERS, Math.max(2, EXECS), deadline), end);
+            } catch (AssertionError e) { // go on: the other kind of round may break something else
+                if (failed == null) {
+                    failed = e;
+                } else if (failed.getSuppressed().length < 3) {
+                    failed.addSuppressed(e);
+                }
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void asyncTasksSpawnedLocallyAndCrossThreadWokenFromElsewhere() throws Exception {
+        feature(AsyncTaskSoak::run);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void promisesAcrossExecsAndFromPlainThreadsContinueOnTheirOwner() throws Exception {
+        feature(PromiseSoak::run);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void channelsAcrossExecs() throws Exception {
+        feature(ChannelSoak::run);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void timersAndSleepsWithSmallDelays() throws Exception {
+        feature(TimerSoak::run);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void levelsWithTasksInSeveralChannels() throws Exception {
+        feature(LevelsSoak::run);
+    }
+
+    @Test
+    @Timeout(value = 20, unit = TimeUnit.MINUTES)
+    void workBalancingMovesOnlyUnkeyedWork() throws Exception {
+        feature(WorkBalancingSoak::run);
+    }
 
     /** N producers x M Execs: exactly once, in key order, with faults; closed gracefully at the end. */
     @Test
