@@ -348,9 +348,22 @@ public final class ExecGroup implements Executor, AutoCloseable {
         place(task, exec -> exec.execute(channel, deadlineNanos, task), task);
     }
 
-    /** Runs {@code task} in {@code channel} on the Exec that owns {@code key}, never another one. */
+    /**
+     * Runs {@code task} in {@code channel} on the Exec that owns {@code key}, never another one, in per-key order
+     * with the key's other submissions to that channel (as {@link #execute(long, Runnable)}: through the ring, from
+     * the key's own Exec too). No room: as {@link #execute(long, Runnable)}.
+     *
+     * @throws IllegalStateException if the Execs have no levels
+     * @throws IllegalArgumentException if the channel is not part of them
+     */
     public void execute(TaskChannel channel, long key, long deadlineNanos, Runnable task) {
-        execs[indexFor(key)].execute(channel, deadlineNanos, task);
+        Objects.requireNonNull(task, "task");
+        Exec target = execFor(key);
+        Levels levels = target.levels();
+        if (levels == null) {
+            throw new IllegalStateException(target.name() + " was built without Levels: no channels to submit to");
+        }
+        executeKeyed(key, new LevelScheduler.Routed(levels.idOf(channel), deadlineNanos, task));
     }
 
     /** Starts {@code task} in {@code channel} on the Exec the balancer picks. */

@@ -163,4 +163,41 @@ class KeyOrderTest {
             g.shutdownNow().get(10, TimeUnit.SECONDS);
         }
     }
+
+    @Test
+    void keyedChannelSubmitsFromTheKeysOwnExecKeepKeyOrderToo() throws Exception {
+        int n = 10;
+        TaskChannel ch = TaskChannel.fifo("keyed");
+        Levels levels = Levels.builder().level(ch).highestFirst().build();
+        try (ExecGroup g = ExecGroup.builder()
+            .affinity(AffinityPlan.unpinned(1))
+            .execSettings(Exec.builder().name("kl").daemon(true).ringCapacity(64).turn(2, 64).levels(levels))
+            .backpressure(Backpressure.block(Duration.ofSeconds(20)))
+            .build()) {
+            List<Integer> order = new ArrayList<>(); // touched only by the Exec
+            CountDownLatch running = new CountDownLatch(1);
+            CountDownLatch token = new CountDownLatch(1);
+            CountDownLatch done = new CountDownLatch(n + 1);
+            g.execute(ch, KEY, 0L, () -> {
+                running.countDown();
+                await(token, "the token");
+                g.execute(ch, KEY, 0L, () -> { // happens after every submit of 0..n-1
+                    order.add(n);
+                    done.countDown();
+                });
+            });
+            await(running, "the Exec to be inside the task");
+            for (int i = 0; i < n; i++) {
+                final int seq = i;
+                g.execute(ch, KEY, 0L, () -> {
+                    order.add(seq);
+                    done.countDown();
+                });
+            }
+            token.countDown();
+            await(done, "all tasks of the key");
+            g.close();
+            assertEquals(upTo(n), order);
+        }
+    }
 }
