@@ -10,8 +10,9 @@ import java.util.function.Consumer;
 /**
  * The entries an Exec accepted behind its ring: what a submitter that must not park (an Exec thread under
  * {@link Backpressure#block}) hands over when the ring is full, and every keyed submission while earlier ones wait
- * here. An unbounded-capacity linked MPSC queue, one per Exec (the target's, not the sender's: then every submitter
- * meets the same queue, which is what keeps per-key order across senders).
+ * here. A linked MPSC queue, one per Exec (the target's, not the sender's: then every submitter meets the same
+ * queue, which is what keeps per-key order across senders); each caller says how much room it may use (a ring's
+ * capacity for other threads, unbounded for the owner, whose local queue this replaces for keyed work).
  *
  * <h2>Order (per key: the happens-before order of the submits)</h2>
  * A keyed submission ({@link #offer}) goes into the ring only while this backlog is empty; otherwise, and when the
@@ -29,12 +30,21 @@ import java.util.function.Consumer;
  * </ul>
  * Submits that are not ordered by happens-before may run in either order, as with the ring alone.
  *
+ * <p>Why the key's own Exec submits through the ring (one CAS) rather than its local queue: a local entry overtakes
+ * ring entries of the key still waiting beyond the turn's burst; and even a local entry that waited until the
+ * consumer index passed the producer index it saw would let a <em>later</em> ring submit of the key (one made by a
+ * thread that the owner's task signalled) run first, because a turn drains its whole ring burst before it looks at
+ * anything else. The ring is the one queue whose order is the order of the submits. Why the target's backlog and
+ * not an outbox per sender: two senders' outboxes drain independently, so a submit parked in one could be overtaken
+ * by a later submit of the same key from another sender that found room, or from the other outbox.
+ *
  * <h2>Acceptance and closing</h2>
  * Appending is a CAS on the tail, and {@link #close()} swaps the tail for a {@link Closed} marker with the same CAS,
  * so every append either precedes the close (the entry is run by a graceful close, handed back by
  * {@code shutdownNow}: it belongs to the Exec like a ring entry) or fails with {@link MpscRing#CLOSED} (the submitter
  * gets the rejection). The owner's empty check per turn is one plain load of its head and one opaque load of the
- * head's link (plain movs); it only CASes nothing: taking an entry is plain stores and one release store.
+ * head's link (plain movs); taking an entry is an acquire load, plain stores and one release store: the owner
+ * never executes an atomic read-modify-write here.
  */
 final class Backlog {
     /** Room for the owner's own submissions, which used to join its unbounded local queue. */

@@ -235,4 +235,37 @@ class ExecThreadBackpressureTest {
             shutdownNow(g);
         }
     }
+
+    @Test
+    void anAsyncTaskSpawnFromAnExecWithNoRoomIsRejectedAtOnceNotParked() throws Exception {
+        ExecGroup g = ExecGroup.builder()
+            .affinity(AffinityPlan.unpinned(1))
+            .execSettings(Exec.builder().name("bp").daemon(true).ringCapacity(RING))
+            .balancer((task, group) -> LoadBalancer.NONE) // never any room
+            .backpressure(Backpressure.block(Duration.ofSeconds(30)))
+            .build();
+        try {
+            AtomicReference<Throwable> thrown = new AtomicReference<>();
+            CountDownLatch done = new CountDownLatch(1);
+            g.exec(0).execute(() -> {
+                try {
+                    g.spawn(new AsyncTask() {
+                        @Override
+                        protected boolean poll() {
+                            return true;
+                        }
+                    });
+                } catch (RuntimeException e) {
+                    thrown.set(e);
+                } finally {
+                    done.countDown();
+                }
+            });
+            assertTrue(done.await(10, TimeUnit.SECONDS), "the Exec thread was parked by block()");
+            assertTrue(thrown.get() instanceof RejectedExecutionException, String.valueOf(thrown.get()));
+            assertTrue(thrown.get().getMessage().contains("does not park"), thrown.get().getMessage());
+        } finally {
+            shutdownNow(g);
+        }
+    }
 }

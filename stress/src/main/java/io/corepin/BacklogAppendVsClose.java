@@ -23,7 +23,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * down and plays its owner for two turns (the filler, then the backlog entry once the ring was consumed past it); the
  * arbiter terminates it and collects the hand-back.
  * <ul>
- *   <li>{@code r1}: the offer was accepted (1) or refused as closed (0); -1 for FULL (never: the backlog has room).</li>
+ *   <li>{@code r1}: the offer was accepted (1) or refused as closed (0); -1 for FULL (never: there is room).</li>
  *   <li>{@code r2}: how many times the probe ran.</li>
  *   <li>{@code r3}: how many times the probe is in the hand-back.</li>
  * </ul>
