@@ -118,19 +118,15 @@ public final class ExecGroup implements Executor, AutoCloseable {
     private void executeKeyed(long key, Runnable entry) {
         final int index = indexFor(key);
         final Exec target = execs[index];
-        int result = target.offerKeyed(entry, false);
+        final boolean blocks = backpressure.kind == Backpressure.Kind.BLOCK;
+        final boolean onExec = blocks && Exec.current() != null; // an Exec thread never parks: the backlog takes it
+        int result = target.offerKeyed(entry, onExec);
         if (result >= 0) {
             return;
         }
-        if (result != Exec.CLOSED && backpressure.kind == Backpressure.Kind.BLOCK) {
-            if (Exec.current() == null) {
-                block(() -> offerKeyedOrThrowClosed(entry, index)); // a plain thread may park
-                return;
-            }
-            result = target.offerKeyed(entry, true); // an Exec thread never parks: the backlog takes it
-            if (result >= 0) {
-                return;
-            }
+        if (result != Exec.CLOSED && blocks && !onExec) {
+            block(() -> offerKeyedOrThrowClosed(entry, index)); // a plain thread may park
+            return;
         }
         if (result == Exec.CLOSED) {
             throw target.rejection(result);
