@@ -6,7 +6,7 @@ import java.util.Objects;
 /**
  * What {@link ExecGroup#execute} does when the chosen Exec's ring is full, or the {@link LoadBalancer} answered
  * {@link LoadBalancer#NONE}. The submitter never loses its task: it is either enqueued, run, or handed back through
- * a {@link java.util.concurrent.RejectedExecutionException}.
+ * a {@link java.util.concurrent.RejectedExecutionException}. No policy parks an Exec's thread (see {@link #block}).
  */
 public final class Backpressure {
     enum Kind { REJECT, BLOCK, CALLER_RUNS }
@@ -28,8 +28,24 @@ public final class Backpressure {
     }
 
     /**
-     * Retry, backing off from spinning to parking (1 µs doubling to 1 ms), until there is room or the timeout
-     * passes; then reject. An interrupt also ends the wait with a rejection (the interrupt status is kept).
+     * Wait for room — how depends on the submitting thread:
+     * <ul>
+     *   <li><b>A plain thread</b> retries, backing off from spinning to parking (1 µs doubling to 1 ms), until there
+     *       is room or the timeout passes; then it is rejected. An interrupt also ends the wait with a rejection (the
+     *       interrupt status is kept).
+     *   <li><b>An Exec's thread</b> (a task submitting, or a thread hosting {@link Exec#blockOn}) is never parked:
+     *       parking it would stop its core, and two Execs waiting for room in each other's rings would deadlock
+     *       both.
+     *       Instead the task joins the <em>backlog</em> of the target Exec — a queue behind its ring that the target's
+     *       owner takes from each turn, once its ring has been consumed past what was submitted before — and the
+     *       submit returns at once. A backlog holds up to one ring's capacity of such tasks; beyond that the submit
+     *       is rejected at once (the timeout does not apply). A task in a backlog belongs to the target like one in
+     *       its ring: a graceful close runs it, {@code shutdownNow} hands it back, and a submit after the target
+     *       shut down is rejected naming it. Un-keyed work goes to the balancer's pick (when it answers
+     *       {@link LoadBalancer#NONE}, the open Exec with the shortest ring); keyed work to the key's Exec, in
+     *       per-key order (see {@link ExecGroup}). Spawning an {@link AsyncTask} or submitting into a
+     *       {@link TaskChannel} through the group has no backlog path: with no room it is rejected at once.
+     * </ul>
      *
      * @throws IllegalArgumentException naming the value if the timeout is negative
      */

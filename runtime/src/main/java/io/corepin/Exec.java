@@ -99,6 +99,11 @@ public final class Exec implements Executor, AutoCloseable {
      * checks it once per turn with one load. MPMC so that producers can drain it themselves after termination.
      */
     private final ConcurrentLinkedQueue<Runnable> overflow = new ConcurrentLinkedQueue<>();
+    /**
+     * Keyed submissions waiting behind the ring (and what Exec threads hand over instead of parking when the ring is
+     * full): see {@link Backlog}. The owner checks it once per turn with plain loads.
+     */
+    private final Backlog backlog = new Backlog();
     private final Poller poller; // null: park with LockSupport
     /** The turn clock ({@code System::nanoTime}; tests may drive a fake one). */
     private final java.util.function.LongSupplier clock;
@@ -317,6 +322,27 @@ public final class Exec implements Executor, AutoCloseable {
     /** Any other thread: one CAS claims a ring slot, a release store publishes the task, unpark only if parked. */
     private int submitRemote(Runnable task) {
         int result = inbound.offer(task); // CAS claim + release publish, or FULL/CLOSED
+        if (result >= 0) {
+            wakeIfParked();
+        } else {
+            counters.refused(this, result, 1); // telemetry: refused path only
+        }
+        return result;
+    }
+
+    /**
+     * An order-keeping submission ({@link ExecGroup#execute(long, Runnable)}): through the ring, or into the
+     * {@link Backlog} behind what waits there, from any thread — the owner's too (one CAS instead of the local
+     * queue, which would overtake ring entries of the same key). The owner may always leave entries in the backlog
+     * (its local queue was unbounded); others up to the ring's capacity, and on a full ring only if
+     * {@code joinWhenFull}.
+     *
+     * @return {@code >= 0} if accepted, {@link #FULL}, or {@link #CLOSED}
+     */
+    int offerKeyed(Runnable entry, boolean joinWhenFull) {
+        final boolean owner = isOwnerThread();
+        int result = backlog.offer(inbound, entry, owner ? Backlog.UNBOUNDED : inbound.capacity(),
+            joinWhenFull || owner);
         if (result >= 0) {
             wakeIfParked();
         } else {
@@ -767,6 +793,9 @@ public final class Exec implements Executor, AutoCloseable {
         if (ran < 0) {
             ran = inbound.drain(runner, ringBurst); // acquire loads, plain null stores, one release store
         }
+        if (backlog.hasNext()) { // plain loads; rare path: keyed work that waits behind the ring
+            ran += backlog.run(runner, inbound.dequeuedCount(), ringBurst);
+        }
         int n = Math.min(local.size(), localBudget);
         for (int i = 0; i < n; i++) {
             runTask(local.pollFirst()); // plain: owner-thread queue
@@ -809,6 +838,9 @@ public final class Exec implements Executor, AutoCloseable {
     private int runLevelsTurn() {
         final LevelScheduler sched = levels;
         int moved = inbound.drain(dispatcher, ringBurst); // acquire loads, plain null stores, one release store
+        if (backlog.hasNext()) { // plain loads; rare path: keyed work that waits behind the ring
+            moved += backlog.run(dispatcher, inbound.dequeuedCount(), ringBurst);
+        }
         if (!overflow.isEmpty()) { // volatile load: rare path
             for (Runnable r; moved < ringBurst && (r = overflow.poll()) != null; moved++) { // CAS: rare path
                 sched.dispatch(r);
@@ -839,7 +871,7 @@ public final class Exec implements Executor, AutoCloseable {
 
     /** Shutting down and nothing left: rings drained, queues empty, no unfinished async task. Owner thread. */
     private boolean quiescent() {
-        return inbound.isDrained() && local.isEmpty() && overflow.isEmpty() && liveCount == 0
+        return inbound.isDrained() && backlog.isDrained() && local.isEmpty() && overflow.isEmpty() && liveCount == 0
             && (levels == null || levels.isEmpty()) && timers.isEmpty();
     }
 
@@ -897,7 +929,7 @@ public final class Exec implements Executor, AutoCloseable {
         nanos = timers.parkBound(nanos); // never sleep past the next timer deadline
         PARKED.setVolatile(this, 1); // volatile store + StoreLoad fence: the idle path's one fence
         final int s = (int) STATE.getVolatile(this); // volatile loads after the fence
-        if (inbound.isEmpty() && overflow.isEmpty() && local.isEmpty()
+        if (inbound.isEmpty() && overflow.isEmpty() && backlog.isEmpty() && local.isEmpty()
             && (s == RUNNING || (s == SHUTDOWN && !quiescent()))) {
             // SHUTDOWN: waiting for suspended tasks' wakes; shutdown()/shutdownNow() unpark after changing state
             Thread.interrupted(); // a task's stray interrupt would make park return at once, forever
@@ -925,6 +957,7 @@ public final class Exec implements Executor, AutoCloseable {
                 Thread.onSpinWait(); // a producer claimed a slot before the close and is publishing into it
             }
         }
+        backlog.drainAll(unrun); // behind the ring, in order
         unrun.addAll(local);
         local.clear();
         if (levels != null) {
@@ -1081,6 +1114,7 @@ public final class Exec implements Executor, AutoCloseable {
     public void shutdown() {
         STATE.compareAndSet(this, RUNNING, SHUTDOWN); // CAS: slow path, once
         inbound.close();
+        backlog.close(); // CAS: appends after it are refused; the ones before it run
         unparkOwner();
     }
 
@@ -1102,6 +1136,7 @@ public final class Exec implements Executor, AutoCloseable {
             }
         }
         inbound.close();
+        backlog.close(); // CAS: appends after it are refused; the ones before it are handed back
         unparkOwner();
         if (!hosted) {
             thread.interrupt(); // a task blocked in an interruptible wait returns; the loop then sees STOP

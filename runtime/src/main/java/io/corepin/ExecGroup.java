@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +25,12 @@ import java.util.function.Supplier;
  *       ({@link #indexFor(long)}), so per-key state needs no lock and per-key order is submit order.
  * </ul>
  * When the chosen ring is full (or the balancer answers {@link LoadBalancer#NONE}) the group applies its
- * {@link Backpressure}: reject, block with a timeout, or run on the caller.
+ * {@link Backpressure}: reject, block with a timeout, or run on the caller. An Exec's thread is never parked by
+ * it: under {@code block} its submissions wait in the target's backlog instead (see {@link Backpressure#block}).
+ *
+ * <p>Per-key order is the happens-before order of the keyed submits ({@code execute}, {@code spawn} and
+ * {@code submit} with a key), whichever threads make them — other threads, the key's own Exec, Execs whose
+ * submits wait in the target's backlog.
  *
  * <p>A task follows one path: {@code ExecGroup.execute} → {@code LoadBalancer.select} → {@code Exec.offer} →
  * {@code MpscRing.offer} → the Exec's {@code runTurn} → {@code Runnable.run}.
@@ -79,7 +85,11 @@ public final class ExecGroup implements Executor, AutoCloseable {
                 task.run();
                 return;
             case BLOCK:
-                block(task, -1);
+                if (Exec.current() != null) {
+                    joinBacklog(choose(task), movable ? new Donor.Movable(task) : task, task);
+                } else {
+                    blockUnkeyed(task);
+                }
                 return;
             default:
                 throw noRoom("no Exec had room");
@@ -87,28 +97,80 @@ public final class ExecGroup implements Executor, AutoCloseable {
     }
 
     /**
-     * Runs {@code task} on the Exec that owns {@code key} ({@link #indexFor(long)}), never another one. A full ring
-     * is handled by the group's {@link Backpressure}, except that keyed work never runs on the caller: under
-     * {@link Backpressure#callerRuns()} it is rejected.
+     * Runs {@code task} on the Exec that owns {@code key} ({@link #indexFor(long)}), never another one, after every
+     * keyed submission of that key that happens before this one. A full ring is handled by the group's
+     * {@link Backpressure}, except that keyed work never runs on the caller: under {@link Backpressure#callerRuns()}
+     * it is rejected. Called on the key's own Exec it takes the ring as well (one CAS; a full ring: that Exec's
+     * backlog, never refused for room), not the local queue, which would overtake ring submits of the key.
      *
      * @throws NullPointerException if task is null
      * @throws RejectedExecutionException if the group is shut down, or the ring stayed full
      */
     public void execute(long key, Runnable task) {
         Objects.requireNonNull(task, "task");
-        int index = indexFor(key);
-        int result = execs[index].offer(task);
+        executeKeyed(key, task);
+    }
+
+    /**
+     * A keyed submission: the ring, or the backlog of the key's Exec behind the entries waiting there (see
+     * {@link Backlog}); no room: the backpressure, where an Exec thread joins the backlog instead of parking.
+     */
+    private void executeKeyed(long key, Runnable entry) {
+        final int index = indexFor(key);
+        final Exec target = execs[index];
+        final boolean blocks = backpressure.kind == Backpressure.Kind.BLOCK;
+        final boolean onExec = blocks && Exec.current() != null; // an Exec thread never parks: the backlog takes it
+        int result = target.offerKeyed(entry, onExec);
         if (result >= 0) {
             return;
         }
+        if (result != Exec.CLOSED && blocks && !onExec) {
+            block(() -> offerKeyedOrThrowClosed(entry, index)); // a plain thread may park
+            return;
+        }
+        if (result == Exec.CLOSED) {
+            throw target.rejection(result);
+        }
+        throw noRoom("key " + key + " maps to " + target.name() + ", whose ring is full"
+            + (backpressure.kind == Backpressure.Kind.BLOCK ? " and whose backlog holds a ring's worth" : ""));
+    }
+
+    private boolean offerKeyedOrThrowClosed(Runnable entry, int index) {
+        int result = execs[index].offerKeyed(entry, false);
         if (result == Exec.CLOSED) {
             throw execs[index].rejection(result);
         }
-        if (backpressure.kind == Backpressure.Kind.BLOCK) {
-            block(task, index);
-            return;
+        return result >= 0;
+    }
+
+    /**
+     * {@link Backpressure#block} on an Exec thread, which must not park: {@code exec} (the balancer's pick, or when it
+     * answered NONE the open Exec with the shortest ring) takes the entry into its backlog, up to a ring's worth.
+     */
+    private void joinBacklog(Exec exec, Runnable entry, Object what) {
+        Exec target = exec != null ? exec : shallowest();
+        int result = target.offerKeyed(entry, true);
+        if (result == Exec.CLOSED) {
+            throw target.rejection(result);
         }
-        throw noRoom("key " + key + " maps to " + execs[index].name() + ", whose ring is full");
+        if (result < 0) {
+            throw noRoom(target.name() + "'s ring is full and its backlog holds a ring's worth for " + what
+                + " (an Exec thread does not park)");
+        }
+    }
+
+    /** The open Exec with the shortest ring; throws the rejection if every Exec is shut down. */
+    private Exec shallowest() {
+        Exec best = null;
+        for (Exec exec : execs) {
+            if (!exec.isShutdown() && (best == null || exec.depth() < best.depth())) {
+                best = exec;
+            }
+        }
+        if (best == null) {
+            throw allShutDown();
+        }
+        return best;
     }
 
     /**
@@ -132,9 +194,9 @@ public final class ExecGroup implements Executor, AutoCloseable {
         return result >= 0;
     }
 
-    /** Retries until enqueued or the timeout passes; {@code index < 0} asks the balancer each time. */
-    private void block(Runnable task, int index) {
-        block(() -> index < 0 ? trySubmit(task) : offerOrThrowClosed(task, index));
+    /** Retries until enqueued or the timeout passes, asking the balancer each time. Not on an Exec thread. */
+    private void blockUnkeyed(Runnable task) {
+        block(() -> trySubmit(task));
     }
 
     /** Retries {@code attempt} with spin-then-park backoff until it succeeds or the backpressure timeout passes. */
@@ -161,14 +223,6 @@ public final class ExecGroup implements Executor, AutoCloseable {
         }
     }
 
-    private boolean offerOrThrowClosed(Runnable task, int index) {
-        int result = execs[index].offer(task);
-        if (result == Exec.CLOSED) {
-            throw execs[index].rejection(result);
-        }
-        return result >= 0;
-    }
-
     // ------------------------------------------------------------------------------------------------ async tasks
 
     /**
@@ -186,31 +240,89 @@ public final class ExecGroup implements Executor, AutoCloseable {
 
     /**
      * Runs {@code body} on the Exec the balancer picks and returns a {@link Promise} of the stage it returns (see
-     * {@link Exec#spawn(Supplier)}). The balancer sees a placeholder task. No room: as {@link #spawn(AsyncTask)}.
+     * {@link Exec#spawn(Supplier)}). The balancer sees a placeholder task (there is no Runnable to route on): to
+     * route by key, use {@link #spawn(long, Supplier)}. No room: as {@link #execute(Runnable)}, except that the body
+     * never runs on the caller: under {@link Backpressure#callerRuns()} it is rejected.
      */
     public <T> Promise<T> spawn(Supplier<? extends CompletionStage<T>> body) {
         Objects.requireNonNull(body, "body");
-        Promise<T>[] result = newPromiseHolder();
-        place(NO_RUNNABLE, exec -> result[0] = exec.spawn(body), body);
-        return result[0];
+        return placeEntry(exec -> new StagePromise<T>(exec, body), body);
     }
 
-    /** Runs {@code work} on an Exec the balancer picks; a {@link Promise} of its result. No room: as spawn. */
+    /**
+     * Runs {@code work} on an Exec the balancer picks; a {@link Promise} of its result. The balancer sees a
+     * placeholder; to route by key, use {@link #submit(long, Callable)}. No room: as {@link #spawn(Supplier)}.
+     */
     public <T> Promise<T> submit(Callable<T> work) {
         Objects.requireNonNull(work, "work");
+        return placeEntry(exec -> new CallPromise<T>(exec, work), work);
+    }
+
+    /**
+     * {@link #spawn(Supplier)} on the Exec that owns {@code key} ({@link #indexFor(long)}), never another one, in
+     * per-key order with every other keyed submission of that key. No room: as {@link #execute(long, Runnable)}.
+     *
+     * @throws RejectedExecutionException if that Exec is shut down, or there was no room
+     */
+    public <T> Promise<T> spawn(long key, Supplier<? extends CompletionStage<T>> body) {
+        Objects.requireNonNull(body, "body");
+        StagePromise<T> promise = new StagePromise<>(execFor(key), body); // one object: the promise is the task
+        executeKeyed(key, promise);
+        return promise;
+    }
+
+    /**
+     * {@link #submit(Callable)} on the Exec that owns {@code key}, in per-key order with every other keyed
+     * submission of that key. No room: as {@link #execute(long, Runnable)}.
+     *
+     * @throws RejectedExecutionException if that Exec is shut down, or there was no room
+     */
+    public <T> Promise<T> submit(long key, Callable<T> work) {
+        Objects.requireNonNull(work, "work");
+        CallPromise<T> promise = new CallPromise<>(execFor(key), work); // one object: the promise is the task
+        executeKeyed(key, promise);
+        return promise;
+    }
+
+    /**
+     * A promise-task made for the Exec the balancer picks; no room: the backpressure (an Exec thread joins a
+     * backlog instead of parking; caller-runs rejects).
+     */
+    private <P extends Runnable> P placeEntry(Function<Exec, P> entryFor, Object what) {
         Exec exec = choose(NO_RUNNABLE);
-        if (exec != null && exec.offerRoom()) {
-            try {
-                return exec.submit(work); // fast path: one object
-            } catch (RejectedExecutionException full) {
-                if (exec.isShutdown()) {
-                    throw full;
-                }
+        if (exec != null) {
+            P entry = entryFor.apply(exec);
+            int result = exec.offer(entry);
+            if (result >= 0) {
+                return entry; // fast path: one object
+            }
+            if (result == Exec.CLOSED) {
+                throw exec.rejection(result);
             }
         }
-        Promise<T>[] result = newPromiseHolder();
-        place(NO_RUNNABLE, e -> result[0] = e.submit(work), work);
-        return result[0];
+        if (backpressure.kind != Backpressure.Kind.BLOCK) {
+            throw noRoom("no Exec had room for " + what);
+        }
+        if (Exec.current() != null) {
+            Exec target = exec != null ? exec : shallowest();
+            P entry = entryFor.apply(target);
+            joinBacklog(target, entry, what);
+            return entry;
+        }
+        List<P> placed = new ArrayList<>(1);
+        block(() -> {
+            Exec e = choose(NO_RUNNABLE);
+            if (e == null) {
+                return false;
+            }
+            P entry = entryFor.apply(e);
+            int result = e.offer(entry);
+            if (result == Exec.CLOSED) {
+                throw e.rejection(result);
+            }
+            return result >= 0 && placed.add(entry);
+        });
+        return placed.get(0);
     }
 
     // ------------------------------------------------------------------------------------------ levels/channels
@@ -232,9 +344,22 @@ public final class ExecGroup implements Executor, AutoCloseable {
         place(task, exec -> exec.execute(channel, deadlineNanos, task), task);
     }
 
-    /** Runs {@code task} in {@code channel} on the Exec that owns {@code key}, never another one. */
+    /**
+     * Runs {@code task} in {@code channel} on the Exec that owns {@code key}, never another one, in per-key order
+     * with the key's other submissions to that channel (as {@link #execute(long, Runnable)}: through the ring, from
+     * the key's own Exec too). No room: as {@link #execute(long, Runnable)}.
+     *
+     * @throws IllegalStateException if the Execs have no levels
+     * @throws IllegalArgumentException if the channel is not part of them
+     */
     public void execute(TaskChannel channel, long key, long deadlineNanos, Runnable task) {
-        execs[indexFor(key)].execute(channel, deadlineNanos, task);
+        Objects.requireNonNull(task, "task");
+        Exec target = execFor(key);
+        Levels levels = target.levels();
+        if (levels == null) {
+            throw new IllegalStateException(target.name() + " was built without Levels: no channels to submit to");
+        }
+        executeKeyed(key, new LevelScheduler.Routed(levels.idOf(channel), deadlineNanos, task));
     }
 
     /** Starts {@code task} in {@code channel} on the Exec the balancer picks. */
@@ -288,29 +413,33 @@ public final class ExecGroup implements Executor, AutoCloseable {
             if (backpressure.kind != Backpressure.Kind.BLOCK) {
                 throw noRoom("no Exec had room for " + what);
             }
+            if (Exec.current() != null) {
+                throw noRoom("no Exec had room for " + what + " (an Exec thread does not park)");
+            }
             block(attempt);
         }
-    }
-
-    @SuppressWarnings("unchecked")
-    private static <T> Promise<T>[] newPromiseHolder() {
-        return (Promise<T>[]) new Promise<?>[1];
     }
 
     /** The balancer's pick, or {@code null} for NONE; throws if the group is shut down or the index is bad. */
     private Exec choose(Runnable probe) {
         int index = balancer.select(probe, this);
         if (index == LoadBalancer.NONE) {
-            if (execs[0].isShutdown()) {
-                throw execs[0].rejection(Exec.CLOSED);
+            for (Exec exec : execs) {
+                if (!exec.isShutdown()) {
+                    return null; // no room now: the backpressure applies
+                }
             }
-            return null;
+            throw allShutDown();
         }
         if (index < 0 || index >= execs.length) {
             throw new IllegalStateException("load balancer " + balancer + " returned " + index
                 + " for a group of " + execs.length + " Execs (valid: 0.." + (execs.length - 1) + " or NONE)");
         }
         return execs[index];
+    }
+
+    private RejectedExecutionException allShutDown() {
+        return new RejectedExecutionException("ExecGroup (" + execs.length + " Execs) is shut down: every Exec is");
     }
 
     private RejectedExecutionException noRoom(String why) {
@@ -406,9 +535,17 @@ public final class ExecGroup implements Executor, AutoCloseable {
         }
     }
 
-    /** {@code true} once shutdown or shutdownNow was called. */
+    /**
+     * {@code true} once shutdown or shutdownNow was called on the group or on any of its Execs: from then on not
+     * every submission can be accepted (keyed work for a shut-down Exec is refused).
+     */
     public boolean isShutdown() {
-        return execs[0].isShutdown();
+        for (Exec exec : execs) {
+            if (exec.isShutdown()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

@@ -4,8 +4,8 @@ import java.util.function.ToLongFunction;
 
 /**
  * Chooses which Exec of an {@link ExecGroup} runs an un-keyed submission ({@link ExecGroup#execute(Runnable)}).
- * Keyed submissions ({@link ExecGroup#execute(long, Runnable)}) always go to {@link ExecGroup#indexFor(long)} and
- * never consult the balancer, so a key can never move.
+ * Keyed submissions ({@link ExecGroup#execute(long, Runnable)} and the keyed {@code spawn} and {@code submit})
+ * always go to {@link ExecGroup#indexFor(long)} and never consult the balancer, so a key can never move.
  *
  * <p>Called on the submitting thread, concurrently from many threads: implementations must be thread-safe, and should
  * avoid shared read-modify-write state (one shared counter bounced between submitters costs more than the ring).
@@ -30,7 +30,9 @@ public interface LoadBalancer {
 
     /**
      * Routes on a key the task carries: equal keys always reach the same Exec, the one
-     * {@link ExecGroup#indexFor(long)} names.
+     * {@link ExecGroup#indexFor(long)} names. Only {@code execute(Runnable)} hands the balancer the caller's task;
+     * an un-keyed {@code spawn} or {@code submit} has no Runnable to show it (it sees a placeholder), so route those
+     * by key with the keyed overloads, which land where this balancer would put the key.
      */
     static LoadBalancer keyHash(ToLongFunction<? super Runnable> keyOf) {
         return new KeyHash(keyOf);

@@ -1,6 +1,7 @@
 package io.corepin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -313,6 +315,63 @@ class ExecGroupTest {
                 assertTrue(cpu == planned || cpu == AffinityPlan.UNPINNED,
                     "exec " + i + " got cpu " + cpu + ", plan said " + planned);
             }
+        }
+    }
+
+    @Test
+    void isShutdownLooksAtEveryMember() throws Exception {
+        try (ExecGroup g = group(2).build()) {
+            assertFalse(g.isShutdown());
+            g.exec(1).shutdown(); // not the first member: keyed work for Exec 1 is refused from now on
+            assertTrue(g.isShutdown(), "a member is shut down, the group still says it is not");
+        }
+    }
+
+    @Test
+    void aBalancerAnsweringNoneIsBackpressureWhileAnyMemberIsOpen() throws Exception {
+        try (ExecGroup g = group(2).balancer((task, group) -> LoadBalancer.NONE)
+            .backpressure(Backpressure.reject()).build()) {
+            g.exec(0).shutdown(); // the first member closed, the second still open
+            assertTrue(g.exec(0).awaitTermination(10, TimeUnit.SECONDS));
+            assertFalse(g.trySubmit(() -> { }), "no room is not 'shut down' while Exec 1 is open");
+            RejectedExecutionException e = assertThrows(RejectedExecutionException.class, () -> g.execute(() -> { }));
+            assertTrue(e.getMessage().contains("no Exec had room"), e.getMessage());
+            g.exec(1).shutdown();
+            e = assertThrows(RejectedExecutionException.class, () -> g.trySubmit(() -> { }));
+            assertTrue(e.getMessage().contains("shut down"), e.getMessage());
+        }
+    }
+
+    @Test
+    void keyedSpawnAndSubmitRunOnTheKeysExecInKeyOrderWithExecute() throws Exception {
+        try (ExecGroup g = group(3).balancer(LoadBalancer.keyHash(t -> 0L)).build()) {
+            for (long k = 0; k < 30; k++) {
+                assertSame(g.execFor(k), g.submit(k, Exec::current).get(5, TimeUnit.SECONDS), "submit, key " + k);
+                assertSame(g.execFor(k), g.spawn(k, () -> CompletableFuture.completedFuture(Exec.current()))
+                    .get(5, TimeUnit.SECONDS), "spawn, key " + k);
+            }
+            long key = 17;
+            List<Integer> order = new ArrayList<>(); // touched only by the key's Exec
+            Promise<?> last = null;
+            for (int i = 0; i < 300; i++) {
+                final int seq = i;
+                switch (i % 3) {
+                    case 0:
+                        g.execute(key, () -> order.add(seq));
+                        break;
+                    case 1:
+                        last = g.submit(key, () -> order.add(seq));
+                        break;
+                    default:
+                        last = g.spawn(key, () -> CompletableFuture.completedFuture(order.add(seq)));
+                }
+            }
+            last.get(5, TimeUnit.SECONDS);
+            List<Integer> expected = new ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                expected.add(i);
+            }
+            assertEquals(expected, g.submit(key, () -> new ArrayList<>(order)).get(5, TimeUnit.SECONDS));
         }
     }
 }
