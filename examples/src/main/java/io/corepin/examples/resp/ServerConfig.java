@@ -32,6 +32,7 @@ public final class ServerConfig {
     final int maxOutputBytes;
     final int maxInflight;
     final int idleSpins;
+    final int metricsPort;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -45,6 +46,7 @@ public final class ServerConfig {
         this.maxOutputBytes = b.maxOutputBytes;
         this.maxInflight = b.maxInflight;
         this.idleSpins = b.idleSpins;
+        this.metricsPort = b.metricsPort;
     }
 
     /** Defaults: 127.0.0.1:6379, one Exec per allowed CPU, SO_REUSEPORT accept, 64 MiB bulks, 64 MiB output. */
@@ -54,7 +56,7 @@ public final class ServerConfig {
 
     /**
      * Parses {@code --host H --port N --execs N --cpus a,b,.. --accept hash|reuseport --max-bulk BYTES
-     * --max-args N --max-query BYTES --max-output BYTES --max-inflight N}.
+     * --max-args N --max-query BYTES --max-output BYTES --max-inflight N --idle-spins N --metrics-port N}.
      *
      * @throws IllegalArgumentException naming the option and value that are bad or unknown
      */
@@ -78,6 +80,7 @@ public final class ServerConfig {
                 case "--max-output": b.maxOutputBytes(integer(option, v)); break;
                 case "--max-inflight": b.maxInflight(integer(option, v)); break;
                 case "--idle-spins": b.idleSpins(integer(option, v)); break;
+                case "--metrics-port": b.metricsPort(integer(option, v)); break;
                 default: throw new IllegalArgumentException("unknown option " + option + " (try --help)");
             }
         }
@@ -88,7 +91,8 @@ public final class ServerConfig {
     public static String usage() {
         return "usage: run.sh [--host 127.0.0.1] [--port 6379 (0: any free port)] [--execs N | --cpus a,b,..]\n"
             + "              [--accept reuseport|hash] [--max-bulk BYTES] [--max-args N] [--max-query BYTES]\n"
-            + "              [--max-output BYTES] [--max-inflight N] [--idle-spins N]";
+            + "              [--max-output BYTES] [--max-inflight N] [--idle-spins N]\n"
+            + "              [--metrics-port N (Prometheus /metrics over HTTP; off by default, 0: any free port)]";
     }
 
     private static int integer(String option, String v) {
@@ -153,6 +157,7 @@ public final class ServerConfig {
         private int maxOutputBytes = 64 << 20;
         private int maxInflight = 256;
         private int idleSpins = 100;
+        private int metricsPort = -1;
 
         private Builder() {
         }
@@ -243,6 +248,18 @@ public final class ServerConfig {
          */
         public Builder idleSpins(int spins) {
             this.idleSpins = atLeast("idleSpins", spins, 0);
+            return this;
+        }
+
+        /**
+         * Serves {@code GET /metrics} (Prometheus text format: every core's Exec counters) on this port of the same
+         * host, in [0, 65535] (0: any free port, see {@link RespServer#metricsPort()}); off by default.
+         */
+        public Builder metricsPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("metricsPort must be in [0, 65535], got " + port);
+            }
+            this.metricsPort = port;
             return this;
         }
 
