@@ -88,7 +88,7 @@ for who in ${contenders//,/ }; do
   [ -n "$sent" ] && [ -n "$rx" ] || { echo "$tp" >&2; echo "$result" >&2; echo "could not parse sockperf/server output" >&2; exit 1; }
   pps=$(awk -v rx="$rx" -v ns="$active" -v c="$cores" 'BEGIN { printf "%.0f", (ns > 0 ? rx / (ns / 1e9) / c : 0) }')
   loss=$(awk -v s="$sent" -v r="$rx" 'BEGIN { printf "%.2f", (s > 0 ? 100 * (s - r) / s : 0) }')
-  echo "   sockperf sent $sent, server received $rx ($(field tx "$result") replied, $(field replyDrops "$result") reply drops), kernel RcvbufErrors +$((drops1 - drops0))"
+  echo "   sockperf sent $sent, server received $rx ($(field tx "$result") replied, $(field replyDrops "$result") reply drops), kernel RcvbufErrors +$((drops1 - drops0)) (host-wide: the server socket's drops plus the replies sockperf tp never reads)"
 
   echo "== $who: sockperf ping-pong, $seconds s"
   log="$work/$who-pp.log"
