@@ -30,6 +30,9 @@ public final class RespKvMain {
             System.out.println("resp-kv closed");
         }, "resp-kv-shutdown"));
         System.out.println(server.describe());
+        if (server.metricsPort() >= 0) {
+            System.out.println("metrics: http://" + config.host + ":" + server.metricsPort() + "/metrics");
+        }
         System.out.println("Ctrl-C to stop");
     }
 }

@@ -36,6 +36,7 @@ public final class RespServer implements AutoCloseable {
     private final AtomicLong clientIds = new AtomicLong();
     private final long startNanos = System.nanoTime();
     private volatile int port;
+    private volatile MetricsEndpoint metrics;
     private boolean closed;
 
     private RespServer(ServerConfig config, int n) throws IOException {
@@ -59,6 +60,9 @@ public final class RespServer implements AutoCloseable {
         try {
             server.startExecs(plan);
             server.listen();
+            if (config.metricsPort >= 0) {
+                server.metrics = MetricsEndpoint.start(config.host, config.metricsPort, server.execs);
+            }
         } catch (IOException | RuntimeException | Error e) {
             server.close();
             throw e;
@@ -165,6 +169,12 @@ public final class RespServer implements AutoCloseable {
         return port;
     }
 
+    /** The port {@code GET /metrics} is served on, or -1 if the config did not ask for it. */
+    public int metricsPort() {
+        MetricsEndpoint m = metrics;
+        return m == null ? -1 : m.port();
+    }
+
     /** Number of cores (Execs). */
     public int cores() {
         return cores.length;
@@ -212,6 +222,9 @@ public final class RespServer implements AutoCloseable {
             return;
         }
         closed = true;
+        if (metrics != null) {
+            metrics.close();
+        }
         List<CompletableFuture<Void>> stopped = new ArrayList<>();
         for (int i = 0; i < cores.length; i++) {
             if (execs[i] != null && !execs[i].isShutdown()) {

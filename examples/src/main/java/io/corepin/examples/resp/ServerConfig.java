@@ -36,6 +36,7 @@ public final class ServerConfig {
     final long maxClientMemory;
     /** Tests only: called with every request a core is about to run (to inject faults); null in production. */
     final java.util.function.BiConsumer<String, Command> faultHook;
+    final int metricsPort;
 
     private ServerConfig(Builder b) {
         this.host = b.host;
@@ -51,6 +52,7 @@ public final class ServerConfig {
         this.idleSpins = b.idleSpins;
         this.maxClientMemory = b.maxClientMemory > 0 ? b.maxClientMemory : defaultClientMemory();
         this.faultHook = b.faultHook;
+        this.metricsPort = b.metricsPort;
     }
 
     /** Half the heap, and at least 64 MiB. */
@@ -66,7 +68,8 @@ public final class ServerConfig {
 
     /**
      * Parses {@code --host H --port N --execs N --cpus a,b,.. --accept hash|reuseport --max-bulk BYTES
-     * --max-args N --max-query BYTES --max-output BYTES --max-client-memory BYTES --max-inflight N --idle-spins N}.
+     * --max-args N --max-query BYTES --max-output BYTES --max-client-memory BYTES --max-inflight N --idle-spins N
+     * --metrics-port N}.
      *
      * @throws IllegalArgumentException naming the option and value that are bad or unknown
      */
@@ -91,6 +94,7 @@ public final class ServerConfig {
                 case "--max-inflight": b.maxInflight(integer(option, v)); break;
                 case "--idle-spins": b.idleSpins(integer(option, v)); break;
                 case "--max-client-memory": b.maxClientMemory(longValue(option, v)); break;
+                case "--metrics-port": b.metricsPort(integer(option, v)); break;
                 default: throw new IllegalArgumentException("unknown option " + option + " (try --help)");
             }
         }
@@ -101,7 +105,8 @@ public final class ServerConfig {
     public static String usage() {
         return "usage: run.sh [--host 127.0.0.1] [--port 6379 (0: any free port)] [--execs N | --cpus a,b,..]\n"
             + "              [--accept reuseport|hash] [--max-bulk BYTES] [--max-args N] [--max-query BYTES]\n"
-            + "              [--max-output BYTES] [--max-client-memory BYTES] [--max-inflight N] [--idle-spins N]";
+            + "              [--max-output BYTES] [--max-client-memory BYTES] [--max-inflight N] [--idle-spins N]\n"
+            + "              [--metrics-port N (Prometheus /metrics over HTTP; off by default, 0: any free port)]";
     }
 
     private static int integer(String option, String v) {
@@ -177,6 +182,7 @@ public final class ServerConfig {
         private int idleSpins = 100;
         private long maxClientMemory;
         private java.util.function.BiConsumer<String, Command> faultHook;
+        private int metricsPort = -1;
 
         private Builder() {
         }
@@ -298,6 +304,14 @@ public final class ServerConfig {
          */
         Builder faultHook(java.util.function.BiConsumer<String, Command> hook) {
             this.faultHook = hook;
+         * Serves {@code GET /metrics} (Prometheus text format: every core's Exec counters) on this port of the same
+         * host, in [0, 65535] (0: any free port, see {@link RespServer#metricsPort()}); off by default.
+         */
+        public Builder metricsPort(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("metricsPort must be in [0, 65535], got " + port);
+            }
+            this.metricsPort = port;
             return this;
         }
 
