@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.RunnableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,10 +42,10 @@ import java.util.function.Function;
  *       accepted. A task running at that moment is not in the list (a periodic one is cancelled when its execution
  *       returns). Every accepted task either runs once or is in that list, never both, never neither. Tasks given
  *       to the Execs directly, not through this scheduler, come back from {@link Exec#shutdownNow()}'s future.
- *   <li>Calls that wait ({@code invokeAll}, {@code invokeAny}, {@link #awaitTermination}, and {@code get} of a
- *       scheduled task that has not run) on one of the Execs' own threads would block that Exec, possibly on work
- *       that needs it: they throw {@link IllegalStateException} at once, naming the Exec. Compose {@link Promise}s
- *       instead.
+ *   <li>Calls that wait ({@code invokeAll}, {@code invokeAny}, {@link #awaitTermination}, and {@code get} or
+ *       {@code join} of a future it returned that is not done) on any Exec's thread would park that Exec, possibly
+ *       on work that needs it: they throw {@link IllegalStateException} at once, naming the Exec and the call.
+ *       Compose {@link Promise}s instead, or wait from another thread.
  * </ul>
  *
  * <p>Cost: to hand tasks back without reading the Execs' queues (only their own threads may), the scheduler tracks
@@ -219,23 +220,30 @@ public final class ExecScheduler extends AbstractExecutorService implements Sche
     }
 
     private void checkNotOnOwnExec(String call) {
+        checkNotOnAnExec(call, this);
+    }
+
+    /**
+     * A call that waits, made on an Exec's thread, would park that Exec — possibly on work that needs it (then
+     * forever): corepin never parks an Exec but in its idle park, so it fails at once, naming the Exec and the call.
+     */
+    static void checkNotOnAnExec(String call, Object on) {
         Exec current = Exec.current();
-        if (current != null && owns(current)) {
-            throw new IllegalStateException(call + " called on " + current.name() + "'s own thread: it would block "
-                + "that Exec while it waits for work that may need it; compose Promises instead");
+        if (current != null) {
+            throw new IllegalStateException(call + " on " + on + " called on " + current.name() + "'s thread: it "
+                + "would block that Exec while it waits (forever, if the work needs that Exec); compose Promises "
+                + "or call it from another thread");
         }
     }
 
-    private boolean owns(Exec e) {
-        if (exec != null) {
-            return e == exec;
-        }
-        for (int i = 0; i < group.size(); i++) {
-            if (group.exec(i) == e) {
-                return true;
-            }
-        }
-        return false;
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Callable<T> callable) {
+        return new SubmittedTask<>(callable);
+    }
+
+    @Override
+    protected <T> RunnableFuture<T> newTaskFor(Runnable runnable, T value) {
+        return new SubmittedTask<>(runnable, value);
     }
 
     // ----------------------------------------------------------------------------------------------- closing
@@ -318,12 +326,14 @@ public final class ExecScheduler extends AbstractExecutorService implements Sche
     /**
      * Waits up to the timeout for every Exec to terminate.
      *
-     * @throws IllegalStateException if called on one of the Execs' own threads (it would wait for itself)
+     * @throws IllegalStateException if it would wait on an Exec's thread (on one of these Execs: for itself)
      */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
         Objects.requireNonNull(unit, "unit");
-        checkNotOnOwnExec("awaitTermination");
+        if (timeout > 0 && !isTerminated()) {
+            checkNotOnOwnExec("awaitTermination");
+        }
         return exec != null ? exec.awaitTermination(timeout, unit) : group.awaitTermination(timeout, unit);
     }
 

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
 final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFuture<V>, Runnable, ExecScheduler.Tracked {
     private static final int WAITING = 0;     // accepted (or being accepted), waits for its (next) execution
     private static final int RUNNING = 1;     // an execution is under way
-    private static final int STOPPED = 2;     // RUNNING when shutdownNow looked: this execution is the last
+    private static final int STOPPED = 2;     // RUNNING when a shutdown(Now) looked: this execution is the last
     private static final int HANDED_BACK = 3; // in shutdownNow's list: the Exec never runs it, a caller may
     private static final int FINISHED = 4;    // ran, failed, cancelled or refused: nothing more happens
 
@@ -127,15 +127,15 @@ final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFu
         if (!periodic) {
             finish();
             complete(value);
-        } else if (!STATE.compareAndSet(this, RUNNING, WAITING)) { // CAS: STOPPED by a shutdownNow meanwhile
+        } else if (isDone() || !STATE.compareAndSet(this, RUNNING, WAITING)) { // CAS: or STOPPED by a shutdown
             finish();
-            cancelFuture(); // it ran while the Exec stopped: not handed back, so it ends here
+            cancelFuture(); // cancelled while it ran, or it ran during a shutdown (not handed back): it ends
             stopTimer();
         }
     }
 
     private void finish() {
-        STATE.setVolatile(this, FINISHED); // volatile: after RUNNING/STOPPED nobody else writes the state
+        STATE.setVolatile(this, FINISHED); // volatile: the end (a racing RUNNING->STOPPED mark changes nothing)
         owner.untrack(this);
     }
 
@@ -180,10 +180,33 @@ final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFu
         }
     }
 
+    /**
+     * A graceful shutdown cancels a periodic task (getContinueExistingPeriodicTasksAfterShutdownPolicy() is false by
+     * default): at once if it is waiting, when its execution returns if one is under way (as in
+     * ScheduledThreadPoolExecutor) — unless a concurrent shutdownNow handed it back first: then it stays undone, in
+     * that list.
+     */
     @Override
     public void onShutdown() {
-        if (periodic) {
-            cancel(false); // getContinueExistingPeriodicTasksAfterShutdownPolicy() is false by default
+        if (!periodic) {
+            return;
+        }
+        while (true) {
+            final int s = state; // volatile load
+            if (s == WAITING) {
+                if (STATE.compareAndSet(this, WAITING, FINISHED)) { // CAS: races with shutdownNow's hand-back
+                    owner.untrack(this);
+                    cancelFuture();
+                    stopTimer();
+                    return;
+                }
+            } else if (s == RUNNING) {
+                if (STATE.compareAndSet(this, RUNNING, STOPPED)) { // CAS: the execution's end cancels it
+                    return;
+                }
+            } else {
+                return; // already its last execution, handed back, or finished
+            }
         }
     }
 
@@ -228,11 +251,10 @@ final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFu
         return super.join();
     }
 
-    /** Waiting on the Exec's own thread for a task that needs that Exec would wait for itself: fail at once. */
+    /** Waiting on an Exec's thread would park that Exec (on its own, for itself): fail at once instead. */
     private void checkNotOnOwnExec(String call) {
-        if (!isDone() && Exec.current() == exec) {
-            throw new IllegalStateException(call + " called on " + exec.name() + "'s own thread for " + this
-                + ", which needs that Exec to run: it would wait for itself; compose on the future instead");
+        if (!isDone()) {
+            ExecScheduler.checkNotOnAnExec(call, this);
         }
     }
 

@@ -183,6 +183,53 @@ class ExecSchedulerContractTest {
         }
     }
 
+    @Test
+    void theExecsOwnShutdownNowHandsBackTheSchedulersTasksToRunOnceEach() throws Exception {
+        Exec exec = small().build();
+        ExecScheduler ses = ExecScheduler.of(exec);
+        Gate gate = Gate.hold(exec);
+        AtomicInteger a = new AtomicInteger();
+        AtomicInteger b = new AtomicInteger();
+        ses.execute(a::incrementAndGet);
+        Future<?> submitted = ses.submit(b::incrementAndGet);
+        ScheduledFuture<String> later = ses.schedule(() -> "c", 1, TimeUnit.HOURS);
+        ScheduledFuture<?> periodic = ses.scheduleAtFixedRate(a::incrementAndGet, 1, 1, TimeUnit.HOURS);
+        CompletableFuture<List<Runnable>> direct = exec.shutdownNow();
+        gate.open();
+        List<Runnable> back = direct.get(10, TimeUnit.SECONDS);
+        assertEquals(3, back.size(), "the two tasks and the one-shot timer: " + back);
+        for (Runnable r : back) {
+            r.run();
+            r.run(); // at most once each
+        }
+        assertEquals(1, a.get());
+        assertEquals(1, b.get());
+        assertTrue(submitted.isDone());
+        assertEquals("c", later.get(1, TimeUnit.SECONDS));
+        assertTrue(periodic.isCancelled(), "the Exec's own stop cancels periodic timers (ExecTimers)");
+        assertEquals(List.of(), ses.shutdownNow(), "nothing is handed back twice");
+    }
+
+    @Test
+    void onStopHandsTheUsersTaskToTheExecsListUnlessTheSchedulersShutdownNowCollects() throws Exception {
+        Exec exec = small().build();
+        ExecScheduler ses = ExecScheduler.of(exec);
+        AtomicInteger runs = new AtomicInteger();
+        Runnable user = runs::incrementAndGet;
+        TrackedTask entry = new TrackedTask(ses, user, 0);
+        List<Runnable> list = new ArrayList<>();
+        entry.onStop(list);
+        assertEquals(List.of(user), list, "the Exec's list gets the user's own task");
+        entry.run();
+        assertEquals(0, runs.get(), "handed back: the entry no longer runs it");
+        ses.shutdownNow();
+        TrackedTask late = new TrackedTask(ses, user, 1);
+        List<Runnable> none = new ArrayList<>();
+        late.onStop(none);
+        assertEquals(List.of(), none, "during the scheduler's shutdownNow its own list takes the task");
+        assertTrue(ses.awaitTermination(10, TimeUnit.SECONDS));
+    }
+
     // --------------------------------------------------------------------------------------------------- shutdown
 
     /** TCK testShutdown_cancellation, default policies: periodic tasks are cancelled by the time shutdown returns. */
@@ -304,12 +351,18 @@ class ExecSchedulerContractTest {
             ses.execute(() -> {
                 List<Throwable> errors = new ArrayList<>();
                 ScheduledFuture<?> later = ses.schedule(NO_OP, 1, TimeUnit.HOURS);
+                Future<?> submitted = ses.submit(NO_OP); // queued behind this task
                 for (Callable<?> call : List.<Callable<?>>of(
                     () -> ses.awaitTermination(5, TimeUnit.SECONDS),
                     () -> ses.invokeAll(List.of(() -> 1)),
+                    () -> ses.invokeAll(List.of(() -> 1), 5, TimeUnit.SECONDS),
                     () -> ses.invokeAny(List.of(() -> 1)),
+                    () -> ses.invokeAny(List.of(() -> 1), 5, TimeUnit.SECONDS),
                     () -> later.get(5, TimeUnit.SECONDS),
-                    later::get)) {
+                    later::get,
+                    () -> ((CompletableFuture<?>) later).join(),
+                    submitted::get,
+                    () -> submitted.get(5, TimeUnit.SECONDS))) {
                     try {
                         call.call();
                         errors.add(null);
@@ -320,9 +373,30 @@ class ExecSchedulerContractTest {
                 later.cancel(false);
                 outcome.complete(errors);
             });
-            for (Throwable t : outcome.get(20, TimeUnit.SECONDS)) {
+            List<Throwable> errors = outcome.get(20, TimeUnit.SECONDS);
+            assertEquals(10, errors.size());
+            for (Throwable t : errors) {
                 assertTrue(t instanceof IllegalStateException, "expected IllegalStateException, got " + t);
                 assertTrue(t.getMessage().contains("sched-own-thread"), t.getMessage());
+            }
+            assertFalse(ses.awaitTermination(0, TimeUnit.SECONDS), "a zero timeout does not wait: allowed anywhere");
+            try (Exec other = small().name("sched-other-exec").build()) {
+                ScheduledFuture<String> there = ses.schedule(() -> "x", 1, TimeUnit.HOURS);
+                ScheduledFuture<String> done = ses.schedule(() -> "y", 0, TimeUnit.SECONDS);
+                assertEquals("y", done.get(10, TimeUnit.SECONDS));
+                CompletableFuture<Object> fromOther = new CompletableFuture<>();
+                other.execute(() -> {
+                    try {
+                        assertEquals("y", done.get(), "a done future does not wait: allowed on an Exec");
+                        fromOther.complete(there.get(5, TimeUnit.SECONDS));
+                    } catch (Throwable t) {
+                        fromOther.complete(t);
+                    }
+                });
+                Object t = fromOther.get(20, TimeUnit.SECONDS);
+                assertTrue(t instanceof IllegalStateException, "waiting on another Exec's thread parks it: " + t);
+                assertTrue(((Throwable) t).getMessage().contains("sched-other-exec"), ((Throwable) t).getMessage());
+                assertTrue(there.cancel(false));
             }
         } finally {
             exec.shutdownNow(); // interrupts a call that blocked the Exec after all
