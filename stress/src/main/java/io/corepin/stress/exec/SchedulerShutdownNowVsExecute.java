@@ -39,7 +39,8 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "lost, run twice, run and handed back, or refused yet run or handed back")
 @State
 public class SchedulerShutdownNowVsExecute {
-    private final Exec exec = Exec.builder().name("stress-sched").daemon(true).ringCapacity(2).build();
+    private final Exec exec = Exec.builder().name("stress-sched").daemon(true).ringCapacity(2)
+        .stallThreshold(0, TimeUnit.MILLISECONDS).build();
     private final ExecScheduler scheduler = ExecScheduler.of(exec);
     private final Probe probe = new Probe();
     private List<Runnable> handedBack;

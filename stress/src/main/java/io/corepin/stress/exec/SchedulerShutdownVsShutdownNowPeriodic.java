@@ -37,7 +37,8 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "lost (neither listed nor completed), or listed and cancelled")
 @State
 public class SchedulerShutdownVsShutdownNowPeriodic {
-    private final Exec exec = Exec.builder().name("stress-sched-periodic").daemon(true).build();
+    private final Exec exec = Exec.builder().name("stress-sched-periodic").daemon(true)
+        .stallThreshold(0, TimeUnit.MILLISECONDS).build();
     private final ExecScheduler scheduler = ExecScheduler.of(exec);
     private final ScheduledFuture<?> periodic =
         scheduler.scheduleWithFixedDelay(() -> { }, 0, 1, TimeUnit.NANOSECONDS);
