@@ -607,6 +607,35 @@ class ExecSchedulerContractTest {
         }
     }
 
+    /** A task that carries its key, for a keyHash balancer. */
+    private static final class Keyed implements Runnable {
+        final long key;
+        final CompletableFuture<Exec> ranOn = new CompletableFuture<>();
+
+        Keyed(long key) {
+            this.key = key;
+        }
+
+        @Override
+        public void run() {
+            ranOn.complete(Exec.current());
+        }
+    }
+
+    @Test
+    void theGroupsBalancerSeesTheUsersTaskNotTheSchedulersWrapper() throws Exception {
+        try (ExecGroup group = ExecGroup.builder().affinity(AffinityPlan.unpinned(2))
+            .balancer(LoadBalancer.keyHash(r -> ((Keyed) r).key))
+            .execSettings(small().name("sched-keyed")).build()) {
+            ExecScheduler ses = ExecScheduler.of(group);
+            for (long key = 0; key < 8; key++) {
+                Keyed task = new Keyed(key);
+                ses.execute(task);
+                assertSame(group.execFor(key), task.ranOn.get(10, TimeUnit.SECONDS), "key " + key);
+            }
+        }
+    }
+
     @Test
     void aRejectedTaskIsNeitherRunNorHandedBack() throws Exception {
         Exec exec = small().build();
