@@ -304,6 +304,10 @@ public final class ServerConfig {
          */
         Builder faultHook(java.util.function.BiConsumer<String, Command> hook) {
             this.faultHook = hook;
+            return this;
+        }
+
+        /**
          * Serves {@code GET /metrics} (Prometheus text format: every core's Exec counters) on this port of the same
          * host, in [0, 65535] (0: any free port, see {@link RespServer#metricsPort()}); off by default.
          */
