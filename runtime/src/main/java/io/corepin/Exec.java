@@ -415,13 +415,23 @@ public final class Exec implements Executor, AutoCloseable {
      * promise is owned by this Exec (as {@link #submit(Callable)}).
      *
      * @throws NullPointerException if work is null
-     * @throws RejectedExecutionException if the ring is full or the Exec is shut down (nothing was sent)
+     * @throws RejectedExecutionException if the Exec is shut down, or its ring is full — from another Exec: its ring
+     *     and its backlog (one more ring's worth) are full (nothing was sent)
      */
     public <T> Promise<T> call(Callable<T> work) {
         Objects.requireNonNull(work, "work");
         final Exec caller = current();
         final CallPromise<T> promise = new CallPromise<>(caller == null ? this : caller, work);
-        execute(promise); // runs here; its completion hops back to the caller's Exec
+        if (caller == null || caller == this) {
+            execute(promise); // a plain thread: the ring; this Exec's own thread: the local queue
+            return promise;
+        }
+        // From another Exec: never parks; a full ring is not yet a refusal — the call waits in this Exec's backlog
+        // (behind the ring, up to one ring's worth), keeping the caller's calls in order. Its completion hops back.
+        final int result = offerKeyed(promise, true);
+        if (result < 0) {
+            throw rejection(result);
+        }
         return promise;
     }
 

@@ -20,10 +20,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Promises across Execs. Producer threads start, for each unit, a chain owned by the key's Exec X that crosses to
  * another Exec Y and comes back, in one of three shapes:
  * <ol start="0">
- *   <li>{@code X.submit(head).thenCompose(v -> Y.submit(..)).thenApply(..).whenComplete(tail)};
+ *   <li>{@code X.submit(head).thenCompose(v -> Y.call(..)).thenApply(..).whenComplete(tail)};
  *   <li>{@code X.submit(head).thenCombine(p.thenApply(..), ..).whenComplete(tail)} with {@code p} a
  *       {@code Promise} of X completed by a plain thread;
- *   <li>{@code X.spawn(() -> { head; return Y.submit(..); }).thenApply(..).whenComplete(tail)}.
+ *   <li>{@code X.spawn(() -> { head; return Y.call(..); }).thenApply(..).whenComplete(tail)}.
  * </ol>
  * Checked: each accepted head runs once, in submit order per (producer, key) (after shutdownNow: ran + handed back
  * + cancelled = accepted); after a graceful round every tail runs once with the unit's value; every continuation
@@ -117,7 +117,7 @@ public final class PromiseSoak {
             case 0: {
                 Promise<Integer> h = x.submit(() -> head(x, id, producer, stream, seq));
                 headPromise[id] = h;
-                last = h.thenCompose(v -> y.submit(() -> v)).thenApply(v -> {
+                last = h.thenCompose(v -> y.call(() -> v)).thenApply(v -> {
                     checkOnOwner(x, "thenApply after a thenCompose to " + y.name(), id);
                     return v;
                 });
@@ -137,7 +137,7 @@ public final class PromiseSoak {
             case 2: {
                 Promise<Integer> h = x.spawn(() -> {
                     head(x, id, producer, stream, seq);
-                    return y.submit(() -> id);
+                    return y.call(() -> id); // from X: the backlog takes it when Y's ring is full
                 });
                 headPromise[id] = h;
                 last = h.thenApply(v -> {
