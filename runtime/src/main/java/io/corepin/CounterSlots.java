@@ -24,13 +24,18 @@ final class CounterSlots {
         this.at = at;
     }
 
-    /** Fresh private memory (zeroed): one 128-byte record per metric. */
+    /**
+     * Fresh private memory (zeroed): one 128-byte record per metric, on the heap (an Exec per {@code blockOn} call
+     * must be cheap: no native allocation, no cleaner), in a slice aligned to 8 bytes, which the VarHandle's atomic
+     * access modes require ({@code alignedSlice} refuses if the JVM cannot keep a heap buffer's alignment stable).
+     */
     static CounterSlots allocatePrivate() {
         final int[] at = new int[Metric.count()];
         for (int i = 0; i < at.length; i++) {
             at[i] = i * RECORD;
         }
-        return new CounterSlots(ByteBuffer.allocateDirect(Metric.count() * RECORD).order(ByteOrder.nativeOrder()), at);
+        final ByteBuffer heap = ByteBuffer.allocate(Metric.count() * RECORD + Long.BYTES - 1).alignedSlice(Long.BYTES);
+        return new CounterSlots(heap.order(ByteOrder.nativeOrder()), at);
     }
 
     /** Owner-written metrics: plain load, release store (the owner is the only writer; no read-modify-write). */

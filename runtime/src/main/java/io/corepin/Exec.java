@@ -413,21 +413,22 @@ public final class Exec implements Executor, AutoCloseable {
                 + "'s thread: it would block that core; compose the stage instead");
         }
         final String name = "corepin-host-" + Thread.currentThread().getName();
-        Exec exec = new Exec(builder().name(name), name, AffinityPlan.UNPINNED, Thread.currentThread());
+        Exec exec = new Exec(BLOCK_ON_HOST, name, AffinityPlan.UNPINNED, Thread.currentThread());
         exec.started.countDown();
         exec.interruptAborts = true; // plain: owner thread, before the Exec is handed out
-        Exec previous = HOSTED.get();
-        HOSTED.set(exec);
+        HOSTED.set(exec); // nothing to restore: current() was null, so no Exec was active on this thread
         try {
             return exec.hostUntilDone(body);
         } finally {
-            if (previous == null) {
-                HOSTED.remove();
-            } else {
-                HOSTED.set(previous);
-            }
+            HOSTED.set(null); // not remove(): the next call's set then reuses the thread-local's entry
         }
     }
+
+    /**
+     * The settings of blockOn's Execs (read only): one per call, so a small ring keeps the call cheap. Other threads
+     * reach it only with wakes and completions (never refused: they overflow) or with submits (refused when full).
+     */
+    private static final Builder BLOCK_ON_HOST = new Builder().ringCapacity(256);
 
     /** blockOn's loop: turns until the body is done, then a graceful close; an interrupt stops it. Owner thread. */
     private <T> T hostUntilDone(Supplier<? extends CompletionStage<T>> body) {

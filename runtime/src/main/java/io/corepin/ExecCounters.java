@@ -58,7 +58,7 @@ abstract class ExecCountersFields extends ExecCountersPad0 {
  * ring, the thread, the parked flag), padded on both sides, so a turn's counter update does not invalidate the
  * submitters' copy of those.
  *
- * <p>The values live in one 128-byte record per metric — in a private direct buffer, or, when {@link Telemetry} has a
+ * <p>The values live in one 128-byte record per metric — in a private heap buffer, or, when {@link Telemetry} has a
  * counters file, in that file's values buffer where {@code corepin-stat} reads them live. Either way the code is the
  * same: owner-written metrics take a plain load and a release store (a plain {@code mov} on x86, no read-modify-write;
  * the owner is their only writer), producer-written ones an atomic add on paths that already cost a refused offer or
