@@ -30,10 +30,14 @@ import java.lang.invoke.VarHandle;
  *       accounted for the task (ran it to the end, or cancelled it through {@link #onCancel()}).
  * </ul>
  * On the owning Exec's thread a wake is a plain append to the local run queue (no atomic instruction). From another
- * thread it is one atomic swap on this task's wake flag and, for the first wake since the last poll only, one ring enqueue
- * (plus an unpark when the Exec sleeps). The poll that follows a cross-thread wake pays one atomic swap to reset
- * that flag — the owner's half of the handshake, which makes everything the waker wrote before {@code wake()}
- * visible to the poll; tasks woken only on their own Exec never touch it.
+ * thread it is one atomic swap on this task's wake token and, for the first wake since the last poll only, one ring
+ * enqueue (plus an unpark when the Exec sleeps). The poll that follows a cross-thread wake pays one atomic swap to
+ * re-arm that token — the owner's half of the handshake, which makes everything the waker wrote before
+ * {@code wake()} visible to the poll; tasks woken only on their own Exec never touch it.
+ *
+ * <p>Only an Exec that accepted the task arms the token, and a waker reads which Exec to enqueue on only after
+ * taking it: so a wake racing a spawn that the Exec refuses (the task is left unspawned, and may be spawned
+ * elsewhere) never reaches the refusing Exec.
  *
  * <h2>Closing</h2>
  * A graceful {@link Exec#shutdown()} keeps polling suspended tasks until they finish; {@link Exec#shutdownNow()}
@@ -42,11 +46,11 @@ import java.lang.invoke.VarHandle;
  * <p>A task is spawned once ({@link Exec#spawn(AsyncTask)}); spawning it again throws.
  */
 public abstract class AsyncTask implements Waker {
-    private static final VarHandle REMOTE_WAKE;
+    private static final VarHandle WAKE_TOKEN;
 
     static {
         try {
-            REMOTE_WAKE = MethodHandles.lookup().findVarHandle(AsyncTask.class, "remoteWake", int.class);
+            WAKE_TOKEN = MethodHandles.lookup().findVarHandle(AsyncTask.class, "wakeToken", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -55,10 +59,19 @@ public abstract class AsyncTask implements Waker {
     /** What the run queues hold for this task: its poll step (allocated once, with the task). */
     final Runnable step = new Step(this);
 
-    /** Written once before the task is published to its Exec (ring release store or owner thread); never again. */
+    /**
+     * Written before the task is published to its Exec (ring release store or owner thread); reset only by a spawn
+     * the Exec refused (which never armed {@link #wakeToken}), so final once an Exec accepted the task.
+     */
     private Exec exec;
-    /** 1 from a cross-thread wake until the owner's next poll begins; swapped to 1 by wakers, to 0 by the owner. */
-    private volatile int remoteWake;
+    /**
+     * The cross-thread wake token. 1 (armed): an Exec accepted the task and no cross-thread poll is pending; the
+     * next cross-thread waker swaps it to 0 and enqueues one poll. 0: not spawned, refused, or a poll is pending
+     * (a remote spawn's entry counts as one); wakers swap 0 for 0 and merge with it. Only the owner arms it (release
+     * store at a local spawn, swap as a poll begins), so a waker that took it reads the accepting Exec in
+     * {@link #exec}.
+     */
+    private volatile int wakeToken;
     // Owner-thread state: plain fields, read and written only on the owning Exec's thread.
     private boolean queued;
     private boolean done;
@@ -100,16 +113,14 @@ public abstract class AsyncTask implements Waker {
      */
     @Override
     public final void wake() {
-        final Exec e = exec; // plain: set before publication; a wake before spawn sees null and does nothing
-        if (e == null) {
-            return;
-        }
-        if (e.isOwnerThread()) {
-            wakeLocal(e);
-        } else if ((int) REMOTE_WAKE.getAndSet(this, 1) == 0) {
-            // getAndSet (always a write, so the owner's reset reads from it and sees what we wrote before):
-            // the first cross-thread wake since the last poll makes one ring enqueue (or goes to the overflow)
-            e.enqueueWake(step);
+        final Exec e = exec; // plain, maybe stale (a spawn racing): only decides whether this is the owner thread
+        if (e != null && e.isOwnerThread() && (live || done)) { // plain: owner-only fields; false until its first
+            wakeLocal(e);                                       // poll for a task spawned from another thread
+        } else if ((int) WAKE_TOKEN.getAndSet(this, 0) == 1) {
+            // getAndSet (always a write, so the owner's re-arm reads from it and sees what we wrote before): the
+            // first cross-thread wake since the last poll makes one ring enqueue (or goes to the overflow). Read
+            // exec only now: the token was armed by the Exec that accepted the task, after it was bound there
+            exec.enqueueWake(step);
         }
     }
 
@@ -146,16 +157,16 @@ public abstract class AsyncTask implements Waker {
         exec = owner;
         if (local) {
             queued = true; // plain: owner thread
-        } else {
-            REMOTE_WAKE.setOpaque(this, 1); // published by the ring's release store; stands for the first wake
+            WAKE_TOKEN.setRelease(this, 1); // release (a plain mov): the owner arms the token; a taker sees exec
         }
+        // remote: the token stays 0 until the owner's first poll re-arms it: the spawn's entry is the pending poll
+        // that wakes until then merge with, and a refused spawn leaves no armed token behind
     }
 
-    /** Undoes {@link #bind} after the Exec refused the task. */
+    /** Undoes {@link #bind} after the Exec refused the task (the token was never armed: no waker enqueues on it). */
     final void unbind() {
         exec = null;
         queued = false;
-        REMOTE_WAKE.setOpaque(this, 0);
     }
 
     /** What the run queues call: poll once per batch of wakes. Owner thread. */
@@ -164,9 +175,9 @@ public abstract class AsyncTask implements Waker {
             return;
         }
         // acquire load first: entries for local wakes and stale entries cost no atomic instruction
-        final boolean remote = (int) REMOTE_WAKE.getAcquire(this) != 0
-            && (int) REMOTE_WAKE.getAndSet(this, 0) != 0; // RMW: reads from the last waker's write (happens-before
-                                                        // poll), and a waker after it sees 0 and enqueues again
+        final boolean remote = (int) WAKE_TOKEN.getAcquire(this) == 0
+            && (int) WAKE_TOKEN.getAndSet(this, 1) == 0; // RMW: reads from the last waker's write (happens-before
+                                                       // poll), and a waker after it takes the token and enqueues
         if (!queued && !remote) {
             return; // a stale entry: the wake it stood for was served by an earlier poll
         }

@@ -122,6 +122,8 @@ public final class Exec implements Executor, AutoCloseable {
     private final boolean hosted;
     /** Hosted Execs only: whether the caller's thread is inside runHere/blockOn now. Owner thread only. */
     private boolean hostActive;
+    /** blockOn's Execs: an interrupt of the host thread ends the call, so parking must not clear it. Owner only. */
+    private boolean interruptAborts;
     /**
      * Idle periods left in which the {@link IdleStrategy} parks instead of yielding, after a yield that gave the core
      * away. Owner thread only (plain int).
@@ -454,15 +456,26 @@ public final class Exec implements Executor, AutoCloseable {
     }
 
     /**
-     * Runs {@code body} to completion on the calling thread, which hosts an Exec meanwhile (smolscale's
-     * {@code block_on}): {@link #current()} is that Exec, tasks the body spawns on it run here, and the thread parks
-     * when there is nothing to do. Each thread keeps its hosted Exec between calls (so calling this in a loop
-     * costs no set-up); work still queued on it when the body's stage completes waits for the thread's next
-     * {@code blockOn}. For work that must outlive the call, spawn on a group ({@link Corepin#spawn}).
+     * Runs {@code body} to completion on the calling thread, which hosts an Exec for the duration of the call
+     * (smolscale's {@code block_on}): {@link #current()} is that Exec, tasks the body spawns on it run here, and the
+     * thread parks when there is nothing to do.
+     *
+     * <p>Each call hosts a fresh Exec and ends it as {@link #close()} does: once the body's stage has completed the
+     * Exec shuts down (from then on other threads' submits to it are refused with
+     * {@link RejectedExecutionException}; promise completions and continuations still reach it), and the call
+     * returns when everything it accepted has finished — tasks still queued, suspended {@link AsyncTask}s, pending
+     * timers. So nothing accepted is stranded, and {@code close()}/{@code awaitTermination} on it from another
+     * thread return once the call does. Work that must outlive the call belongs on a group ({@link Corepin#spawn}).
+     *
+     * <p>An interrupt of the calling thread (before or during the call) aborts it: the hosted Exec stops as by
+     * {@link #shutdownNow()} (suspended tasks and the body's promise cancelled; tasks that did not run are in that
+     * Exec's {@code shutdownNow()} list), and a {@link CompletionException} wrapping an {@link InterruptedException}
+     * is thrown with the thread's interrupt flag still set.
      *
      * @return the value the stage completed with
-     * @throws CompletionException wrapping the stage's failure when it is a checked exception; a RuntimeException
-     *     or Error is rethrown as it is
+     * @throws CompletionException wrapping the stage's failure when it is a checked exception, or wrapping an
+     *     {@link InterruptedException} when the thread was interrupted; a RuntimeException or Error is rethrown as
+     *     it is
      * @throws IllegalStateException if called on an Exec's own thread (that would block its core)
      */
     public static <T> T blockOn(Supplier<? extends CompletionStage<T>> body) {
@@ -472,24 +485,53 @@ public final class Exec implements Executor, AutoCloseable {
             throw new IllegalStateException("blockOn called on " + busy.name
                 + "'s thread: it would block that core; compose the stage instead");
         }
-        Exec exec = HOSTED.get();
-        if (exec == null || exec.isShutdown()) {
-            exec = new Exec(builder().name("corepin-host-" + Thread.currentThread().getName()),
-                "corepin-host-" + Thread.currentThread().getName(), AffinityPlan.UNPINNED, Thread.currentThread());
-            exec.started.countDown();
-            HOSTED.set(exec);
+        final String name = "corepin-host-" + Thread.currentThread().getName();
+        Exec exec = new Exec(BLOCK_ON_HOST, name, AffinityPlan.UNPINNED, Thread.currentThread());
+        exec.started.countDown();
+        exec.interruptAborts = true; // plain: owner thread, before the Exec is handed out
+        HOSTED.set(exec); // nothing to restore: current() was null, so no Exec was active on this thread
+        try {
+            return exec.hostUntilDone(body);
+        } finally {
+            HOSTED.set(null); // not remove(): the next call's set then reuses the thread-local's entry
         }
-        return exec.hostUntilDone(body);
     }
 
+    /**
+     * The settings of blockOn's Execs (read only): one per call, so a small ring keeps the call cheap. Other threads
+     * reach it only with wakes and completions (never refused: they overflow) or with submits (refused when full).
+     */
+    private static final Builder BLOCK_ON_HOST = new Builder().ringCapacity(256);
+
+    /** blockOn's loop: turns until the body is done, then a graceful close; an interrupt stops it. Owner thread. */
     private <T> T hostUntilDone(Supplier<? extends CompletionStage<T>> body) {
         hostActive = true;
+        final Promise<T> promise;
+        boolean interrupted = false;
         try {
-            Promise<T> promise = spawn(body); // owner thread: local queue
+            promise = spawn(body); // owner thread: local queue
             final ExecCounters c = counters;
-            while (!promise.isDone()) {
-                if (runTurn() > 0) {
-                    c.idleTurns = 0;
+            while (true) {
+                if (Thread.currentThread().isInterrupted()) { // kept: parkUntilWoken leaves it set for this Exec
+                    interrupted = true;
+                    shutdownNow(); // CAS to STOP, ring closed; a hosted Exec's thread is not interrupted again
+                    break;
+                }
+                if ((int) STATE.getOpaque(this) == RUNNING && promise.isDone()) { // opaque: a plain load
+                    // the body is done: refuse new submits from other threads, run what was accepted (shutdown()
+                    // without unparking this thread, which would leave it a stray permit)
+                    STATE.compareAndSet(this, RUNNING, SHUTDOWN); // CAS: once per call
+                    inbound.close();
+                }
+                final int ran = runTurn();
+                final int s = (int) STATE.getVolatile(this); // volatile: shutdown/shutdownNow from other threads
+                if (s != RUNNING && (s == STOP || quiescent())) {
+                    break;
+                }
+                if (ran > 0) {
+                    c.idleTurns = 0; // plain: owner only
+                } else if (s != RUNNING && !inbound.isDrained()) {
+                    Thread.onSpinWait(); // shutting down: an accepted task may still be publishing into the ring
                 } else {
                     if (c.idleTurns < Integer.MAX_VALUE) {
                         c.idleTurns++;
@@ -497,11 +539,18 @@ public final class Exec implements Executor, AutoCloseable {
                     idleStrategy.idle(this, c.idleTurns);
                 }
             }
-            c.idleTurns = 0;
-            return Promises.join(promise);
         } finally {
+            finish(); // terminated: runs finishing hops, cancels what is left, hands back what did not run
             hostActive = false;
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // kept set, whatever a task or onCancel did with it meanwhile
+            final int notRun = handedBack.getNow(List.of()).size();
+            throw new CompletionException(new InterruptedException("blockOn interrupted on "
+                + Thread.currentThread().getName() + ": " + name + " stopped as by shutdownNow()"
+                + (notRun == 0 ? "" : "; " + notRun + " task(s) that did not run are in its shutdownNow() list")));
+        }
+        return Promises.join(promise);
     }
 
     Executor ownerExecutor() {
@@ -942,7 +991,9 @@ public final class Exec implements Executor, AutoCloseable {
         if (inbound.isEmpty() && overflow.isEmpty() && backlog.isEmpty() && local.isEmpty()
             && (s == RUNNING || (s == SHUTDOWN && !quiescent()))) {
             // SHUTDOWN: waiting for suspended tasks' wakes; shutdown()/shutdownNow() unpark after changing state
-            Thread.interrupted(); // a task's stray interrupt would make park return at once, forever
+            if (!interruptAborts) {
+                Thread.interrupted(); // a task's stray interrupt would make park return at once, forever
+            }
             counters.addPark();
             if (poller != null) {
                 poller.park(nanos);

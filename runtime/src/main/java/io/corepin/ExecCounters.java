@@ -6,8 +6,6 @@ import io.corepin.telemetry.Metric;
 import io.corepin.telemetry.Telemetry;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -18,14 +16,14 @@ abstract class ExecCountersPad0 {
 
 /** The counters' fields, between two pads. */
 abstract class ExecCountersFields extends ExecCountersPad0 {
-    /** A long in a (direct, native-order) ByteBuffer: the counters file's values, or this Exec's private ones. */
-    static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.nativeOrder());
+    static final VarHandle SLOTS;
     static final VarHandle TASK_SEQ;
     static final VarHandle TURN_END_SEQ;
 
     static {
         try {
             MethodHandles.Lookup lookup = MethodHandles.lookup();
+            SLOTS = lookup.findVarHandle(ExecCountersFields.class, "slots", CounterSlots.class);
             TASK_SEQ = lookup.findVarHandle(ExecCountersFields.class, "taskSeq", long.class);
             TURN_END_SEQ = lookup.findVarHandle(ExecCountersFields.class, "turnEndSeq", long.class);
         } catch (ReflectiveOperationException e) {
@@ -34,11 +32,11 @@ abstract class ExecCountersFields extends ExecCountersPad0 {
     }
 
     /**
-     * Where the values live, and each {@link Metric}'s byte offset in it. Written by the owner in start/stop (before
-     * the Exec is handed out, and after it stopped); read by producers on their refused/wake-up paths only.
+     * Where the values live (the counters file's records, or private memory) and each {@link Metric}'s offset, as
+     * one immutable pair: swapped whole by the owner in start (before the Exec is handed out) and stop. The owner
+     * reads it plain; producers (on their refused/wake-up paths only) and readers with an acquire load.
      */
-    ByteBuffer values;
-    int[] at;
+    CounterSlots slots;
 
     /** Consecutive turns without work. Plain: owner only. */
     int idleTurns;
@@ -60,7 +58,7 @@ abstract class ExecCountersFields extends ExecCountersPad0 {
  * ring, the thread, the parked flag), padded on both sides, so a turn's counter update does not invalidate the
  * submitters' copy of those.
  *
- * <p>The values live in one 128-byte record per metric — in a private direct buffer, or, when {@link Telemetry} has a
+ * <p>The values live in one 128-byte record per metric — in a private heap buffer, or, when {@link Telemetry} has a
  * counters file, in that file's values buffer where {@code corepin-stat} reads them live. Either way the code is the
  * same: owner-written metrics take a plain load and a release store (a plain {@code mov} on x86, no read-modify-write;
  * the owner is their only writer), producer-written ones an atomic add on paths that already cost a refused offer or
@@ -78,7 +76,6 @@ final class ExecCounters extends ExecCountersFields {
      * microsecond, counted as busy) or at a park.
      */
     static final int IDLE_TURNS = 16;
-    private static final int RECORD = 128;
     private static final AtomicInteger NEXT_ID = new AtomicInteger();
     private static final AtomicBoolean FULL_LOGGED = new AtomicBoolean();
 
@@ -87,16 +84,7 @@ final class ExecCounters extends ExecCountersFields {
     private final int id = NEXT_ID.incrementAndGet();
 
     ExecCounters() {
-        usePrivate();
-    }
-
-    /** Switches to a fresh private buffer (zeroed): one 128-byte record per metric. */
-    private void usePrivate() {
-        values = ByteBuffer.allocateDirect(Metric.count() * RECORD).order(ByteOrder.nativeOrder());
-        at = new int[Metric.count()];
-        for (int i = 0; i < at.length; i++) {
-            at[i] = i * RECORD;
-        }
+        slots = CounterSlots.allocatePrivate(); // plain: published with the Exec
     }
 
     // ------------------------------------------------------------------------------------------------ lifecycle
@@ -106,26 +94,32 @@ final class ExecCounters extends ExecCountersFields {
      * emits the JFR start event. Never throws: telemetry must not stop an Exec from starting.
      */
     void start(Exec exec, MpscRing<?> ring) {
+        CountersFile f = null;
+        try {
+            f = Telemetry.countersFile().orElse(null);
+        } catch (RuntimeException | LinkageError e) {
+            logNotPublished(exec, e);
+        }
+        start(exec, ring, f);
+    }
+
+    /** {@link #start(Exec, MpscRing)} registering in {@code f} ({@code null}: private counters only). */
+    void start(Exec exec, MpscRing<?> ring, CountersFile f) {
         this.ring = ring;
         String file = "";
         try {
-            CountersFile f = Telemetry.countersFile().orElse(null);
             if (f != null) {
                 CountersFile.Registration r = f.register(id, exec.name(), exec.cpu(), ring.capacity());
                 int[] offsets = new int[Metric.count()];
                 for (Metric m : Metric.values()) {
                     offsets[m.ordinal()] = r.offset(m);
                 }
-                values = r.values();
-                at = offsets;
+                SLOTS.setRelease(this, new CounterSlots(r.values(), offsets)); // release: before the hand-out anyway
                 registration = r;
                 file = f.path().toString();
             }
         } catch (RuntimeException | LinkageError e) {
-            if (FULL_LOGGED.compareAndSet(false, true)) {
-                System.getLogger("io.corepin.telemetry").log(System.Logger.Level.WARNING, exec.name()
-                    + ": counters not published (" + e + "); further failures are not logged", e);
-            }
+            logNotPublished(exec, e);
         }
         ExecStartedEvent event = new ExecStartedEvent();
         if (event.shouldCommit()) {
@@ -137,10 +131,19 @@ final class ExecCounters extends ExecCountersFields {
         }
     }
 
+    private static void logNotPublished(Exec exec, Throwable e) {
+        if (FULL_LOGGED.compareAndSet(false, true)) {
+            System.getLogger("io.corepin.telemetry").log(System.Logger.Level.WARNING, exec.name()
+                + ": counters not published (" + e + "); further failures are not logged", e);
+        }
+    }
+
     /**
      * Owner thread, as it finishes: closes the busy time, takes a last sample, emits the JFR stop event, and moves
      * the values out of the counters file into private memory (so the getters keep working) before freeing the
-     * file's records.
+     * file's records. Producers racing it (a submit refused by the closing Exec, a wake-up) count exactly once, in
+     * one place: the swap is one store of an immutable {@link CounterSlots}, and a producer-written count that lands
+     * in the file's slots after they were emptied is moved over by its producer ({@link #addShared}).
      */
     void stop(Exec exec) {
         if (busy) {
@@ -160,13 +163,20 @@ final class ExecCounters extends ExecCountersFields {
         }
         CountersFile.Registration r = registration;
         if (r != null) {
-            long[] last = new long[Metric.count()];
+            final CounterSlots file = slots; // plain: the owner swaps it
+            final CounterSlots own = CounterSlots.allocatePrivate();
             for (Metric m : Metric.values()) {
-                last[m.ordinal()] = get(m);
+                if (m.ownerWritten()) {
+                    own.set(m, file.get(m)); // final values: this thread is their only writer
+                }
             }
-            usePrivate();
+            // volatile store, then take the producers' counts out of the file: a producer's add either precedes our
+            // take in that slot (we move it), or follows it and then sees this store (it moves it itself)
+            SLOTS.setVolatile(this, own);
             for (Metric m : Metric.values()) {
-                LONG.setRelease(values, at[m.ordinal()], last[m.ordinal()]); // release: published by termination
+                if (!m.ownerWritten()) {
+                    own.addShared(m, file.take(m)); // atomic swap, atomic add: producers may be adding
+                }
             }
             registration = null;
             r.close();
@@ -177,12 +187,11 @@ final class ExecCounters extends ExecCountersFields {
 
     /** Plain load, release store: the owner is the only writer (no read-modify-write). */
     private void add(Metric metric, long n) {
-        final int offset = at[metric.ordinal()];
-        LONG.setRelease(values, offset, (long) LONG.get(values, offset) + n);
+        slots.addOwned(metric, n); // plain: the owner is the only writer of slots
     }
 
     private void set(Metric metric, long value) {
-        LONG.setRelease(values, at[metric.ordinal()], value); // release: a reader sees it whole, in order
+        slots.set(metric, value); // release store: a reader sees it whole, in order
     }
 
     /**
@@ -268,7 +277,7 @@ final class ExecCounters extends ExecCountersFields {
 
     /** A producer won the CAS on a parked Exec and unparked it. */
     void wokeUp() {
-        LONG.getAndAdd(values, at[Metric.WAKEUPS.ordinal()], 1L); // atomic: producers race; slow path only
+        addShared(Metric.WAKEUPS, 1L); // atomic: producers race; slow path only
     }
 
     /**
@@ -280,7 +289,7 @@ final class ExecCounters extends ExecCountersFields {
         if (n <= 0) {
             return;
         }
-        LONG.getAndAdd(values, at[Metric.REJECTS.ordinal()], (long) n); // atomic: producers race; refused path only
+        addShared(Metric.REJECTS, n); // atomic: producers race; refused path only
         TasksRejectedEvent event = new TasksRejectedEvent();
         if (event.shouldCommit()) {
             event.exec = exec.name();
@@ -290,11 +299,28 @@ final class ExecCounters extends ExecCountersFields {
         }
     }
 
+    /**
+     * A producer-written count: an atomic add into the slots read with an acquire load. If {@link #stop} swapped
+     * them meanwhile (volatile load after the add), its take may have come before our add: move what is left there
+     * ourselves (an atomic swap, so each count is moved once, by whichever swap follows it).
+     */
+    private void addShared(Metric metric, long n) {
+        final CounterSlots s = (CounterSlots) SLOTS.getAcquire(this); // acquire: a whole buffer/offsets pair
+        s.addShared(metric, n);
+        final CounterSlots now = (CounterSlots) SLOTS.getVolatile(this); // volatile: after the add, see stop()
+        if (now != s) {
+            final long left = s.take(metric);
+            if (left != 0) {
+                now.addShared(metric, left);
+            }
+        }
+    }
+
     // ---------------------------------------------------------------------------------------------- any thread
 
     /** A metric's current value (acquire load; any thread). */
     long get(Metric metric) {
-        return (long) LONG.getAcquire(values, at[metric.ordinal()]);
+        return ((CounterSlots) SLOTS.getAcquire(this)).get(metric); // acquire: a whole buffer/offsets pair
     }
 
     long tasksRun() {

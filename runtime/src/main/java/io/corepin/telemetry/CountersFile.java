@@ -70,6 +70,10 @@ public final class CountersFile implements AutoCloseable {
     private final ByteBuffer values; // native-order view of the values buffer, for VarHandle access; null read-only
 
     private CountersFile(Path path, MappedByteBuffer mapped, boolean writable) {
+        this(path, mapped, writable, FREE_TO_REUSE_MILLIS);
+    }
+
+    private CountersFile(Path path, MappedByteBuffer mapped, boolean writable, long freeToReuseMillis) {
         this.path = path;
         this.mapped = mapped;
         this.header = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
@@ -84,7 +88,7 @@ public final class CountersFile implements AutoCloseable {
         final UnsafeBuffer vals = new UnsafeBuffer(mapped, HEADER_LENGTH + metaLength, valuesLength);
         if (writable) {
             this.manager = new ConcurrentCountersManager(meta, vals, StandardCharsets.US_ASCII,
-                SystemEpochClock.INSTANCE, FREE_TO_REUSE_MILLIS);
+                SystemEpochClock.INSTANCE, freeToReuseMillis);
             this.reader = manager;
             this.values = mapped.slice(HEADER_LENGTH + metaLength, valuesLength).order(ByteOrder.nativeOrder());
         } else {
@@ -104,6 +108,16 @@ public final class CountersFile implements AutoCloseable {
      * @throws IOException if the file cannot be created
      */
     public static CountersFile create(Path path, int maxCounters) throws IOException {
+        return create(path, maxCounters, FREE_TO_REUSE_MILLIS, true);
+    }
+
+    /**
+     * {@link #create(Path, int)} whose freed records are reusable after {@code freeToReuseMillis} instead of 10 s,
+     * and, unless {@code fillWithZeros}, sparse (pages take memory once touched): for stress tests that register
+     * and free many Execs in a second (see {@code io.corepin.telemetry.StressFiles} in the stress module).
+     */
+    static CountersFile create(Path path, int maxCounters, long freeToReuseMillis, boolean fillWithZeros)
+        throws IOException {
         Objects.requireNonNull(path, "path");
         if (maxCounters < Metric.count() || maxCounters > (1 << 20)) {
             throw new IllegalArgumentException("maxCounters must be in [" + Metric.count() + ", " + (1 << 20)
@@ -113,7 +127,7 @@ public final class CountersFile implements AutoCloseable {
         final int valuesLength = maxCounters * CountersReader.COUNTER_LENGTH;
         Files.deleteIfExists(path); // a stale file of a dead process with a recycled pid
         final long length = (long) HEADER_LENGTH + metaLength + valuesLength;
-        final MappedByteBuffer mapped = IoUtil.mapNewFile(path.toFile(), length, true);
+        final MappedByteBuffer mapped = IoUtil.mapNewFile(path.toFile(), length, fillWithZeros);
         final UnsafeBuffer h = new UnsafeBuffer(mapped, 0, HEADER_LENGTH);
         h.putInt(VERSION_OFFSET, VERSION);
         h.putLong(PID_OFFSET, ProcessHandle.current().pid());
@@ -121,7 +135,7 @@ public final class CountersFile implements AutoCloseable {
         h.putInt(METADATA_LENGTH_OFFSET, metaLength);
         h.putInt(VALUES_LENGTH_OFFSET, valuesLength);
         h.putIntRelease(MAGIC_OFFSET, MAGIC); // release: last, so a reader that sees the magic sees the header
-        return new CountersFile(path, mapped, true);
+        return new CountersFile(path, mapped, true, freeToReuseMillis);
     }
 
     /**
