@@ -117,7 +117,7 @@ class PromiseTest {
     void blockOnRunsTheBodyOnTheCallingThreadAndWaitsForCrossThreadWork() throws Exception {
         try (Exec worker = small().build()) {
             Thread caller = Thread.currentThread();
-            for (int round = 0; round < 3; round++) { // the hosted Exec is reused between calls
+            for (int round = 0; round < 3; round++) { // each call hosts (and closes) an Exec of its own
                 int r = round;
                 String result = Exec.blockOn(() -> {
                     assertSame(caller, Thread.currentThread());
