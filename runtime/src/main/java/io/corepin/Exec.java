@@ -521,7 +521,7 @@ public final class Exec implements Executor, AutoCloseable {
                     // the body is done: refuse new submits from other threads, run what was accepted (shutdown()
                     // without unparking this thread, which would leave it a stray permit)
                     STATE.compareAndSet(this, RUNNING, SHUTDOWN); // CAS: once per call
-                    inbound.close();
+                    closeInbound();
                 }
                 final int ran = runTurn();
                 final int s = (int) STATE.getVolatile(this); // volatile: shutdown/shutdownNow from other threads
@@ -1168,14 +1168,19 @@ public final class Exec implements Executor, AutoCloseable {
 
     // -------------------------------------------------------------------------------------------------- closing
 
+    /** Both ways in from other threads refuse from now on: the ring's close bit, then the backlog's marker (CAS). */
+    private void closeInbound() {
+        inbound.close();
+        backlog.close(); // CAS: appends after it are refused; the ones before it run or are handed back
+    }
+
     /**
      * Stops accepting tasks from other threads; everything already accepted still runs (tasks may keep spawning
      * local work while it drains). Returns at once; see {@link #awaitTermination(long, TimeUnit)}. Idempotent.
      */
     public void shutdown() {
         STATE.compareAndSet(this, RUNNING, SHUTDOWN); // CAS: slow path, once
-        inbound.close();
-        backlog.close(); // CAS: appends after it are refused; the ones before it run
+        closeInbound();
         unparkOwner();
     }
 
@@ -1196,8 +1201,7 @@ public final class Exec implements Executor, AutoCloseable {
                 break;
             }
         }
-        inbound.close();
-        backlog.close(); // CAS: appends after it are refused; the ones before it are handed back
+        closeInbound(); // what was accepted before it is handed back
         unparkOwner();
         if (!hosted) {
             thread.interrupt(); // a task blocked in an interruptible wait returns; the loop then sees STOP
