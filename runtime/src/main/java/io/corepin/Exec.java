@@ -54,7 +54,11 @@ import java.util.function.Supplier;
  * A task that throws does not stop the Exec: the throwable is counted ({@link #taskErrors()}) and handed to the
  * {@link TaskErrorHandler}. That includes {@link Error}s; after an {@link OutOfMemoryError} the Exec also keeps
  * going (the task that hit it is lost, as any allocation that fails is) — a service that prefers to die on OOM should
- * run with {@code -XX:+ExitOnOutOfMemoryError}. An interrupt left on the thread by a task is cleared before parking.
+ * run with {@code -XX:+ExitOnOutOfMemoryError}. Even with the heap exhausted for good, an Exec is never left neither
+ * running nor terminated: its failure paths do not throw, a small JVM-wide reserve is released for them
+ * ({@code HeapReserve}), and a stop always terminates the Exec and completes the hand-back — exceptionally if it may
+ * miss tasks. A throwing {@link Poller} is a failed task too. An interrupt left on the thread by a task is cleared
+ * before parking.
  *
  * <h2>Closing</h2>
  * {@link #shutdown()} stops accepting work from other threads and lets the Exec run everything already accepted
@@ -86,7 +90,6 @@ public final class Exec implements Executor, AutoCloseable {
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
-        HeapReserve.init(); // memory for the failure paths, should a task exhaust the heap
     }
 
     /** The Exec a caller-provided thread is hosting ({@link Builder#runHere}, {@link #blockOn}). */
@@ -161,6 +164,7 @@ public final class Exec implements Executor, AutoCloseable {
     }
 
     private Exec(Builder b, String name, int cpu, Thread host, WorkBalancing balancing) {
+        HeapReserve.init(); // memory for the failure paths, should a task exhaust the heap (once per JVM)
         this.name = name;
         this.inbound = new MpscRing<>(b.ringCapacity);
         this.ringBurst = b.ringBurst;
@@ -851,8 +855,8 @@ public final class Exec implements Executor, AutoCloseable {
 
     /** Never throws, even when the heap is exhausted: the failure is counted first, then reported if possible. */
     private void taskFailed(Runnable task, Throwable error) {
+        HeapReserve.releaseOn(error); // an OutOfMemoryError: room for the bookkeeping and the handler's report
         counters.addTaskError();
-        HeapReserve.releaseOn(error); // an OutOfMemoryError: give the handler room to report it
         try {
             errorHandler.onError(this, task, error);
         } catch (Throwable handlerError) {
@@ -864,9 +868,6 @@ public final class Exec implements Executor, AutoCloseable {
             } catch (Throwable logFailed) {
                 // nothing left to report with (the heap is exhausted, say): it is counted
             }
-        }
-        if (error instanceof OutOfMemoryError) {
-            HeapReserve.restore();
         }
     }
 
@@ -904,6 +905,7 @@ public final class Exec implements Executor, AutoCloseable {
             && (s == RUNNING || (s == SHUTDOWN && !quiescent()))) {
             // SHUTDOWN: waiting for suspended tasks' wakes; shutdown()/shutdownNow() unpark after changing state
             Thread.interrupted(); // a task's stray interrupt would make park return at once, forever
+            HeapReserve.restore(); // a static volatile load; allocates only after an OutOfMemoryError released it
             counters.addPark();
             if (poller != null) {
                 try {

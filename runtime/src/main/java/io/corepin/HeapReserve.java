@@ -4,12 +4,14 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Memory kept back for the failure paths of Execs, in case the heap is exhausted (a task filled it and the data stays
- * reachable): an {@link OutOfMemoryError} on an Exec's thread releases it, so that the error handler's report and the
- * Exec's {@code finish()} can allocate again; it is taken back once an allocation of its size succeeds. One reserve
- * for the JVM ({@value #BYTES} bytes), allocated when the first Exec is made.
+ * reachable): an {@link OutOfMemoryError} a task throws releases it, so that the Exec's own bookkeeping and the error
+ * handler's report can allocate; an Exec about to park takes it back once an allocation of its size succeeds. One
+ * reserve for the JVM ({@value #BYTES} bytes), allocated when the first Exec is made.
  *
- * <p>Class initialisation also runs, once, the JDK calls that an Exec's termination makes (completing a future), so
- * that their first use — which links call sites, and allocates — does not fall on an exhausted heap.
+ * <p>Class initialisation also plays one Exec's life on a throwaway Exec that never starts (a task through the ring,
+ * a failing task, a stop, the finish and its hand-back), so that the first execution of those paths — which links
+ * call sites (VarHandles, invokedynamic), and that allocates — does not fall on an exhausted heap. Without it, the
+ * first burst's ring release could fail under exhaustion and leave the ring's index behind its consumed slots.
  */
 final class HeapReserve {
     static final int BYTES = 512 * 1024;
@@ -21,6 +23,26 @@ final class HeapReserve {
         CompletableFuture<Object> warm = new CompletableFuture<>();
         warm.complete(warm);
         new CompletableFuture<>().completeExceptionally(new IllegalStateException("warm-up"));
+        try {
+            warmUp();
+        } catch (Throwable t) { // best effort: a failed warm-up must not make Execs unconstructible
+            System.getLogger("io.corepin.Exec").log(System.Logger.Level.WARNING, "failure-path warm-up failed", t);
+        }
+    }
+
+    private static void warmUp() {
+        final IllegalStateException failure = new IllegalStateException("warm-up failure");
+        final Exec exec = Exec.detachedForTest(Exec.builder().name("corepin-warm-up")
+            .stallThreshold(0, java.util.concurrent.TimeUnit.MILLISECONDS).errorHandler((e, task, error) -> { }));
+        exec.execute(() -> { });
+        exec.execute(() -> {
+            throw failure;
+        });
+        exec.runTurn(); // a ring burst, a failed task
+        exec.execute(() -> { });
+        exec.shutdownNow();
+        exec.runTurn(); // a stop caught mid-burst
+        exec.finishForTest(); // finish, termination, the hand-back
     }
 
     private HeapReserve() {
@@ -37,7 +59,7 @@ final class HeapReserve {
         }
     }
 
-    /** Takes the reserve back if it was released and the heap has room again; never throws. */
+    /** Takes the reserve back if it was released and the heap has room again; never throws. An idle Exec calls it. */
     static void restore() {
         if (reserve == null) {
             try {
