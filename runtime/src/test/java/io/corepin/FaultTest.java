@@ -329,4 +329,43 @@ class FaultTest {
         assertEquals(List.of(), exec.shutdownNow().get(10, TimeUnit.SECONDS));
         assertThrows(CancellationException.class, () -> yielded.get().get(10, TimeUnit.SECONDS));
     }
+    /**
+     * Injected at a point that allocates in finish(): an entry of corepin's whose stop throws an OutOfMemoryError, and
+     * an error handler that throws too. The Exec still terminates, counts both, and hands back the user's task.
+     */
+    @Test
+    void aFailureWhileFinishingIsCountedAndTheExecStillTerminatesAndHandsBack() throws Exception {
+        Exec exec = exec((e, task, error) -> {
+            throw new OutOfMemoryError("handler cannot allocate");
+        }).build();
+        CountDownLatch holding = new CountDownLatch(1);
+        Runnable user = () -> { };
+        AtomicInteger stops = new AtomicInteger();
+        exec.execute(() -> {
+            exec.execute(new ExecEntry() { // owner thread: the local queue
+                @Override
+                public void run() {
+                }
+
+                @Override
+                public void onStop(List<Runnable> handBack) {
+                    stops.incrementAndGet();
+                    throw new OutOfMemoryError("injected");
+                }
+            });
+            exec.execute(user);
+            holding.countDown();
+            try {
+                new CountDownLatch(1).await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(holding.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of(user), exec.shutdownNow().get(10, TimeUnit.SECONDS));
+        assertTrue(exec.awaitTermination(10, TimeUnit.SECONDS));
+        assertTrue(exec.isTerminated());
+        assertEquals(1, stops.get());
+        assertEquals(2, exec.taskErrors(), "the stop's error and the handler's");
+    }
 }
