@@ -5,12 +5,14 @@ import io.corepin.affinity.AllowedCpus;
 import java.util.concurrent.CompletionStage;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
  * The default global group, like smolscale's global executor: one {@link Exec} per CPU the process may run on,
  * pinned by {@link AffinityPlan#auto(int, boolean)} (CPU 0 included), parking when idle, started on first use and
- * shut down by a JVM shutdown hook (graceful for up to 5 seconds, then {@code shutdownNow}). Its threads are
+ * shut down by a JVM shutdown hook (graceful for up to 5 seconds, then {@code shutdownNow}; first used from a
+ * shutdown hook, it works and ends with the JVM). Its threads are
  * daemons: an idle global group never keeps the JVM alive. A spawn that finds every ring full waits for room
  * (up to a minute, then {@link java.util.concurrent.RejectedExecutionException}) rather than failing at once.
  *
@@ -23,22 +25,44 @@ public final class Corepin {
     private Corepin() {
     }
 
-    private static final class Global {
-        static final ExecGroup GROUP = start();
+    /** The global group once started; guarded by the class lock for the start (volatile: read without it). */
+    private static volatile ExecGroup global;
 
-        private static ExecGroup start() {
-            int allowed = AllowedCpus.detect().cardinality();
-            int execs = Integer.getInteger(EXECS_PROPERTY, Math.max(1, allowed));
-            if (execs < 1) {
-                throw new IllegalArgumentException(EXECS_PROPERTY + " must be >= 1, got " + execs);
+    /**
+     * The global group, started on first call. A first call during JVM shutdown (from a shutdown hook) still gets a
+     * working group: the JVM refuses its shutdown hook then, and its daemon threads end with the JVM. A start that
+     * fails (a bad {@value #EXECS_PROPERTY}, say) throws its exception to this caller and is tried again by the next.
+     *
+     * @throws IllegalArgumentException naming the value if {@value #EXECS_PROPERTY} is below 1
+     */
+    public static ExecGroup global() {
+        ExecGroup g = global; // volatile load
+        if (g != null) {
+            return g;
+        }
+        synchronized (Corepin.class) {
+            if (global == null) {
+                global = startGlobal(Runtime.getRuntime()::addShutdownHook);
             }
-            AffinityPlan plan = execs <= allowed ? AffinityPlan.auto(execs, false) : AffinityPlan.unpinned(execs);
-            ExecGroup group = ExecGroup.builder()
-                .affinity(plan)
-                .backpressure(Backpressure.block(Duration.ofMinutes(1))) // like smolscale: a spawn waits for room
-                .execSettings(Exec.builder().name("corepin-global").daemon(true))
-                .build();
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            return global;
+        }
+    }
+
+    /** Starts a group configured as the global one; {@code addHook} registers its shutdown hook. */
+    static ExecGroup startGlobal(Consumer<Thread> addHook) {
+        int allowed = AllowedCpus.detect().cardinality();
+        int execs = Integer.getInteger(EXECS_PROPERTY, Math.max(1, allowed));
+        if (execs < 1) {
+            throw new IllegalArgumentException(EXECS_PROPERTY + " must be >= 1, got " + execs);
+        }
+        AffinityPlan plan = execs <= allowed ? AffinityPlan.auto(execs, false) : AffinityPlan.unpinned(execs);
+        ExecGroup group = ExecGroup.builder()
+            .affinity(plan)
+            .backpressure(Backpressure.block(Duration.ofMinutes(1))) // like smolscale: a spawn waits for room
+            .execSettings(Exec.builder().name("corepin-global").daemon(true))
+            .build();
+        try {
+            addHook.accept(new Thread(() -> {
                 group.shutdown();
                 try {
                     if (!group.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -48,13 +72,10 @@ public final class Corepin {
                     group.shutdownNow();
                 }
             }, "corepin-global-shutdown"));
-            return group;
+        } catch (IllegalStateException shuttingDown) {
+            // first use from a shutdown hook: no hook can be added now; the group's daemon threads end with the JVM
         }
-    }
-
-    /** The global group, started on first call. */
-    public static ExecGroup global() {
-        return Global.GROUP;
+        return group;
     }
 
     /** Runs {@code task} on the global group (round robin). */

@@ -54,7 +54,11 @@ import java.util.function.Supplier;
  * A task that throws does not stop the Exec: the throwable is counted ({@link #taskErrors()}) and handed to the
  * {@link TaskErrorHandler}. That includes {@link Error}s; after an {@link OutOfMemoryError} the Exec also keeps
  * going (the task that hit it is lost, as any allocation that fails is) — a service that prefers to die on OOM should
- * run with {@code -XX:+ExitOnOutOfMemoryError}. An interrupt left on the thread by a task is cleared before parking.
+ * run with {@code -XX:+ExitOnOutOfMemoryError}. Even with the heap exhausted for good, an Exec is never left neither
+ * running nor terminated: its failure paths do not throw, a small JVM-wide reserve is released for them
+ * ({@code HeapReserve}), and a stop always terminates the Exec and completes the hand-back — exceptionally if it may
+ * miss tasks. A throwing {@link Poller} is a failed task too. An interrupt left on the thread by a task is cleared
+ * before parking.
  *
  * <h2>Closing</h2>
  * {@link #shutdown()} stops accepting work from other threads and lets the Exec run everything already accepted
@@ -145,8 +149,15 @@ public final class Exec implements Executor, AutoCloseable {
     private final PromiseChain promiseChain = new PromiseChain();
     /** Runs promise completions and continuations, one at a time, once this Exec has begun finishing. */
     private final LateRunner late;
-    /** Ring tasks a stop caught in the middle of a burst; owner thread only. */
-    private final List<Runnable> stoppedInBurst = new ArrayList<>();
+    /**
+     * Tasks a stop caught in the middle of a turn, then everything {@link #finish()} collects; owner thread only.
+     * Made with room for a turn's worth (capped), so that a stop under heap exhaustion need not allocate.
+     */
+    private final ArrayList<Runnable> stoppedInBurst;
+    private final Consumer<Runnable> stopSink;
+    /** What the error handler is given when the poller's poll or park throws (null without a poller). */
+    private final PollerCall pollCall;
+    private final PollerCall parkCall;
 
     /** RUNNING, SHUTDOWN, STOP or TERMINATED; changed by CAS (slow path), read once per turn only when idle. */
     private volatile int state;
@@ -164,6 +175,7 @@ public final class Exec implements Executor, AutoCloseable {
     }
 
     private Exec(Builder b, String name, int cpu, Thread host, WorkBalancing balancing) {
+        HeapReserve.init(); // memory for the failure paths, should a task exhaust the heap (once per JVM)
         this.name = name;
         this.late = new LateRunner(name);
         this.inbound = new MpscRing<>(b.ringCapacity);
@@ -179,6 +191,10 @@ public final class Exec implements Executor, AutoCloseable {
         this.donor = balancing.isOn() && b.levels == null ? new Donor(this, balancing) : null;
         this.ringDrain = (sink, limit) -> inbound.drain(sink, limit);
         this.hosted = host != null;
+        this.stoppedInBurst = new ArrayList<>(Math.min(2 * ringBurst + localBudget + 64, 4096));
+        this.stopSink = stoppedInBurst::add;
+        this.pollCall = poller == null ? null : new PollerCall(poller, false);
+        this.parkCall = poller == null ? null : new PollerCall(poller, true);
         this.counters.ring = inbound; // sampled by the owner; start() also registers it in the counters file
         this.thread = host != null ? host : new ExecThread(this, this::loop, name, b.daemon);
         if (host == null && b.stallNanos > 0) { // hosted: runHere registers; blockOn and test hosts are not guarded
@@ -298,6 +314,9 @@ public final class Exec implements Executor, AutoCloseable {
         if (Thread.currentThread() == thread) {
             for (int i = 0; i < count; i++) {
                 Objects.requireNonNull(tasks[offset + i], "task");
+            }
+            if (finishing) {
+                return CLOSED; // as offer(): finish() has taken the local queue already
             }
             for (int i = 0; i < count; i++) {
                 spawnLocal(tasks[offset + i]);
@@ -441,6 +460,8 @@ public final class Exec implements Executor, AutoCloseable {
      * Gives up the core: the returned promise completes, on this Exec, after the work already queued here has had
      * its turn (the ring's next burst and the local tasks queued before this call). Compose the rest of the work
      * on it: {@code Exec.yieldNow().thenRun(next)}. An {@link AsyncTask} yields with {@code wake(); return false;}.
+     * If the Exec stops before the yield's turn ({@link #shutdownNow()}, or a yield asked for while the Exec
+     * finishes, e.g. from {@link AsyncTask#onCancel()}), the promise is cancelled ({@code CancellationException}).
      *
      * @throws IllegalStateException if the caller is not on an Exec's thread
      */
@@ -451,7 +472,11 @@ public final class Exec implements Executor, AutoCloseable {
                 + ", which is not an Exec's thread");
         }
         Promise<Void> promise = new Promise<>(exec);
-        exec.queueLocal(() -> promise.completeOnOwner(null, null)); // plain: owner-thread queue
+        if (exec.finishing) {
+            Yield.cancel(promise); // the Exec is stopping: nothing gets another turn
+        } else {
+            exec.queueLocal(new Yield(promise)); // plain: owner-thread queue
+        }
         return promise;
     }
 
@@ -823,8 +848,9 @@ public final class Exec implements Executor, AutoCloseable {
             }
         } catch (Throwable t) {
             // runTurn catches task failures; reaching here means the loop itself broke. Hand back what is left.
-            System.getLogger("io.corepin.Exec").log(System.Logger.Level.ERROR, name + ": loop failed", t);
-            STATE.setVolatile(this, STOP);
+            HeapReserve.releaseOn(t);
+            state = STOP; // volatile store; the field, not STATE: a first VarHandle call links, and may allocate
+            logQuietly(System.Logger.Level.ERROR, "loop failed", t);
         } finally {
             finish();
         }
@@ -865,7 +891,7 @@ public final class Exec implements Executor, AutoCloseable {
         }
         ran += timers.poll(); // reads the clock once, and only when timers are pending
         if (poller != null) {
-            ran += poller.poll();
+            ran += pollEvents();
         }
         if (ran != 0) {
             counters.addTasksRun(ran); // opaque store: a plain mov, no RMW
@@ -912,7 +938,7 @@ public final class Exec implements Executor, AutoCloseable {
         }
         ran += timers.poll(); // reads the clock once, and only when timers are pending
         if (poller != null) {
-            ran += poller.poll();
+            ran += pollEvents();
         }
         if (ran != 0) {
             counters.addTasksRun(ran); // opaque store: a plain mov, no RMW
@@ -969,14 +995,43 @@ public final class Exec implements Executor, AutoCloseable {
         }
     }
 
+    /** Never throws, even when the heap is exhausted: the failure is counted first, then reported if possible. */
     private void taskFailed(Runnable task, Throwable error) {
+        HeapReserve.releaseOn(error); // an OutOfMemoryError: room for the bookkeeping and the handler's report
         counters.addTaskError();
         try {
             errorHandler.onError(this, task, error);
         } catch (Throwable handlerError) {
             counters.addTaskError();
-            System.getLogger("io.corepin.Exec").log(System.Logger.Level.ERROR,
-                name + ": error handler threw while handling " + error, handlerError);
+            HeapReserve.releaseOn(handlerError);
+            try {
+                System.getLogger("io.corepin.Exec").log(System.Logger.Level.ERROR,
+                    name + ": error handler threw while handling " + error, handlerError);
+            } catch (Throwable logFailed) {
+                // nothing left to report with (the heap is exhausted, say): it is counted
+            }
+        }
+    }
+
+    /** Logs, unless even that fails (the heap is exhausted, say): for failure paths that must go on. */
+    private void logQuietly(System.Logger.Level level, String what, Throwable t) {
+        try {
+            System.getLogger("io.corepin.Exec").log(level, name + ": " + what, t);
+        } catch (Throwable logFailed) {
+            // nothing left to report with
+        }
+    }
+
+    /**
+     * The poller's part of a turn. A poll that throws is a failed task: counted, handed to the error handler (as a
+     * {@link PollerCall}) and treated as an idle poll; the Exec goes on and polls again next turn.
+     */
+    private int pollEvents() {
+        try {
+            return poller.poll();
+        } catch (Throwable t) {
+            taskFailed(pollCall, t);
+            return 0;
         }
     }
 
@@ -994,9 +1049,14 @@ public final class Exec implements Executor, AutoCloseable {
             if (!interruptAborts) {
                 Thread.interrupted(); // a task's stray interrupt would make park return at once, forever
             }
+            HeapReserve.restore(); // a static volatile load; allocates only after an OutOfMemoryError released it
             counters.addPark();
             if (poller != null) {
-                poller.park(nanos);
+                try {
+                    poller.park(nanos);
+                } catch (Throwable t) {
+                    taskFailed(parkCall, t); // as a failed poll; the park returned at once
+                }
             } else if (nanos > 0) {
                 LockSupport.parkNanos(this, nanos);
             } else {
@@ -1006,66 +1066,147 @@ public final class Exec implements Executor, AutoCloseable {
         PARKED.setOpaque(this, 0); // opaque: a stale 1 only costs a producer one failed CAS
     }
 
+    /**
+     * The owner's last act: collect what did not run, stop corepin's own entries, cancel async tasks and spawn bodies,
+     * hand back the user's tasks. Whatever fails on the way (the heap may be exhausted: what it needs in the common
+     * case is allocated with the Exec), the Exec terminates and the hand-back completes: exceptionally if tasks may
+     * be missing from it.
+     */
     private void finish() {
-        finishing = true;
-        inbound.close();
-        if ((int) STATE.getVolatile(this) != STOP) {
-            STATE.compareAndSet(this, RUNNING, STOP); // the loop failed while running: treat as shutdownNow
-        }
-        List<Runnable> unrun = new ArrayList<>(stoppedInBurst);
-        while (!inbound.isDrained()) {
-            if (inbound.drain(unrun::add, Integer.MAX_VALUE) == 0) {
-                Thread.onSpinWait(); // a producer claimed a slot before the close and is publishing into it
+        final ArrayList<Runnable> unrun = stoppedInBurst;
+        Throwable failure = null;
+        try {
+            finishing = true;
+            inbound.close();
+            if (state != STOP) { // volatile load
+                STATE.compareAndSet(this, RUNNING, STOP); // the loop failed while running: treat as shutdownNow
             }
-        }
-        backlog.drainAll(unrun); // behind the ring, in order
-        unrun.addAll(local);
-        local.clear();
-        if (levels != null) {
-            unrun.addAll(levels.dropped);
-            levels.drainAll(unrun);
-        }
-        counters.stop(this); // telemetry: last sample, JFR stop event, leave the counters file
-        // volatile store, then drain the overflow: a late enqueueWake (offer, then volatile load of the state)
-        // either sees TERMINATED and drains the queue itself, or its entry is seen here. Never neither.
-        STATE.setVolatile(this, TERMINATED);
-        for (Runnable r; (r = overflow.poll()) != null; ) {
-            unrun.add(r);
-        }
-        timers.finish(unrun); // timer messages out, pending one-shot timers' tasks in (see ExecTimers)
-        List<Runnable> handBack = new ArrayList<>(unrun.size());
-        for (Runnable r : unrun) {
-            if (r instanceof ExecEntry) {
-                ((ExecEntry) r).onStop(handBack); // corepin's own: a completion runs (late), a continuation ends
-                continue;
+            while (!inbound.isDrained()) {
+                final int n = Math.max(1, inbound.size());
+                unrun.ensureCapacity(unrun.size() + n); // room first: a task taken out is never lost to an OOM
+                if (inbound.drain(stopSink, n) == 0) {
+                    Thread.onSpinWait(); // a producer claimed a slot before the close and is publishing into it
+                }
             }
-            AsyncTask task = AsyncTask.of(r);
-            if (task != null) {
-                task.cancel(); // an async task cannot run elsewhere: it is cancelled, not handed back
-                continue;
+            backlog.drainAll(unrun); // behind the ring, in order
+            unrun.ensureCapacity(unrun.size() + local.size());
+            for (Runnable r; (r = local.pollFirst()) != null; ) { // plain: owner-thread queue
+                unrun.add(r);
             }
-            Runnable plain = r instanceof LevelScheduler.Routed ? ((LevelScheduler.Routed) r).task
-                : r instanceof Donor.Movable ? ((Donor.Movable) r).task : r;
-            if (plain instanceof StagePromise) {
-                ((StagePromise<?>) plain).cancelByShutdownNow(); // a spawn's body, like an async task: cancelled
-            } else {
-                handBack.add(plain);
+            if (levels != null) {
+                unrun.addAll(levels.dropped);
+                levels.drainAll(unrun);
             }
-        }
-        while (liveHead != null) {
-            AsyncTask task = liveHead;
-            unlinkLive(task);
-            task.cancel();
-        }
-        if (poller != null) {
             try {
-                poller.close();
+                counters.stop(this); // telemetry: last sample, JFR stop event, leave the counters file
             } catch (Throwable t) {
-                System.getLogger("io.corepin.Exec").log(System.Logger.Level.WARNING, name + ": poller.close threw", t);
+                logQuietly(System.Logger.Level.WARNING, "telemetry stop failed", t);
+            }
+            // volatile store, then drain the overflow: a late enqueueWake (offer, then volatile load of the state)
+            // either sees TERMINATED and drains the queue itself, or its entry is seen here. Never neither.
+            state = TERMINATED; // volatile store (the field: no VarHandle call to link on this path)
+            for (Runnable r; (r = overflow.poll()) != null; ) {
+                unrun.add(r);
+            }
+            timers.finish(unrun); // timer messages out, pending one-shot timers' tasks in (see ExecTimers)
+            stopUnrun(unrun);
+            while (liveHead != null) {
+                AsyncTask task = liveHead;
+                unlinkLive(task);
+                try {
+                    task.cancel();
+                } catch (Throwable t) {
+                    taskFailed(task.step, t);
+                }
+            }
+        } catch (Throwable t) {
+            HeapReserve.releaseOn(t);
+            failure = t;
+        } finally {
+            terminate(unrun, failure);
+        }
+    }
+
+    /**
+     * What did not run, in place and in order: corepin's own entries are stopped ({@link ExecEntry#onStop}), async
+     * tasks and spawn bodies cancelled, the user's tasks kept — followed by what the entries handed back.
+     */
+    private void stopUnrun(ArrayList<Runnable> unrun) {
+        final int n = unrun.size();
+        int kept = 0;
+        for (int i = 0; i < n; i++) {
+            final Runnable r = unrun.get(i);
+            final Runnable plain = r instanceof LevelScheduler.Routed ? ((LevelScheduler.Routed) r).task
+                : r instanceof Donor.Movable ? ((Donor.Movable) r).task : r;
+            try {
+                final AsyncTask task = AsyncTask.of(plain);
+                if (plain instanceof ExecEntry) {
+                    ((ExecEntry) plain).onStop(unrun); // a hop runs, a yield is cancelled; hand-backs go after n
+                } else if (task != null) {
+                    task.cancel(); // an async task cannot run elsewhere: it is cancelled, not handed back
+                } else if (plain instanceof StagePromise) {
+                    ((StagePromise<?>) plain).cancelByShutdownNow(); // a spawn's body, like an async task: cancelled
+                } else {
+                    unrun.set(kept++, plain);
+                }
+            } catch (Throwable t) {
+                taskFailed(plain, t);
             }
         }
-        handedBack.complete(handBack);
-        terminated.countDown();
+        for (int i = n; i < unrun.size(); i++) {
+            unrun.set(kept++, unrun.get(i));
+        }
+        for (int i = unrun.size() - 1; i >= kept; i--) {
+            unrun.remove(i);
+        }
+    }
+
+    /** The end of {@link #finish()}, whatever failed in it: terminated, the poller closed, the hand-back complete. */
+    private void terminate(ArrayList<Runnable> unrun, Throwable failure) {
+        try {
+            if (state != TERMINATED) { // volatile load; finish failed before it got there
+                state = TERMINATED; // volatile store: from now on late enqueueWakes drain the overflow themselves
+                try {
+                    drainLate();
+                } catch (Throwable t) {
+                    logQuietly(System.Logger.Level.ERROR, "a promise completion failed while terminating", t);
+                }
+            }
+            if (poller != null) {
+                try {
+                    poller.close();
+                } catch (Throwable t) {
+                    logQuietly(System.Logger.Level.WARNING, "poller.close threw", t);
+                }
+            }
+            if (failure == null) {
+                try {
+                    handedBack.complete(unrun); // allocates nothing (HeapReserve warmed the JDK's path up)
+                } catch (Throwable t) {
+                    HeapReserve.releaseOn(t);
+                    handBackAfterFailure(unrun, t);
+                }
+            } else {
+                handBackAfterFailure(unrun, failure);
+            }
+        } finally {
+            terminated.countDown(); // allocates nothing
+        }
+    }
+
+    /** finish() failed: the hand-back fails, naming the cause, or (if even that cannot allocate) is what was found. */
+    private void handBackAfterFailure(ArrayList<Runnable> unrun, Throwable failure) {
+        logQuietly(System.Logger.Level.ERROR, "failed while finishing: the hand-back may miss tasks", failure);
+        try {
+            handedBack.completeExceptionally(new IllegalStateException(name + " failed while finishing: accepted"
+                + " tasks may have been neither run nor handed back", failure));
+        } catch (Throwable noMemory) {
+            try {
+                handedBack.completeExceptionally(failure);
+            } catch (Throwable stillNoMemory) {
+                handedBack.complete(unrun); // allocates nothing: what was collected, as the last resort
+            }
+        }
     }
 
     /** For stress tests: play the owner's termination on a {@link #detachedForTest} Exec after shutdownNow. */

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.ListIterator;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -49,7 +48,7 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
     private static final int TICKS_PER_WHEEL = 512;
     private static final long REVOLUTION_NANOS = TICK_NANOS * TICKS_PER_WHEEL;
     private static final int FIRE_LIMIT = 64;
-    /** Deadlines are capped this far ahead (about 146 years) so that deadline arithmetic never overflows. */
+    /** Deadlines are kept within this of now, ahead or behind (146 years), so that deadline arithmetic never wraps. */
     private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 1;
 
     private final Exec exec;
@@ -112,12 +111,27 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
     }
 
     Promise<Void> sleepUntil(long deadlineNanos) {
-        final long latest = System.nanoTime() + MAX_DELAY_NANOS;
-        final long deadline = deadlineNanos - latest > 0 ? latest : deadlineNanos; // wrap-safe cap
+        final long now = System.nanoTime();
+        // within MAX_DELAY of now either way: past deadlines keep their order, and no two deadlines' difference wraps
+        final long delay = Math.max(-MAX_DELAY_NANOS, Math.min(delayUntil(deadlineNanos, now), MAX_DELAY_NANOS));
+        final long deadline = now + delay;
         SleepPromise promise = new SleepPromise(exec);
         promise.timer = new Timer(exec, promise, deadline, 0);
         submit(promise.timer);
         return promise;
+    }
+
+    /**
+     * {@code deadline - now} without wrapping: a difference beyond the long range saturates, so that a deadline far
+     * in the past ({@code Long.MIN_VALUE}) is in the past, not 146 years ahead. Deadlines and {@code now} are
+     * {@link System#nanoTime()} values, which a JVM's lifetime keeps far from the ends of the range.
+     */
+    static long delayUntil(long deadline, long now) {
+        final long d = deadline - now;
+        if (((deadline ^ now) & (deadline ^ d)) < 0) { // signed overflow: the operands' signs differ from the result's
+            return deadline < now ? Long.MIN_VALUE : Long.MAX_VALUE;
+        }
+        return d;
     }
 
     private void submit(Timer timer) {
@@ -333,20 +347,35 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
      */
     void finish(List<Runnable> unrun) {
         finished = true;
-        List<Timer> pending = new ArrayList<>();
-        for (ListIterator<Runnable> it = unrun.listIterator(); it.hasNext(); ) {
-            final Runnable r = it.next();
+        List<Timer> pending = null; // made only if there are timers: a stop under heap exhaustion may not allocate
+        final int n = unrun.size();
+        int kept = 0;
+        for (int i = 0; i < n; i++) { // in place, by index: no iterator
+            final Runnable r = unrun.get(i);
             if (r instanceof Arm || r instanceof Timer.Fire) { // not armed yet, or taken out of the wheel by a stop
-                it.remove();
+                if (pending == null) {
+                    pending = new ArrayList<>();
+                }
                 pending.add(r instanceof Arm ? ((Arm) r).timer : ((Timer.Fire) r).timer);
-            } else if (r instanceof Unlink) {
-                it.remove();
+            } else if (!(r instanceof Unlink)) {
+                unrun.set(kept++, r);
             }
         }
+        for (int i = n - 1; i >= kept; i--) {
+            unrun.remove(i);
+        }
         if (wheel != null) {
-            byId.values().forEach(pending::add);
-            byId.clear();
+            if (!byId.isEmpty()) {
+                if (pending == null) {
+                    pending = new ArrayList<>();
+                }
+                byId.values().forEach(pending::add);
+                byId.clear();
+            }
             wheel.clear();
+        }
+        if (pending == null) {
+            return;
         }
         pending.sort(ExecTimers::compare);
         for (Timer t : pending) {

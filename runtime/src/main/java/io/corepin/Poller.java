@@ -7,6 +7,14 @@ package io.corepin;
  *
  * <p>Threading: {@link #poll()}, {@link #park(long)} and {@link #close()} are called only by the owning Exec's
  * thread; {@link #wakeup()} from any thread.
+ *
+ * <p>Failures: a {@code poll()} or {@code park()} that throws (anything, {@link Error}s included) is a failed task
+ * of the Exec: counted in {@link Exec#taskErrors()} and handed to its {@link TaskErrorHandler} (the "task" names the
+ * poller and the call), and the Exec goes on — a throwing poll counts as an idle one, a throwing park as a park that
+ * returned at once. A poller that keeps throwing is called, counted and reported every turn: the Exec never drops its
+ * event source on its own. A source that is broken for good is the handler's to act on (for instance
+ * {@code exec.shutdown()}); a park that always throws keeps the Exec from sleeping. {@code close()} throwing is
+ * logged.
  */
 public interface Poller {
     /**

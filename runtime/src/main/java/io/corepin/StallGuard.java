@@ -28,8 +28,10 @@ import java.util.function.Consumer;
  * saw it), so a report is never a false alarm; a task running longer than threshold + period is always caught. The
  * guard then takes the Exec thread's stack ({@link Thread#getStackTrace()}, a brief handshake, only on a stall),
  * checks that it still is the same task and that the stack is inside {@code Exec.runTask}, and reports. Because the
- * Exec stores a number rather than the task, the task is named by the frame {@code Exec.runTask} called into,
- * skipping corepin's own wrappers (an {@link AsyncTask}'s step, a timer's fire): {@code class.method(file:line)}.
+ * Exec stores a number rather than the task, the task is named by the first frame of the user's code past
+ * {@code Exec.runTask}: corepin's own wrappers (a submit's promise, an async task's step, a timer's fire, a hop),
+ * the JDK's continuation plumbing and lambdas' generated classes are skipped by their classes' origin
+ * ({@link #taskFrame}): {@code class.method(file:line)}. The guard survives its own failures (an exhausted heap).
  *
  * <p>The guard holds Execs weakly and forgets terminated ones. With no guarded Exec it parks until one is created.
  */
@@ -93,22 +95,17 @@ final class StallGuard {
     private static void run() {
         final List<Watch> watches = new ArrayList<>();
         while (true) {
-            for (Watch w; (w = ADDED.poll()) != null; ) {
-                watches.add(w);
-            }
-            long period = MAX_PERIOD_NANOS;
-            final long now = System.nanoTime();
-            for (int i = watches.size() - 1; i >= 0; i--) {
-                final Watch w = watches.get(i);
+            long period;
+            try {
+                period = checkAll(watches);
+            } catch (Throwable t) {
+                // the guard must outlive anything (an exhausted heap, say): try again a period later
+                period = MAX_PERIOD_NANOS;
                 try {
-                    if (!w.check(now)) {
-                        watches.remove(i);
-                        continue;
-                    }
-                } catch (Throwable t) {
-                    LOG.log(System.Logger.Level.WARNING, "stall guard: checking " + w.name + " failed", t);
+                    LOG.log(System.Logger.Level.WARNING, "stall guard: a check failed", t);
+                } catch (Throwable logFailed) {
+                    // nothing left to report with
                 }
-                period = Math.min(period, Math.max(MIN_PERIOD_NANOS, w.thresholdNanos / 2));
             }
             if (watches.isEmpty()) {
                 LockSupport.park(StallGuard.class); // until watch() adds one
@@ -116,6 +113,29 @@ final class StallGuard {
                 LockSupport.parkNanos(StallGuard.class, period);
             }
         }
+    }
+
+    /** One round: takes in new Execs, checks each; returns how long to wait before the next round. */
+    private static long checkAll(List<Watch> watches) {
+        for (Watch w; (w = ADDED.peek()) != null; ) {
+            watches.add(w); // before the poll: a failed add leaves it queued
+            ADDED.poll();
+        }
+        long period = MAX_PERIOD_NANOS;
+        final long now = System.nanoTime();
+        for (int i = watches.size() - 1; i >= 0; i--) {
+            final Watch w = watches.get(i);
+            try {
+                if (!w.check(now)) {
+                    watches.remove(i);
+                    continue;
+                }
+            } catch (Throwable t) {
+                LOG.log(System.Logger.Level.WARNING, "stall guard: checking " + w.name + " failed", t);
+            }
+            period = Math.min(period, Math.max(MIN_PERIOD_NANOS, w.thresholdNanos / 2));
+        }
+        return period;
     }
 
     /** One guarded Exec; its fields are the guard thread's own, apart from the Exec's two numbers. */
@@ -201,19 +221,59 @@ final class StallGuard {
     }
 
     /**
-     * The frame runTask called into, past corepin's own wrappers (async step, timer fire, promise hop) and a lambda's
-     * generated class (its body is the next frame): {@code class.method(file:line)}.
+     * The user's code the task is running, {@code class.method(file:line)}: walking out from the frame
+     * {@code Exec.runTask} called into, the first frame that is not corepin's runtime (a class of this package from
+     * corepin's own code source: the wrappers of a submit, a spawn, an async task, a timer, a continuation), not the
+     * JDK's (CompletableFuture's continuation plumbing, say) and not a lambda's generated class (a hidden class: its
+     * body is the next frame). Decided by the frames' classes, not by their names. A task that is JDK code itself
+     * ({@code latch::await}) is named by its first JDK frame.
      */
     static String taskFrame(StackTraceElement[] stack, int runTask) {
+        int firstJdk = -1;
         for (int i = runTask - 1; i >= 0; i--) {
-            final String c = stack[i].getClassName();
-            if (!c.startsWith("io.corepin.AsyncTask") && !c.startsWith("io.corepin.Timer")
-                && !c.equals("io.corepin.StageTask") && !c.equals("io.corepin.StagePromise")
-                && !c.startsWith("io.corepin.Exec$") && !c.contains("$$Lambda")) {
+            final int origin = origin(stack[i].getClassName());
+            if (origin == USER) {
                 return where(stack[i]);
             }
+            if (origin == JDK && firstJdk < 0) {
+                firstJdk = i;
+            }
         }
-        return runTask > 0 ? where(stack[runTask - 1]) : "?";
+        return firstJdk >= 0 ? where(stack[firstJdk]) : runTask > 0 ? where(stack[runTask - 1]) : "?";
+    }
+
+    private static final int USER = 0;
+    private static final int COREPIN = 1;
+    private static final int JDK = 2;
+    private static final int GENERATED = 3;
+
+    /** Whose a frame's class is. Only on a stall: loads nothing new (the class is on the stack, or not ours). */
+    private static int origin(String className) {
+        if (className.indexOf('/') >= 0) {
+            return GENERATED; // a hidden class (a lambda's): the JVM names them "<name>/<suffix>"
+        }
+        final Class<?> c;
+        try {
+            c = Class.forName(className, false, StallGuard.class.getClassLoader());
+        } catch (ClassNotFoundException | LinkageError notVisible) {
+            return USER; // not visible to corepin's loader, so not corepin's nor the JDK's
+        }
+        final ClassLoader loader = c.getClassLoader();
+        if (loader == null || loader == ClassLoader.getPlatformClassLoader()) {
+            return JDK;
+        }
+        return c.getPackageName().equals(StallGuard.class.getPackageName()) && sameCodeSource(c) ? COREPIN : USER;
+    }
+
+    /** Whether {@code c} comes from where corepin's runtime classes come from (its jar, or classes directory). */
+    private static boolean sameCodeSource(Class<?> c) {
+        try {
+            final java.security.CodeSource mine = StallGuard.class.getProtectionDomain().getCodeSource();
+            final java.security.CodeSource its = c.getProtectionDomain().getCodeSource();
+            return mine != null && its != null && java.util.Objects.equals(mine.getLocation(), its.getLocation());
+        } catch (SecurityException denied) {
+            return c.getClassLoader() == StallGuard.class.getClassLoader();
+        }
     }
 
     private static String where(StackTraceElement e) {

@@ -3,16 +3,19 @@ package io.corepin;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -195,5 +198,174 @@ class FaultTest {
         release.set(true);
         assertEquals(10, back.get(10, TimeUnit.SECONDS).size());
         assertEquals(0, ran.get());
+    }
+    /** A poller for the poller tests: {@code poll()} throws {@code failures} times, then counts quiet polls. */
+    private static final class FailingPoller implements Poller {
+        final AtomicInteger failuresLeft;
+        final AtomicInteger quietPolls = new AtomicInteger();
+        final RuntimeException failure = new IllegalStateException("poller broke");
+
+        FailingPoller(int failures) {
+            this.failuresLeft = new AtomicInteger(failures);
+        }
+
+        @Override
+        public int poll() {
+            if (failuresLeft.getAndDecrement() > 0) {
+                throw failure;
+            }
+            quietPolls.incrementAndGet();
+            return 0;
+        }
+
+        @Override
+        public void park(long nanos) {
+            java.util.concurrent.locks.LockSupport.parkNanos(nanos <= 0 ? TimeUnit.MILLISECONDS.toNanos(1) : nanos);
+        }
+
+        @Override
+        public void wakeup() {
+        }
+    }
+
+    /** A throwing {@code Poller.poll()} is a counted, handled failure; the Exec keeps running and polling. */
+    @Test
+    void aPollerThatThrowsIsCountedHandledAndTheExecGoesOn() throws Exception {
+        Recorder recorder = new Recorder();
+        FailingPoller poller = new FailingPoller(3);
+        try (Exec exec = exec(recorder).poller(() -> poller).build()) {
+            exec.submit(() -> null).get(10, TimeUnit.SECONDS);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (poller.quietPolls.get() < 5 && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertTrue(poller.quietPolls.get() >= 5, "the Exec polls its poller again after it threw");
+            assertFalse(exec.isShutdown());
+            assertEquals(3, exec.taskErrors());
+            assertEquals(List.of(poller.failure, poller.failure, poller.failure), recorder.errors);
+            assertTrue(recorder.tasks.get(0).toString().contains("poll"), recorder.tasks.get(0).toString());
+            survives(exec, () -> { });
+        }
+    }
+
+    /**
+     * {@code offerBurst} on the owner thread while the Exec finishes (here from an async task's {@code onCancel}
+     * during {@code shutdownNow}) is refused like {@code offer}: no task accepted that would be neither run nor handed
+     * back.
+     */
+    @Test
+    void offerBurstFromTheOwnerWhileFinishingIsRefused() throws Exception {
+        Exec exec = exec(TaskErrorHandler.logging()).build();
+        AtomicInteger burstResult = new AtomicInteger(Integer.MIN_VALUE);
+        AtomicInteger offerResult = new AtomicInteger(Integer.MIN_VALUE);
+        AtomicInteger ran = new AtomicInteger();
+        Runnable late = ran::incrementAndGet;
+        exec.spawn(new AsyncTask() {
+            @Override
+            protected boolean poll() {
+                return false; // suspended, never woken: shutdownNow cancels it
+            }
+
+            @Override
+            protected void onCancel() {
+                offerResult.set(exec.offer(late));
+                burstResult.set(exec.offerBurst(new Runnable[] {late, late}, 0, 2));
+            }
+        });
+        exec.submit(() -> null).get(10, TimeUnit.SECONDS); // polled once: live, suspended
+        List<Runnable> back = exec.shutdownNow().get(10, TimeUnit.SECONDS);
+        assertTrue(exec.awaitTermination(10, TimeUnit.SECONDS));
+        assertEquals(Exec.CLOSED, offerResult.get());
+        assertEquals(Exec.CLOSED, burstResult.get(), "offerBurst while finishing");
+        assertEquals(List.of(), back);
+        assertEquals(0, ran.get());
+    }
+
+    /**
+     * {@code shutdownNow} with a {@code yieldNow} pending: the yield's promise completes (cancelled, as a spawn's body
+     * is) instead of its internal entry being handed back as if it were the user's task.
+     */
+    @Test
+    void shutdownNowCancelsAPendingYieldInsteadOfHandingItBack() throws Exception {
+        Exec exec = exec(TaskErrorHandler.logging()).build();
+        AtomicReference<Promise<Void>> yielded = new AtomicReference<>();
+        CountDownLatch holding = new CountDownLatch(1);
+        Runnable queued = () -> { };
+        exec.execute(() -> {
+            yielded.set(Exec.yieldNow());
+            holding.countDown();
+            try {
+                new CountDownLatch(1).await(30, TimeUnit.SECONDS); // until shutdownNow interrupts it
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(holding.await(10, TimeUnit.SECONDS));
+        exec.execute(queued);
+        List<Runnable> back = exec.shutdownNow().get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(queued), back, "only the user's task comes back");
+        CancellationException e = assertThrows(CancellationException.class,
+            () -> yielded.get().get(10, TimeUnit.SECONDS));
+        assertTrue(e.getMessage().contains("fault"), e.getMessage());
+    }
+
+    /** {@code yieldNow} called while the Exec finishes (from {@code onCancel}) completes at once, cancelled. */
+    @Test
+    void yieldNowWhileFinishingCompletesAtOnce() throws Exception {
+        Exec exec = exec(TaskErrorHandler.logging()).build();
+        AtomicReference<Promise<Void>> yielded = new AtomicReference<>();
+        exec.spawn(new AsyncTask() {
+            @Override
+            protected boolean poll() {
+                return false;
+            }
+
+            @Override
+            protected void onCancel() {
+                yielded.set(Exec.yieldNow());
+            }
+        });
+        exec.submit(() -> null).get(10, TimeUnit.SECONDS);
+        assertEquals(List.of(), exec.shutdownNow().get(10, TimeUnit.SECONDS));
+        assertThrows(CancellationException.class, () -> yielded.get().get(10, TimeUnit.SECONDS));
+    }
+    /**
+     * Injected at a point that allocates in finish(): an entry of corepin's whose stop throws an OutOfMemoryError, and
+     * an error handler that throws too. The Exec still terminates, counts both, and hands back the user's task.
+     */
+    @Test
+    void aFailureWhileFinishingIsCountedAndTheExecStillTerminatesAndHandsBack() throws Exception {
+        Exec exec = exec((e, task, error) -> {
+            throw new OutOfMemoryError("handler cannot allocate");
+        }).build();
+        CountDownLatch holding = new CountDownLatch(1);
+        Runnable user = () -> { };
+        AtomicInteger stops = new AtomicInteger();
+        exec.execute(() -> {
+            exec.execute(new ExecEntry() { // owner thread: the local queue
+                @Override
+                public void run() {
+                }
+
+                @Override
+                public void onStop(List<Runnable> handBack) {
+                    stops.incrementAndGet();
+                    throw new OutOfMemoryError("injected");
+                }
+            });
+            exec.execute(user);
+            holding.countDown();
+            try {
+                new CountDownLatch(1).await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        assertTrue(holding.await(10, TimeUnit.SECONDS));
+        assertEquals(List.of(user), exec.shutdownNow().get(10, TimeUnit.SECONDS));
+        assertTrue(exec.awaitTermination(10, TimeUnit.SECONDS));
+        assertTrue(exec.isTerminated());
+        assertEquals(1, stops.get());
+        assertEquals(2, exec.taskErrors(), "the stop's error and the handler's");
     }
 }

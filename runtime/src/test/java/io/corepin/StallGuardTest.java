@@ -168,4 +168,42 @@ class StallGuardTest {
         assertEquals("com.example.Handler.handle(Handler.java:42)", StallGuard.taskFrame(stack, 4));
         assertEquals(-1, StallGuard.indexOfRunTask(new StackTraceElement[] {stack[0], stack[5]}));
     }
+    /** A Callable that blocks its Exec. */
+    static final class SlowCall implements java.util.concurrent.Callable<String> {
+        @Override
+        public String call() throws Exception {
+            Thread.sleep(100);
+            return "done";
+        }
+    }
+
+    /**
+     * A stalling {@code submit(Callable)} is reported with the Callable (not corepin's {@code CallPromise.run}), a
+     * lambda by its body, and a stalling continuation by the continuation's lambda (not CompletableFuture's frames).
+     */
+    @Test
+    void aStallingSubmitIsNamedByTheUsersCodeNotCorepinsWrapper() throws Exception {
+        try (Exec exec = Exec.builder().name("stall-call").daemon(true)
+            .stallThreshold(20, TimeUnit.MILLISECONDS).build()) {
+            assertEquals("done", exec.submit(new SlowCall()).get(10, TimeUnit.SECONDS));
+            assertEquals(1, exec.submit(() -> {
+                Thread.sleep(100);
+                return 1;
+            }).get(10, TimeUnit.SECONDS));
+            // a continuation queued on the Exec: CompletableFuture's frames lie between runTask and the lambda
+            java.util.concurrent.CompletableFuture<Integer> next = java.util.concurrent.CompletableFuture
+                .completedFuture(2).thenApplyAsync(v -> {
+                    java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(100));
+                    return v + 1;
+                }, exec);
+            assertEquals(3, next.get(10, TimeUnit.SECONDS));
+            exec.submit(() -> null).get(10, TimeUnit.SECONDS);
+        }
+        List<StallGuard.Report> mine = reportsFor("stall-call");
+        assertEquals(3, mine.size(), mine.toString());
+        assertTrue(mine.get(0).task.startsWith(SlowCall.class.getName() + ".call(StallGuardTest.java:"),
+            mine.get(0).task);
+        assertTrue(mine.get(1).task.startsWith(StallGuardTest.class.getName() + ".lambda$"), mine.get(1).task);
+        assertTrue(mine.get(2).task.startsWith(StallGuardTest.class.getName() + ".lambda$"), mine.get(2).task);
+    }
 }

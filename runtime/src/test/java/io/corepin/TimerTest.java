@@ -423,4 +423,35 @@ class TimerTest {
         assertThrows(RejectedExecutionException.class, () -> exec.schedule(() -> { }, 1, TimeUnit.SECONDS));
         assertFalse(late.cancel());
     }
+    /**
+     * Deadlines far in the past (down to {@code Long.MIN_VALUE}) fire on the next turn: the cap on far deadlines
+     * must not overflow into "146 years from now". Far-future deadlines and delays stay in the future.
+     */
+    @Test
+    void deadlinesFarInThePastFireAndHugeDelaysStayInTheFuture() throws Exception {
+        Exec exec = small().build();
+        try { // not close(): a graceful close would wait for a timer that overflowed into the far future
+            for (long past : new long[] {Long.MIN_VALUE, Long.MIN_VALUE + 1, System.nanoTime() - Long.MAX_VALUE,
+                System.nanoTime() - (1L << 62) - 1}) {
+                exec.sleepUntil(past).get(10, TimeUnit.SECONDS); // TimeoutException if it overflowed
+                onExec(exec, () -> Exec.current().sleepUntil(past)).get(10, TimeUnit.SECONDS); // owner path too
+            }
+            Timer far = exec.schedule(() -> { }, Long.MAX_VALUE, TimeUnit.NANOSECONDS);
+            Timer farther = onExec(exec, () -> exec.schedule(() -> { }, Long.MAX_VALUE, TimeUnit.DAYS));
+            Promise<Void> farSleep = exec.sleepUntil(Long.MAX_VALUE);
+            Promise<Void> longSleep = exec.sleep(Duration.ofSeconds(Long.MAX_VALUE));
+            Thread.sleep(50);
+            onExec(exec, () -> null); // a few turns with the timers armed
+            for (Timer t : List.of(far, farther)) {
+                assertTrue(t.getDelay(TimeUnit.DAYS) > 365 * 100, t.toString());
+                assertFalse(t.isDone(), t.toString());
+                assertTrue(t.cancel());
+            }
+            assertFalse(farSleep.isDone());
+            assertFalse(longSleep.isDone());
+            assertTrue(farSleep.cancel(false) && longSleep.cancel(false));
+        } finally {
+            exec.shutdownNow().get(10, TimeUnit.SECONDS);
+        }
+    }
 }
