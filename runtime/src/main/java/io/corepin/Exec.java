@@ -366,6 +366,8 @@ public final class Exec implements Executor, AutoCloseable {
      * Gives up the core: the returned promise completes, on this Exec, after the work already queued here has had
      * its turn (the ring's next burst and the local tasks queued before this call). Compose the rest of the work
      * on it: {@code Exec.yieldNow().thenRun(next)}. An {@link AsyncTask} yields with {@code wake(); return false;}.
+     * If the Exec stops before the yield's turn — or is already finishing (a continuation or {@code onCancel} running
+     * during {@code shutdownNow}) — the promise is cancelled instead: it never stays pending.
      *
      * @throws IllegalStateException if the caller is not on an Exec's thread
      */
@@ -376,7 +378,11 @@ public final class Exec implements Executor, AutoCloseable {
                 + ", which is not an Exec's thread");
         }
         Promise<Void> promise = new Promise<>(exec);
-        exec.queueLocal(() -> promise.completeOnOwner(null, null)); // plain: owner-thread queue
+        if (exec.finishing) { // plain: owner thread. The queues were handed back already: nothing would run it
+            promise.completeOnOwner(null, YieldEntry.stopped(exec));
+        } else {
+            exec.queueLocal(new YieldEntry(promise)); // plain: owner-thread queue
+        }
         return promise;
     }
 
@@ -445,7 +451,9 @@ public final class Exec implements Executor, AutoCloseable {
             if (finishing) {
                 r.run();
             } else {
-                queueLocal(r); // plain: owner-thread queue
+                // plain: owner-thread queue. With levels it is marked as ours, so that a graceful close does not
+                // drop it with a channel that is not complete-on-close (its waiters would hang)
+                queueLocal(levels == null ? r : new Hop(r));
             }
         } else {
             enqueueWake(new Hop(r));
@@ -453,7 +461,7 @@ public final class Exec implements Executor, AutoCloseable {
     }
 
     /** A promise completion or continuation sent to this Exec: run, never handed back, even while closing. */
-    private static final class Hop implements Runnable {
+    private static final class Hop implements ExecEntry {
         private final Runnable work;
 
         Hop(Runnable work) {
@@ -463,6 +471,11 @@ public final class Exec implements Executor, AutoCloseable {
         @Override
         public void run() {
             work.run();
+        }
+
+        @Override
+        public void onStop(List<Runnable> handBack) {
+            work.run(); // a promise completion: its waiters must not hang
         }
     }
 
@@ -898,6 +911,8 @@ public final class Exec implements Executor, AutoCloseable {
                 : r instanceof Donor.Movable ? ((Donor.Movable) r).task : r;
             if (plain instanceof StagePromise) {
                 ((StagePromise<?>) plain).cancelByShutdownNow(); // a spawn's body, like an async task: cancelled
+            } else if (plain instanceof ExecEntry) {
+                stopEntry((ExecEntry) plain, handBack); // corepin's own (a yield, a scope child): not the user's
             } else {
                 handBack.add(plain);
             }
@@ -916,6 +931,14 @@ public final class Exec implements Executor, AutoCloseable {
         }
         handedBack.complete(handBack);
         terminated.countDown();
+    }
+
+    private void stopEntry(ExecEntry entry, List<Runnable> handBack) {
+        try {
+            entry.onStop(handBack);
+        } catch (Throwable t) {
+            taskFailed(entry, t);
+        }
     }
 
     private void runFinishingHop(Runnable hop) {

@@ -100,7 +100,7 @@ final class LevelScheduler {
     }
 
     void offer(int channel, Runnable entry, long deadline) {
-        if (closing && !completeOnClose[channel]) {
+        if (closing && !completeOnClose[channel] && !(entry instanceof ExecEntry)) {
             drop(entry);
             return;
         }
@@ -194,7 +194,12 @@ final class LevelScheduler {
         return null;
     }
 
-    /** Graceful close begins: tasks of the channels that do not complete on close are taken out. Owner thread. */
+    /**
+     * Graceful close begins: tasks of the channels that do not complete on close are taken out. corepin's own
+     * entries ({@link ExecEntry}: promise completions and continuations, yields, scope children) are not the user's
+     * tasks and stay, whatever their channel: dropping them would leave their waiters — possibly a task of a
+     * complete-on-close channel that the close waits for — hanging. Owner thread.
+     */
     void beginClose() {
         if (closing) {
             return;
@@ -202,8 +207,23 @@ final class LevelScheduler {
         closing = true;
         for (int c = 0; c < sources.length; c++) {
             if (!completeOnClose[c]) {
-                drainInto(c, dropped);
-                nonEmpty &= ~(1L << c);
+                TaskSource s = sources[c];
+                int kept = 0;
+                for (int guard = s.size(); guard > 0; guard--) {
+                    Runnable r = s.poll();
+                    if (r == null) {
+                        break;
+                    }
+                    if (r instanceof ExecEntry) {
+                        s.offer(r, 0L); // behind the rest: their order among themselves is kept
+                        kept++;
+                    } else {
+                        drop(r, dropped);
+                    }
+                }
+                if (kept == 0) {
+                    nonEmpty &= ~(1L << c);
+                }
             }
         }
     }
