@@ -1,6 +1,7 @@
 package io.corepin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -163,6 +164,86 @@ class ScopeTest {
             }
         }
         assertEquals(100, count.get());
+    }
+
+    @Test
+    void childrenMaySpawnGrandchildrenWhileTheScopeIsClosingAndCloseWaitsForThem() throws Exception {
+        try (ExecGroup group = group()) {
+            Scope scope = group.scope();
+            AtomicInteger grandchildren = new AtomicInteger();
+            CompletableFuture<String> later = new CompletableFuture<>();
+            scope.spawn(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!scope.isClosed() && System.nanoTime() < deadline) {
+                    sleep(1); // bounded: until the owner is inside close()
+                }
+                assertTrue(scope.isClosed(), "close() was called");
+                scope.spawn(() -> {
+                    sleep(20);
+                    grandchildren.incrementAndGet();
+                });
+                scope.spawn(() -> later.thenApply(v -> grandchildren.incrementAndGet()));
+                later.complete("x");
+            });
+            scope.close(PATIENCE);
+            assertEquals(2, grandchildren.get(), "close returned only after the grandchildren finished");
+            assertThrows(IllegalStateException.class, () -> scope.spawn(() -> { }), "closed once close returned");
+        }
+    }
+
+    @Test
+    void noChildRunsAfterCloseReturned() throws Exception {
+        try (ExecGroup group = group()) {
+            AtomicInteger late = new AtomicInteger();
+            AtomicInteger accepted = new AtomicInteger();
+            for (int round = 0; round < 2_000; round++) {
+                Scope scope = group.scope();
+                java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
+                CountDownLatch go = new CountDownLatch(1);
+                Thread spawner = new Thread(() -> {
+                    AsyncTaskTest.await(go);
+                    try {
+                        for (int i = 0; i < 1_000; i++) {
+                            scope.spawn(() -> {
+                                if (returned.get()) {
+                                    late.incrementAndGet();
+                                }
+                            });
+                            accepted.incrementAndGet();
+                        }
+                    } catch (IllegalStateException closed) {
+                        // expected once close() began
+                    }
+                });
+                spawner.start();
+                go.countDown();
+                scope.close(PATIENCE);
+                returned.set(true);
+                spawner.join(10_000);
+                assertFalse(spawner.isAlive());
+            }
+            assertEquals(0, late.get(), "children accepted by spawn() ran after close() returned (of "
+                + accepted.get() + " accepted)");
+        }
+    }
+
+    @Test
+    void shutdownNowCancelsQueuedChildrenInsteadOfHandingThemBackSoTheScopeCloses() throws Exception {
+        try (ExecGroup group = ExecGroup.builder().affinity(AffinityPlan.unpinned(1))
+            .execSettings(Exec.builder().name("scope-stop").daemon(true)).build()) {
+            Gate gate = Gate.hold(group.exec(0));
+            Scope scope = group.scope();
+            AtomicInteger ran = new AtomicInteger();
+            for (int i = 0; i < 3; i++) {
+                scope.spawn(ran::incrementAndGet);
+            }
+            CompletableFuture<java.util.List<Runnable>> back = group.exec(0).shutdownNow();
+            gate.open();
+            assertEquals(java.util.List.of(), back.get(10, TimeUnit.SECONDS), "scope children handed back");
+            CancellationException stopped = assertThrows(CancellationException.class, () -> scope.close(PATIENCE));
+            assertTrue(stopped.getMessage().contains("scope-stop"), stopped.getMessage());
+            assertEquals(0, ran.get());
+        }
     }
 
     private static void sleep(long ms) {
