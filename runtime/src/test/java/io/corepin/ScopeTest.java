@@ -192,42 +192,6 @@ class ScopeTest {
     }
 
     @Test
-    void noChildRunsAfterCloseReturned() throws Exception {
-        try (ExecGroup group = group()) {
-            AtomicInteger late = new AtomicInteger();
-            AtomicInteger accepted = new AtomicInteger();
-            for (int round = 0; round < 2_000; round++) {
-                Scope scope = group.scope();
-                java.util.concurrent.atomic.AtomicBoolean returned = new java.util.concurrent.atomic.AtomicBoolean();
-                CountDownLatch go = new CountDownLatch(1);
-                Thread spawner = new Thread(() -> {
-                    AsyncTaskTest.await(go);
-                    try {
-                        for (int i = 0; i < 1_000; i++) {
-                            scope.spawn(() -> {
-                                if (returned.get()) {
-                                    late.incrementAndGet();
-                                }
-                            });
-                            accepted.incrementAndGet();
-                        }
-                    } catch (IllegalStateException closed) {
-                        // expected once close() began
-                    }
-                });
-                spawner.start();
-                go.countDown();
-                scope.close(PATIENCE);
-                returned.set(true);
-                spawner.join(10_000);
-                assertFalse(spawner.isAlive());
-            }
-            assertEquals(0, late.get(), "children accepted by spawn() ran after close() returned (of "
-                + accepted.get() + " accepted)");
-        }
-    }
-
-    @Test
     void shutdownNowCancelsQueuedChildrenInsteadOfHandingThemBackSoTheScopeCloses() throws Exception {
         try (ExecGroup group = ExecGroup.builder().affinity(AffinityPlan.unpinned(1))
             .execSettings(Exec.builder().name("scope-stop").daemon(true)).build()) {
