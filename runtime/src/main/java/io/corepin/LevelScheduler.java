@@ -2,6 +2,7 @@ package io.corepin;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /**
  * One Exec's instance of its {@link Levels}: the sources, the bitmask of channels that may hold tasks, the
@@ -101,7 +102,7 @@ final class LevelScheduler {
 
     void offer(int channel, Runnable entry, long deadline) {
         if (closing && !completeOnClose[channel] && !(entry instanceof ExecEntry)) {
-            drop(entry);
+            drop(channel, entry, dropped);
             return;
         }
         sources[channel].offer(entry, deadline);
@@ -208,7 +209,6 @@ final class LevelScheduler {
         for (int c = 0; c < sources.length; c++) {
             if (!completeOnClose[c]) {
                 TaskSource s = sources[c];
-                int kept = 0;
                 for (int guard = s.size(); guard > 0; guard--) {
                     Runnable r = s.poll();
                     if (r == null) {
@@ -216,12 +216,11 @@ final class LevelScheduler {
                     }
                     if (r instanceof ExecEntry) {
                         s.offer(r, 0L); // behind the rest: their order among themselves is kept
-                        kept++;
                     } else {
-                        drop(r, dropped);
+                        drop(c, r, dropped); // may run continuations, which may queue entries of ours here
                     }
                 }
-                if (kept == 0) {
+                if (s.size() == 0) {
                     nonEmpty &= ~(1L << c);
                 }
             }
@@ -251,18 +250,22 @@ final class LevelScheduler {
             if (r == null) {
                 break;
             }
-            drop(r, into);
+            drop(channel, r, into);
         }
     }
 
-    private void drop(Runnable entry) {
-        drop(entry, dropped);
-    }
-
-    private static void drop(Runnable entry, List<Runnable> into) {
+    /**
+     * A task that will not run here: an async task is cancelled, a spawn's body fails its promise now (a task of a
+     * complete-on-close channel may be waiting for it, and the close waits for that task), anything else is the
+     * caller's and goes into {@code into}.
+     */
+    private void drop(int channel, Runnable entry, List<Runnable> into) {
         AsyncTask task = AsyncTask.of(entry);
         if (task != null) {
             task.cancel(); // an async task cannot run elsewhere
+        } else if (entry instanceof StagePromise && closing && !completeOnClose[channel]) { // not at shutdownNow
+            ((StagePromise<?>) entry).completeOnOwner(null, new CancellationException("spawn not run: channel '"
+                + levels.channels[channel].name() + "' does not complete on close"));
         } else {
             into.add(entry instanceof Routed ? ((Routed) entry).task : entry);
         }

@@ -378,6 +378,40 @@ class LevelsTest {
     }
 
     @Test
+    void aSpawnDroppedByAGracefulCloseFailsAtOnceSoATaskWaitingForItFinishes() throws Exception {
+        TaskChannel keep = TaskChannel.fifo("keep");
+        TaskChannel bulk = TaskChannel.fifo("bulk").completeOnClose(false);
+        Levels levels = Levels.builder().level(keep).level(bulk).defaultChannel(bulk).build();
+        Exec exec = Exec.builder().name("close-spawn").levels(levels).daemon(true).build();
+        try {
+            AwaitsPromise[] waiter = new AwaitsPromise[1];
+            CountDownLatch started = new CountDownLatch(1);
+            Gate gate = new Gate();
+            exec.execute(keep, gate);
+            gate.awaitEntered();
+            exec.execute(keep, () -> { // runs while the Exec closes: its spawn lands in the dropped default channel
+                waiter[0] = new AwaitsPromise(exec.spawn(() -> CompletableFuture.completedFuture("x")));
+                exec.spawn(keep, waiter[0]);
+                started.countDown();
+            });
+            CompletableFuture<List<Runnable>> closed = exec.closeAsync();
+            gate.open();
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            try {
+                assertEquals(List.of(), closed.get(10, TimeUnit.SECONDS), "a spawn is not handed back");
+            } catch (java.util.concurrent.TimeoutException hang) {
+                throw new AssertionError("graceful close hangs: the dropped spawn's promise is only failed when "
+                    + "the Exec finishes, and the keep task waiting for it keeps the Exec from finishing", hang);
+            }
+            assertTrue(waiter[0].promise.isCancelled() || waiter[0].promise.isCompletedExceptionally(),
+                waiter[0].promise.toString());
+            assertTrue(waiter[0].finished.await(1, TimeUnit.SECONDS), "the keep task ran to the end");
+        } finally {
+            exec.shutdownNow();
+        }
+    }
+
+    @Test
     void badConfigurationAndBadChannelsAreRefusedWithClearMessages() throws Exception {
         TaskChannel a = TaskChannel.fifo("a");
         Levels levels = Levels.builder().level(a).build();
