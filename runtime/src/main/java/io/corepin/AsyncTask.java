@@ -102,7 +102,8 @@ public abstract class AsyncTask implements Waker {
 
     /**
      * Called on the owning Exec's thread, at most once, when {@link Exec#shutdownNow()} finds the task unfinished.
-     * It is not polled again. Default: nothing. Exceptions are logged.
+     * It is not polled again. It runs with the thread's interrupt flag cleared (shutdownNow interrupts the thread);
+     * the flag is restored afterwards. Default: nothing. Exceptions are logged.
      */
     protected void onCancel() {
     }
@@ -211,11 +212,18 @@ public abstract class AsyncTask implements Waker {
             return;
         }
         done = true;
+        // shutdownNow interrupts the Exec's thread, and a task may leave its interrupt set: onCancel runs with the
+        // flag cleared (a blocking cleanup would fail at once otherwise), and the status is restored after it
+        final boolean interrupted = Thread.interrupted();
         try {
             onCancel();
         } catch (Throwable t) {
             System.getLogger("io.corepin.AsyncTask").log(System.Logger.Level.WARNING,
                 "onCancel of " + this + " threw", t);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

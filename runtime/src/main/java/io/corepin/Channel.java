@@ -96,19 +96,33 @@ public interface Channel<E> {
     /**
      * Sends {@code e}, waiting (as a task on the calling Exec) while the channel is full.
      *
-     * @return a promise completed when {@code e} is in, or exceptionally with {@link ChannelClosedException}
+     * <p>Cancelling the promise (or {@code orTimeout}) stops the wait: the element is not sent — unless the cancel
+     * races the very moment it goes in, when it may be sent although the promise reports the cancel.
+     *
+     * @return a promise completed when {@code e} is in, or exceptionally with {@link ChannelClosedException} if the
+     *     channel is or becomes closed first
+     * @throws NullPointerException if e is null
      * @throws IllegalStateException if the caller is not on an Exec's thread
      */
     default Promise<Void> send(E e) {
         Exec exec = ChannelTasks.requireExec("send");
-        if (trySend(e)) {
-            return ChannelTasks.completed(exec, null);
+        try {
+            if (trySend(e)) {
+                return ChannelTasks.completed(exec, null);
+            }
+        } catch (ChannelClosedException closed) {
+            return ChannelTasks.failed(exec, closed); // as documented: the promise fails, the call does not throw
         }
         return ChannelTasks.spawnSend(exec, this, e);
     }
 
     /**
      * Receives the next element, waiting (as a task on the calling Exec) while the channel is empty.
+     *
+     * <p>Cancelling the promise (the loser of {@code anyOf}, or {@code orTimeout}) stops the wait and leaves the
+     * channel's waiter list; the element it would have received stays in the channel for the next receiver, even
+     * when the cancel races the hand-over. An abandoned receive that is never cancelled still takes an element:
+     * cancel what you stop waiting for.
      *
      * @return a promise of the element; completed exceptionally with {@link ChannelClosedException} at the end of
      *     the stream

@@ -2,7 +2,15 @@ package io.corepin;
 
 import java.util.concurrent.CancellationException;
 
-/** The tasks behind {@link Channel#send(Object)} and {@link Channel#recv()}: poll-style loops completing a promise. */
+/**
+ * The tasks behind {@link Channel#send(Object)} and {@link Channel#recv()}: poll-style loops completing a promise.
+ *
+ * <p>Their promise may be completed by someone else first — cancelled (the loser of {@code anyOf}), timed out
+ * ({@code orTimeout}), completed by hand. The promise's {@code producer} wake (and, failing that, the channel's sweep
+ * of abandoned waiters) makes the task poll again; it then leaves the channel's waiter lists and ends without taking
+ * or sending anything. A receive whose promise is won by a cancel <em>while</em> it takes the element puts the
+ * element back at the head of the channel: an element never vanishes into a cancelled promise.
+ */
 final class ChannelTasks {
     private ChannelTasks() {
     }
@@ -22,6 +30,12 @@ final class ChannelTasks {
         return p;
     }
 
+    static <T> Promise<T> failed(Exec exec, Throwable failure) {
+        Promise<T> p = new Promise<>(exec);
+        p.completeOnOwner(null, failure);
+        return p;
+    }
+
     static <E> Promise<E> spawnRecv(Exec exec, Channel<E> channel) {
         Recv<E> task = new Recv<>(exec, channel);
         exec.spawn(task);
@@ -34,24 +48,54 @@ final class ChannelTasks {
         return task.promise;
     }
 
-    private static final class Recv<E> extends AsyncTask {
-        final Promise<E> promise;
-        private final Channel<E> channel;
+    /** Whether {@code w} is one of these waits whose promise is already complete (any thread: a volatile read). */
+    static boolean isAbandoned(Waker w) {
+        return w instanceof Wait && ((Wait<?, ?>) w).promise.isDone();
+    }
 
-        Recv(Exec exec, Channel<E> channel) {
+    /** A wait on a channel for a promise. */
+    private abstract static class Wait<E, T> extends AsyncTask {
+        final Promise<T> promise;
+        final Channel<E> channel;
+
+        Wait(Exec exec, Channel<E> channel) {
             this.promise = new Promise<>(exec);
-            this.promise.producer = this;
+            this.promise.producer = this; // owner thread: a completion by someone else wakes this task
             this.channel = channel;
+        }
+
+        /** The promise was completed by someone else: leave the waiter lists (any stale registration). */
+        final void leave() {
+            if (channel instanceof ChannelWaiters) {
+                ((ChannelWaiters<?>) channel).forget(this);
+            }
+        }
+
+        @Override
+        protected final void onCancel() {
+            leave(); // a shared channel outlives this Exec: do not leave a dead waker in it
+            promise.completeOnOwner(null, new CancellationException(what() + " cancelled: Exec shut down now"));
+        }
+
+        abstract String what();
+    }
+
+    private static final class Recv<E> extends Wait<E, E> {
+        Recv(Exec exec, Channel<E> channel) {
+            super(exec, channel);
         }
 
         @Override
         protected boolean poll() {
             if (promise.isDone()) {
-                return true; // cancelled: stop waiting, leave the element for other receivers
+                leave(); // cancelled or timed out: stop waiting, leave the element for other receivers
+                return true;
             }
             E e = channel.recv(this);
             if (e != null) {
-                promise.completeOnOwner(e, null);
+                if (!promise.complete(e)) { // a cancel (from any thread) won the promise while we took e
+                    giveBack(e);
+                }
                 return true;
             }
             if (channel.isDrained()) {
@@ -61,28 +105,44 @@ final class ChannelTasks {
             return false;
         }
 
+        private void giveBack(E e) {
+            if (channel instanceof ChannelWaiters) {
+                @SuppressWarnings("unchecked")
+                ChannelWaiters<E> ours = (ChannelWaiters<E>) channel;
+                ours.giveBack(e);
+                return;
+            }
+            boolean back;
+            try {
+                back = channel.trySend(e); // someone else's Channel: the best it offers is the tail
+            } catch (ChannelClosedException closed) {
+                back = false;
+            }
+            if (!back) {
+                throw new IllegalStateException("recv on " + channel + " was cancelled after taking " + e
+                    + ", and the channel would not take it back");
+            }
+        }
+
         @Override
-        protected void onCancel() {
-            promise.completeOnOwner(null, new CancellationException("recv cancelled: Exec shut down now"));
+        String what() {
+            return "recv";
         }
     }
 
-    private static final class Send<E> extends AsyncTask {
-        final Promise<Void> promise;
-        private final Channel<E> channel;
+    private static final class Send<E> extends Wait<E, Void> {
         private final E element;
 
         Send(Exec exec, Channel<E> channel, E element) {
-            this.promise = new Promise<>(exec);
-            this.promise.producer = this;
-            this.channel = channel;
+            super(exec, channel);
             this.element = element;
         }
 
         @Override
         protected boolean poll() {
             if (promise.isDone()) {
-                return true; // cancelled: the element is not sent
+                leave(); // cancelled or timed out: the element is not sent
+                return true;
             }
             try {
                 if (!channel.send(element, this)) {
@@ -96,8 +156,8 @@ final class ChannelTasks {
         }
 
         @Override
-        protected void onCancel() {
-            promise.completeOnOwner(null, new CancellationException("send cancelled: Exec shut down now"));
+        String what() {
+            return "send";
         }
     }
 }

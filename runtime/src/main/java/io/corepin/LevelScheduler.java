@@ -2,6 +2,7 @@ package io.corepin;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 
 /**
  * One Exec's instance of its {@link Levels}: the sources, the bitmask of channels that may hold tasks, the
@@ -100,8 +101,8 @@ final class LevelScheduler {
     }
 
     void offer(int channel, Runnable entry, long deadline) {
-        if (closing && !completeOnClose[channel]) {
-            drop(entry);
+        if (closing && !completeOnClose[channel] && !(entry instanceof ExecEntry)) {
+            drop(channel, entry, dropped);
             return;
         }
         sources[channel].offer(entry, deadline);
@@ -194,7 +195,12 @@ final class LevelScheduler {
         return null;
     }
 
-    /** Graceful close begins: tasks of the channels that do not complete on close are taken out. Owner thread. */
+    /**
+     * Graceful close begins: tasks of the channels that do not complete on close are taken out. corepin's own
+     * entries ({@link ExecEntry}: promise completions and continuations, yields, scope children) are not the user's
+     * tasks and stay, whatever their channel: dropping them would leave their waiters — possibly a task of a
+     * complete-on-close channel that the close waits for — hanging. Owner thread.
+     */
     void beginClose() {
         if (closing) {
             return;
@@ -202,8 +208,21 @@ final class LevelScheduler {
         closing = true;
         for (int c = 0; c < sources.length; c++) {
             if (!completeOnClose[c]) {
-                drainInto(c, dropped);
-                nonEmpty &= ~(1L << c);
+                TaskSource s = sources[c];
+                for (int guard = s.size(); guard > 0; guard--) {
+                    Runnable r = s.poll();
+                    if (r == null) {
+                        break;
+                    }
+                    if (r instanceof ExecEntry) {
+                        s.offer(r, 0L); // behind the rest: their order among themselves is kept
+                    } else {
+                        drop(c, r, dropped); // may run continuations, which may queue entries of ours here
+                    }
+                }
+                if (s.size() == 0) {
+                    nonEmpty &= ~(1L << c);
+                }
             }
         }
     }
@@ -231,18 +250,22 @@ final class LevelScheduler {
             if (r == null) {
                 break;
             }
-            drop(r, into);
+            drop(channel, r, into);
         }
     }
 
-    private void drop(Runnable entry) {
-        drop(entry, dropped);
-    }
-
-    private static void drop(Runnable entry, List<Runnable> into) {
+    /**
+     * A task that will not run here: an async task is cancelled, a spawn's body fails its promise now (a task of a
+     * complete-on-close channel may be waiting for it, and the close waits for that task), anything else is the
+     * caller's and goes into {@code into}.
+     */
+    private void drop(int channel, Runnable entry, List<Runnable> into) {
         AsyncTask task = AsyncTask.of(entry);
         if (task != null) {
             task.cancel(); // an async task cannot run elsewhere
+        } else if (entry instanceof StagePromise && closing && !completeOnClose[channel]) { // not at shutdownNow
+            ((StagePromise<?>) entry).completeOnOwner(null, new CancellationException("spawn not run: channel '"
+                + levels.channels[channel].name() + "' does not complete on close"));
         } else {
             into.add(entry instanceof Routed ? ((Routed) entry).task : entry);
         }

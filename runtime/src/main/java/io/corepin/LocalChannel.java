@@ -3,7 +3,7 @@ package io.corepin;
 import java.util.Objects;
 
 /** {@link Channel#local(int)}: the buffer confined to one Exec's thread — plain loads and stores only. */
-final class LocalChannel<E> implements Channel<E> {
+final class LocalChannel<E> implements Channel<E>, ChannelWaiters<E> {
     private final ChannelBuffer<E> buffer;
     private final Exec owner;
 
@@ -59,6 +59,21 @@ final class LocalChannel<E> implements Channel<E> {
     @Override
     public int size() {
         return buffer().size();
+    }
+
+    @Override
+    public void forget(Waker waker) {
+        buffer().forget(waker);
+    }
+
+    @Override
+    public void giveBack(E e) {
+        buffer().giveBack(e);
+    }
+
+    @Override
+    public int waiters() {
+        return buffer().waiters();
     }
 
     @Override

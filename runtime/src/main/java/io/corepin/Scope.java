@@ -1,6 +1,7 @@
 package io.corepin;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -32,7 +33,14 @@ import java.util.function.Supplier;
  *       started is skipped; an async child's promise is cancelled (its body's result is dropped).
  *   <li>Happens-before: each child's writes happen before {@code close()} returns (or {@code join()} completes).
  * </ul>
- * A scope is closed once, by the thread that opened it; spawning after close throws {@link IllegalStateException}.
+ * A scope is closed once, by the thread that opened it. Once {@code close()} or {@code join()} was called, spawning
+ * throws {@link IllegalStateException} — except from the scope's own running children (a {@code Runnable} child
+ * while it runs, an async child's body while it builds its stage), which may spawn grandchildren until the scope has
+ * finished; the close waits for them too. No child runs after {@code close()} returned: a spawn either is counted
+ * before the close can finish, or throws.
+ *
+ * <p>If an Exec is stopped ({@code shutdownNow}) before a {@code Runnable} child ran, the child is not handed back
+ * as the user's task: it fails the scope with a {@link CancellationException} naming the Exec.
  */
 public final class Scope implements AutoCloseable {
     private final ExecGroup group;
@@ -46,6 +54,8 @@ public final class Scope implements AutoCloseable {
     private Throwable failure;
     /** Set on the first failure: children not yet started skip their work. */
     private volatile boolean cancelled;
+    /** The scope whose child the current thread is running (a child's own spawns are accepted while closing). */
+    private static final ThreadLocal<Scope> RUNNING_CHILD = new ThreadLocal<>();
 
     Scope(ExecGroup group) {
         this.group = group;
@@ -54,7 +64,7 @@ public final class Scope implements AutoCloseable {
     /**
      * Runs {@code child} on one of the group's Execs, as part of this scope.
      *
-     * @throws IllegalStateException if the scope was closed
+     * @throws IllegalStateException if the scope was closed (and the caller is not one of its running children)
      * @throws java.util.concurrent.RejectedExecutionException if the group refused the child (it is not counted)
      */
     public void spawn(Runnable child) {
@@ -72,14 +82,14 @@ public final class Scope implements AutoCloseable {
      * Runs {@code child} on one of the group's Execs and counts it until the stage it returns completes.
      *
      * @return the child's promise (cancelled if a sibling fails first)
-     * @throws IllegalStateException if the scope was closed
+     * @throws IllegalStateException if the scope was closed (and the caller is not one of its running children)
      */
     public <T> Promise<T> spawn(Supplier<? extends CompletionStage<T>> child) {
         Objects.requireNonNull(child, "child");
         enter();
         final Promise<T> promise;
         try {
-            promise = group.spawn(() -> cancelled ? CompletableFuture.failedFuture(cancellation()) : child.get());
+            promise = group.spawn(() -> cancelled ? CompletableFuture.failedFuture(cancellation()) : asChild(child));
         } catch (RuntimeException refused) {
             leave(null);
             throw refused;
@@ -199,11 +209,34 @@ public final class Scope implements AutoCloseable {
         return Math.max(0, pending.get() - (closed.get() ? 0 : 1));
     }
 
+    /** Whether close or join was called (for tests: the scope is closing or closed). */
+    boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Counts a child. The count comes first (RMW), the check of {@code closed} after it: a close that sets
+     * {@code closed} and then drops the scope's own count cannot reach 0 while a spawn that saw {@code closed}
+     * false is still on its way; a spawn that sees it true takes its count back. A running child of this scope
+     * is itself counted, so its spawns never find the count at 0 and are accepted while the scope is closing.
+     */
     private void enter() {
-        if (closed.get()) {
+        pending.incrementAndGet(); // RMW: one per child
+        if (closed.get() && RUNNING_CHILD.get() != this) { // volatile: after the increment, see above
+            leave(null);
             throw new IllegalStateException("scope is closed");
         }
-        pending.incrementAndGet(); // RMW: one per child
+    }
+
+    /** Runs {@code body} as this scope's child on the current thread: its spawns count as grandchildren. */
+    private <T> T asChild(Supplier<T> body) {
+        final Scope outer = RUNNING_CHILD.get();
+        RUNNING_CHILD.set(this);
+        try {
+            return body.get();
+        } finally {
+            RUNNING_CHILD.set(outer);
+        }
     }
 
     private void arrive() {
@@ -256,8 +289,11 @@ public final class Scope implements AutoCloseable {
         return new CancellationException("scope cancelled after a sibling failed");
     }
 
-    /** A Runnable child: skipped once the scope is cancelled; reports its end either way. */
-    private final class Child implements Runnable {
+    /**
+     * A Runnable child: skipped once the scope is cancelled; reports its end either way. If its Exec stops before it
+     * ran, it fails the scope with a cancellation instead of being handed back (nobody would ever report its end).
+     */
+    private final class Child implements ExecEntry {
         private final Runnable work;
 
         Child(Runnable work) {
@@ -267,14 +303,30 @@ public final class Scope implements AutoCloseable {
         @Override
         public void run() {
             Throwable thrown = null;
+            final Scope outer = RUNNING_CHILD.get();
+            RUNNING_CHILD.set(Scope.this);
             try {
                 if (!cancelled) {
                     work.run();
                 }
             } catch (Throwable t) {
                 thrown = t;
+            } finally {
+                RUNNING_CHILD.set(outer);
             }
             leave(thrown);
+        }
+
+        @Override
+        public void onStop(List<Runnable> handBack) {
+            Exec exec = Exec.current(); // the finishing Exec's thread
+            leave(new CancellationException("scope child not run: " + (exec == null ? "its Exec" : exec.name())
+                + " was shut down now"));
+        }
+
+        @Override
+        public String toString() {
+            return "scope child " + work;
         }
     }
 }

@@ -3,7 +3,7 @@ package io.corepin;
 import java.util.Objects;
 
 /** {@link Channel#bounded(int)} and {@link Channel#unbounded()}: the buffer behind one monitor. */
-final class SharedChannel<E> implements Channel<E> {
+final class SharedChannel<E> implements Channel<E>, ChannelWaiters<E> {
     private final ChannelBuffer<E> buffer;
 
     SharedChannel(int capacity) {
@@ -48,6 +48,21 @@ final class SharedChannel<E> implements Channel<E> {
     @Override
     public synchronized int size() {
         return buffer.size();
+    }
+
+    @Override
+    public synchronized void forget(Waker waker) {
+        buffer.forget(waker);
+    }
+
+    @Override
+    public synchronized void giveBack(E e) {
+        buffer.giveBack(e);
+    }
+
+    @Override
+    public synchronized int waiters() {
+        return buffer.waiters();
     }
 
     @Override

@@ -11,6 +11,8 @@ import java.util.function.Supplier;
  * <p>{@link #completeOnClose(boolean) completeOnClose} (smartpool's {@code complete_on_close}): when the Exec is
  * closed gracefully, tasks of such a channel still run to the end — suspended async tasks too, which are waited for
  * — while queued tasks of the other channels are handed back to the caller and their suspended tasks cancelled.
+ * corepin's own entries queued in such a channel (promise completions and continuations, yields, scope children)
+ * are not the caller's tasks: they still run, so that nothing the close waits for is left hanging.
  *
  * <p>Immutable; belongs to at most one {@link Levels}.
  */

@@ -298,6 +298,119 @@ class LevelsTest {
         }
     }
 
+    /** A keep-channel task that waits for {@code promise} (a continuation registered on its Exec wakes it). */
+    static final class AwaitsPromise extends AsyncTask {
+        final Promise<String> promise;
+        final CountDownLatch polled = new CountDownLatch(1);
+        final CountDownLatch finished = new CountDownLatch(1);
+        final CountDownLatch cancelled = new CountDownLatch(1);
+        private boolean registered;
+
+        AwaitsPromise(Promise<String> promise) {
+            this.promise = promise;
+        }
+
+        @Override
+        protected boolean poll() {
+            if (!registered) {
+                registered = true;
+                promise.whenComplete((v, t) -> wake());
+            }
+            polled.countDown();
+            if (promise.isDone()) {
+                finished.countDown();
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        protected void onCancel() {
+            cancelled.countDown();
+        }
+    }
+
+    @Test
+    void aGracefulCloseWithADefaultChannelThatIsNotCompleteOnCloseStillDeliversPromiseCompletions() throws Exception {
+        TaskChannel keep = TaskChannel.fifo("keep");
+        TaskChannel bulk = TaskChannel.fifo("bulk").completeOnClose(false);
+        Levels levels = Levels.builder().level(keep).level(bulk).defaultChannel(bulk).build();
+        Exec exec = Exec.builder().name("close-default").levels(levels).daemon(true).build();
+        try {
+            AwaitsPromise waiter = new AwaitsPromise(new Promise<>(exec));
+            exec.spawn(keep, waiter);
+            assertTrue(waiter.polled.await(10, TimeUnit.SECONDS));
+            CompletableFuture<List<Runnable>> closed = exec.closeAsync();
+            assertFalse(exec.awaitTermination(50, TimeUnit.MILLISECONDS), "waits for the suspended keep task");
+            waiter.promise.complete("done"); // from this thread: the completion travels to the Exec
+            try {
+                assertEquals(List.of(), closed.get(10, TimeUnit.SECONDS), "nothing of the user's was left");
+            } catch (java.util.concurrent.TimeoutException hang) {
+                throw new AssertionError("graceful close hangs: the promise completion was dropped with the "
+                    + "default channel, so the keep task it would wake never finishes", hang);
+            }
+            assertTrue(waiter.finished.await(1, TimeUnit.SECONDS), "the keep task ran to the end");
+            assertEquals(1, waiter.cancelled.getCount(), "and was not cancelled");
+        } finally {
+            exec.shutdownNow();
+        }
+    }
+
+    @Test
+    void aYieldDuringAGracefulCloseIsRunNotHandedBackWhenTheDefaultChannelIsNotCompleteOnClose() throws Exception {
+        TaskChannel keep = TaskChannel.fifo("keep");
+        TaskChannel bulk = TaskChannel.fifo("bulk").completeOnClose(false);
+        Levels levels = Levels.builder().level(keep).level(bulk).defaultChannel(bulk).build();
+        Exec exec = Exec.builder().name("close-yield").levels(levels).daemon(true).build();
+        try {
+            CountDownLatch resumed = new CountDownLatch(1);
+            Gate gate = new Gate();
+            exec.execute(keep, gate);
+            gate.awaitEntered();
+            exec.execute(keep, () -> Exec.yieldNow().thenRun(resumed::countDown));
+            CompletableFuture<List<Runnable>> closed = exec.closeAsync();
+            gate.open();
+            assertEquals(List.of(), closed.get(10, TimeUnit.SECONDS), "the yield was handed back as a user task");
+            assertTrue(resumed.await(1, TimeUnit.SECONDS), "the keep task's continuation after its yield ran");
+        } finally {
+            exec.shutdownNow();
+        }
+    }
+
+    @Test
+    void aSpawnDroppedByAGracefulCloseFailsAtOnceSoATaskWaitingForItFinishes() throws Exception {
+        TaskChannel keep = TaskChannel.fifo("keep");
+        TaskChannel bulk = TaskChannel.fifo("bulk").completeOnClose(false);
+        Levels levels = Levels.builder().level(keep).level(bulk).defaultChannel(bulk).build();
+        Exec exec = Exec.builder().name("close-spawn").levels(levels).daemon(true).build();
+        try {
+            AwaitsPromise[] waiter = new AwaitsPromise[1];
+            CountDownLatch started = new CountDownLatch(1);
+            Gate gate = new Gate();
+            exec.execute(keep, gate);
+            gate.awaitEntered();
+            exec.execute(keep, () -> { // runs while the Exec closes: its spawn lands in the dropped default channel
+                waiter[0] = new AwaitsPromise(exec.spawn(() -> CompletableFuture.completedFuture("x")));
+                exec.spawn(keep, waiter[0]);
+                started.countDown();
+            });
+            CompletableFuture<List<Runnable>> closed = exec.closeAsync();
+            gate.open();
+            assertTrue(started.await(10, TimeUnit.SECONDS));
+            try {
+                assertEquals(List.of(), closed.get(10, TimeUnit.SECONDS), "a spawn is not handed back");
+            } catch (java.util.concurrent.TimeoutException hang) {
+                throw new AssertionError("graceful close hangs: the dropped spawn's promise is only failed when "
+                    + "the Exec finishes, and the keep task waiting for it keeps the Exec from finishing", hang);
+            }
+            assertTrue(waiter[0].promise.isCancelled() || waiter[0].promise.isCompletedExceptionally(),
+                waiter[0].promise.toString());
+            assertTrue(waiter[0].finished.await(1, TimeUnit.SECONDS), "the keep task ran to the end");
+        } finally {
+            exec.shutdownNow();
+        }
+    }
+
     @Test
     void badConfigurationAndBadChannelsAreRefusedWithClearMessages() throws Exception {
         TaskChannel a = TaskChannel.fifo("a");

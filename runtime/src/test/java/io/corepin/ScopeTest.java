@@ -165,6 +165,50 @@ class ScopeTest {
         assertEquals(100, count.get());
     }
 
+    @Test
+    void childrenMaySpawnGrandchildrenWhileTheScopeIsClosingAndCloseWaitsForThem() throws Exception {
+        try (ExecGroup group = group()) {
+            Scope scope = group.scope();
+            AtomicInteger grandchildren = new AtomicInteger();
+            CompletableFuture<String> later = new CompletableFuture<>();
+            scope.spawn(() -> {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (!scope.isClosed() && System.nanoTime() < deadline) {
+                    sleep(1); // bounded: until the owner is inside close()
+                }
+                assertTrue(scope.isClosed(), "close() was called");
+                scope.spawn(() -> {
+                    sleep(20);
+                    grandchildren.incrementAndGet();
+                });
+                scope.spawn(() -> later.thenApply(v -> grandchildren.incrementAndGet()));
+                later.complete("x");
+            });
+            scope.close(PATIENCE);
+            assertEquals(2, grandchildren.get(), "close returned only after the grandchildren finished");
+            assertThrows(IllegalStateException.class, () -> scope.spawn(() -> { }), "closed once close returned");
+        }
+    }
+
+    @Test
+    void shutdownNowCancelsQueuedChildrenInsteadOfHandingThemBackSoTheScopeCloses() throws Exception {
+        try (ExecGroup group = ExecGroup.builder().affinity(AffinityPlan.unpinned(1))
+            .execSettings(Exec.builder().name("scope-stop").daemon(true)).build()) {
+            Gate gate = Gate.hold(group.exec(0));
+            Scope scope = group.scope();
+            AtomicInteger ran = new AtomicInteger();
+            for (int i = 0; i < 3; i++) {
+                scope.spawn(ran::incrementAndGet);
+            }
+            CompletableFuture<java.util.List<Runnable>> back = group.exec(0).shutdownNow();
+            gate.open();
+            assertEquals(java.util.List.of(), back.get(10, TimeUnit.SECONDS), "scope children handed back");
+            CancellationException stopped = assertThrows(CancellationException.class, () -> scope.close(PATIENCE));
+            assertTrue(stopped.getMessage().contains("scope-stop"), stopped.getMessage());
+            assertEquals(0, ran.get());
+        }
+    }
+
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
