@@ -12,7 +12,12 @@ public final class BlockingOperationException extends IllegalStateException {
     private static final long serialVersionUID = 1L;
 
     BlockingOperationException(String call, Exec here, String waitingFor) {
-        super(call + " on " + here.name() + "'s thread would block that core waiting for " + waitingFor
+        this(call + " on " + here.name() + "'s thread would block that core waiting for " + waitingFor
             + "; compose the stage (thenApply, thenCompose, Exec.call) instead of waiting on an Exec");
+    }
+
+    /** The whole message: it names the call and the Exec whose thread made it. */
+    BlockingOperationException(String message) {
+        super(message);
     }
 }

@@ -501,13 +501,13 @@ public final class Exec implements Executor, AutoCloseable {
      * @throws CompletionException wrapping the stage's failure when it is a checked exception, or wrapping an
      *     {@link InterruptedException} when the thread was interrupted; a RuntimeException or Error is rethrown as
      *     it is
-     * @throws IllegalStateException if called on an Exec's own thread (that would block its core)
+     * @throws BlockingOperationException if called on an Exec's thread (that would block its core)
      */
     public static <T> T blockOn(Supplier<? extends CompletionStage<T>> body) {
         Objects.requireNonNull(body, "body");
         Exec busy = current();
         if (busy != null) {
-            throw new IllegalStateException("blockOn called on " + busy.name
+            throw new BlockingOperationException("blockOn called on " + busy.name
                 + "'s thread: it would block that core; compose the stage instead");
         }
         final String name = "corepin-host-" + Thread.currentThread().getName();

@@ -230,7 +230,7 @@ public final class ExecScheduler extends AbstractExecutorService implements Sche
     static void checkNotOnAnExec(String call, Object on) {
         Exec current = Exec.current();
         if (current != null) {
-            throw new IllegalStateException(call + " on " + on + " called on " + current.name() + "'s thread: it "
+            throw new BlockingOperationException(call + " on " + on + " called on " + current.name() + "'s thread: it "
                 + "would block that Exec while it waits (forever, if the work needs that Exec); compose Promises "
                 + "or call it from another thread");
         }
@@ -326,7 +326,7 @@ public final class ExecScheduler extends AbstractExecutorService implements Sche
     /**
      * Waits up to the timeout for every Exec to terminate.
      *
-     * @throws IllegalStateException if it would wait on an Exec's thread (on one of these Execs: for itself)
+     * @throws BlockingOperationException if it would wait on an Exec's thread (on one of these Execs: for itself)
      */
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {

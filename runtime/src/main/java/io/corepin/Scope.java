@@ -133,7 +133,8 @@ public final class Scope implements AutoCloseable {
      *
      * @throws RuntimeException the first child failure (as thrown, or wrapped in a {@link CompletionException} when
      *     it is a checked exception), with later failures suppressed
-     * @throws IllegalStateException if called on an Exec's thread (it would block that core: use {@link #join()})
+     * @throws BlockingOperationException if called on an Exec's thread (it would block that core: use
+     *     {@link #join()})
      */
     @Override
     public void close() {
@@ -162,7 +163,7 @@ public final class Scope implements AutoCloseable {
      * @throws TimeoutException naming the timeout and the children still unfinished
      * @throws InterruptedException if the waiting thread is interrupted (the children keep running)
      * @throws RuntimeException the first child failure, as {@link #close()} throws it
-     * @throws IllegalStateException if called on an Exec's thread
+     * @throws BlockingOperationException if called on an Exec's thread
      */
     public void close(Duration timeout) throws TimeoutException, InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
@@ -181,7 +182,8 @@ public final class Scope implements AutoCloseable {
     private void closeForWaiting() {
         Exec exec = Exec.current();
         if (exec != null) {
-            throw new IllegalStateException("Scope.close() would block " + exec.name() + "; use join() on an Exec");
+            throw new BlockingOperationException("Scope.close() would block " + exec.name()
+                + "; use join() on an Exec");
         }
         if (!closed.get()) {
             arrive();

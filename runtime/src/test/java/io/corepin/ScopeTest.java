@@ -138,7 +138,7 @@ class ScopeTest {
                     int n = i;
                     scope.spawn(() -> sum.addAndGet(n));
                 }
-                assertThrows(IllegalStateException.class, scope::close);
+                assertThrows(BlockingOperationException.class, scope::close);
                 return scope.join().thenApply(v -> {
                     assertSame(driver, Exec.current(), "join's promise belongs to the calling Exec");
                     return sum.get();
