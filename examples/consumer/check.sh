@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Checks that corepin can be used as docs/USING.md says: installs corepin's published modules (parent, BOM, ring,
+# Checks that corepin can be used as the README's "Use corepin in your project" says: installs corepin's published modules (parent, BOM, ring,
 # affinity, runtime, metrics) into a private local repository, then builds this consumer project against it and runs
 # it. The shared ~/.m2 is only read (copied once, without any corepin artifact, to seed the private repository), so
 # no corepin snapshot from this check leaks into other builds.
