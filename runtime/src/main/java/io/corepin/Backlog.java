@@ -80,14 +80,23 @@ final class Backlog {
 
     /** The tail once closed: remembers the last accepted node. */
     private static final class Closed extends Node {
-        final Node last;
+        /** Plain: written before the CAS that publishes the marker, never after (see {@link #closeByOwner}). */
+        Node last;
 
         Closed(Node last) {
             super(null, 0);
             this.last = last;
             this.seq = last.seq;
         }
+
+        /** The owner's marker, filled in when it closes. */
+        Closed() {
+            super(null, 0);
+        }
     }
+
+    /** Made with the backlog so that the owner can close it with the heap full (finish() after an OOM). */
+    private final Closed ownersMarker = new Closed();
 
     /** The last appended node, or a {@link Closed} marker. Producers CAS it. */
     private volatile Node tail;
@@ -190,9 +199,27 @@ final class Backlog {
         return t instanceof Closed && ((Closed) t).last == head;
     }
 
+    /**
+     * Owner: {@link #close()} without allocating — with the marker made with the backlog. Its fields are written
+     * before each CAS attempt; only the owner writes them, and once a CAS published it, the owner returns.
+     */
+    void closeByOwner() {
+        while (true) {
+            Node t = (Node) TAIL.getVolatile(this); // volatile: the current tail
+            if (t instanceof Closed) {
+                return;
+            }
+            ownersMarker.last = t; // plain: published by the CAS below (release), unpublished if it fails
+            ownersMarker.seq = t.seq;
+            if (TAIL.compareAndSet(this, t, ownersMarker)) { // CAS: ordered with appends
+                return;
+            }
+        }
+    }
+
     /** Owner, finishing: close, then take every accepted entry into {@code into}, in order (barriers ignored). */
     void drainAll(List<Runnable> into) {
-        close();
+        closeByOwner();
         Node last = ((Closed) TAIL.getVolatile(this)).last; // volatile: the closed marker
         Node h = head;
         while (h != last) {

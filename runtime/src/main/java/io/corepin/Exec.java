@@ -828,6 +828,9 @@ public final class Exec implements Executor, AutoCloseable {
                 if (s == SHUTDOWN && levels != null && !levels.isClosing()) {
                     beginLevelsClose();
                 }
+                if (s == SHUTDOWN) {
+                    backlog.closeByOwner(); // shutting down only; idempotent: a close shutdown() had no heap for
+                }
                 if (s != RUNNING && (s == STOP || quiescent())) {
                     break;
                 }
@@ -1312,7 +1315,12 @@ public final class Exec implements Executor, AutoCloseable {
     /** Both ways in from other threads refuse from now on: the ring's close bit, then the backlog's marker (CAS). */
     private void closeInbound() {
         inbound.close();
-        backlog.close(); // CAS: appends after it are refused; the ones before it run or are handed back
+        try {
+            backlog.close(); // CAS: appends after it are refused; the ones before it run or are handed back
+        } catch (OutOfMemoryError noRoomForTheMarker) {
+            // the heap is full (shutdownNow is how one stops a runaway task): the owner closes it again while it
+            // shuts down, and finish() closes it before taking what it holds, so nothing accepted is lost
+        }
     }
 
     /**
