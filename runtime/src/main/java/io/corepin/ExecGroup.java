@@ -422,8 +422,8 @@ public final class ExecGroup implements Executor, AutoCloseable {
 
     /** The balancer's pick, or {@code null} for NONE; throws if the group is shut down or the index is bad. */
     private Exec choose(Runnable probe) {
-        // ExecScheduler's tracking wrapper: the balancer sees the user's task (a keyHash balancer routes on it)
-        int index = balancer.select(probe instanceof TrackedTask ? ((TrackedTask) probe).task : probe, this);
+        // corepin's wrappers (a scheduler's tracked task, a scope child): the balancer sees the user's task
+        int index = balancer.select(probe instanceof WrapsTask ? ((WrapsTask) probe).userTask() : probe, this);
         if (index == LoadBalancer.NONE) {
             for (Exec exec : execs) {
                 if (!exec.isShutdown()) {

@@ -68,10 +68,29 @@ public final class Scope implements AutoCloseable {
      * @throws java.util.concurrent.RejectedExecutionException if the group refused the child (it is not counted)
      */
     public void spawn(Runnable child) {
+        spawnChild(child, false, 0);
+    }
+
+    /**
+     * Runs {@code child} on the Exec that owns {@code key} in the group (as {@link ExecGroup#execute(long, Runnable)}:
+     * the same core for the same key, in the order of the keyed submits), as part of this scope.
+     *
+     * @throws IllegalStateException if the scope was closed (and the caller is not one of its running children)
+     * @throws java.util.concurrent.RejectedExecutionException if the group refused the child (it is not counted)
+     */
+    public void spawn(long key, Runnable child) {
+        spawnChild(child, true, key);
+    }
+
+    private void spawnChild(Runnable child, boolean keyed, long key) {
         Objects.requireNonNull(child, "child");
         enter();
         try {
-            group.execute(new Child(child));
+            if (keyed) {
+                group.execute(key, new Child(child));
+            } else {
+                group.execute(new Child(child)); // the balancer sees the child itself (WrapsTask)
+            }
         } catch (RuntimeException refused) {
             leave(null);
             throw refused;
@@ -85,11 +104,28 @@ public final class Scope implements AutoCloseable {
      * @throws IllegalStateException if the scope was closed (and the caller is not one of its running children)
      */
     public <T> Promise<T> spawn(Supplier<? extends CompletionStage<T>> child) {
+        return spawnAsync(child, false, 0);
+    }
+
+    /**
+     * Runs {@code child} on the Exec that owns {@code key} in the group (as {@link ExecGroup#spawn(long, Supplier)})
+     * and counts it until the stage it returns completes.
+     *
+     * @return the child's promise (cancelled if a sibling fails first)
+     * @throws IllegalStateException if the scope was closed (and the caller is not one of its running children)
+     */
+    public <T> Promise<T> spawn(long key, Supplier<? extends CompletionStage<T>> child) {
+        return spawnAsync(child, true, key);
+    }
+
+    private <T> Promise<T> spawnAsync(Supplier<? extends CompletionStage<T>> child, boolean keyed, long key) {
         Objects.requireNonNull(child, "child");
         enter();
         final Promise<T> promise;
         try {
-            promise = group.spawn(() -> cancelled ? CompletableFuture.failedFuture(cancellation()) : asChild(child));
+            final Supplier<CompletionStage<T>> body =
+                () -> cancelled ? CompletableFuture.failedFuture(cancellation()) : asChild(child);
+            promise = keyed ? group.spawn(key, body) : group.spawn(body);
         } catch (RuntimeException refused) {
             leave(null);
             throw refused;
@@ -295,11 +331,16 @@ public final class Scope implements AutoCloseable {
      * A Runnable child: skipped once the scope is cancelled; reports its end either way. If its Exec stops before it
      * ran, it fails the scope with a cancellation instead of being handed back (nobody would ever report its end).
      */
-    private final class Child implements ExecEntry {
+    private final class Child implements ExecEntry, WrapsTask {
         private final Runnable work;
 
         Child(Runnable work) {
             this.work = work;
+        }
+
+        @Override
+        public Runnable userTask() {
+            return work;
         }
 
         @Override

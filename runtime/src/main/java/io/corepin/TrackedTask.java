@@ -10,7 +10,7 @@ import java.util.List;
  * it from before it is offered until it starts, so that {@code shutdownNow} can return it without waiting for the
  * Exec (whose queues only its own thread may read).
  */
-final class TrackedTask implements ExecEntry, ExecScheduler.Tracked {
+final class TrackedTask implements ExecEntry, ExecScheduler.Tracked, WrapsTask {
     private static final int WAITING = 0;     // accepted, or being offered: not started
     private static final int STARTED = 1;     // the Exec (or a caller-runs submitter) took it
     private static final int HANDED_BACK = 2; // in a hand-back list: never runs here
@@ -92,5 +92,10 @@ final class TrackedTask implements ExecEntry, ExecScheduler.Tracked {
     @Override
     public String toString() {
         return task.toString();
+    }
+
+    @Override
+    public Runnable userTask() {
+        return task;
     }
 }

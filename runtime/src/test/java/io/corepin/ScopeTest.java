@@ -216,4 +216,37 @@ class ScopeTest {
             Thread.currentThread().interrupt();
         }
     }
+
+    @Test
+    void keyedChildrenRunOnTheExecThatOwnsTheirKeyAndTheBalancerSeesTheUsersTask() throws Exception {
+        java.util.Set<Class<?>> seen = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        LoadBalancer recording = (task, g) -> {
+            seen.add(task.getClass());
+            return 0;
+        };
+        try (ExecGroup group = ExecGroup.builder().affinity(AffinityPlan.unpinned(2)).balancer(recording)
+            .execSettings(Exec.builder().name("scope-key").daemon(true)).build()) {
+            java.util.Map<Long, Exec> ranOn = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.Map<Long, Exec> asyncOn = new java.util.concurrent.ConcurrentHashMap<>();
+            Runnable plain = () -> { };
+            try (Scope scope = group.scope()) {
+                for (long key = 0; key < 16; key++) {
+                    long k = key;
+                    scope.spawn(k, () -> ranOn.put(k, Exec.current()));
+                    scope.spawn(k, () -> {
+                        asyncOn.put(k, Exec.current());
+                        return CompletableFuture.completedFuture(null);
+                    });
+                }
+                scope.spawn(plain); // un-keyed: the balancer picks, and sees the child itself
+            }
+            for (long key = 0; key < 16; key++) {
+                assertSame(group.execFor(key), ranOn.get(key), "Runnable child of key " + key);
+                assertSame(group.execFor(key), asyncOn.get(key), "async child of key " + key);
+            }
+            assertTrue(seen.contains(plain.getClass()), "the balancer saw " + seen);
+            assertTrue(seen.stream().noneMatch(c -> c.getName().startsWith("io.corepin.Scope$")),
+                "the balancer saw a scope wrapper: " + seen);
+        }
+    }
 }
