@@ -1,5 +1,7 @@
 package io.corepin.examples.resp;
 
+import static io.corepin.examples.resp.RespServerTest.coreStat;
+import static io.corepin.examples.resp.RespServerTest.stat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -338,29 +340,6 @@ class RespHostileClientsTest {
             // reset or timeout: done
         }
         return total;
-    }
-
-    private static long stat(String info, String name) {
-        for (String line : info.split("\r\n")) {
-            if (line.startsWith(name + ":")) {
-                return Long.parseLong(line.substring(name.length() + 1));
-            }
-        }
-        throw new AssertionError("no " + name + " in INFO: " + info);
-    }
-
-    private static long coreStat(String info, int core, String name) {
-        for (String line : info.split("\r\n")) {
-            if (line.startsWith("core" + core + ":")) {
-                for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
-                    String[] p = kv.split("=");
-                    if (p[0].equals(name)) {
-                        return Long.parseLong(p[1]);
-                    }
-                }
-            }
-        }
-        throw new AssertionError("no " + name + " for core " + core + " in INFO: " + info);
     }
 
     private static long sum(String info, String name) {

@@ -548,7 +548,8 @@ class RespServerTest {
         return assertThrows(JedisDataException.class, call).getMessage();
     }
 
-    private static long stat(String info, String name) {
+    /** A total from INFO (also used by RespHostileClientsTest). */
+    static long stat(String info, String name) {
         for (String line : info.split("\r\n")) {
             if (line.startsWith(name + ":")) {
                 return Long.parseLong(line.substring(name.length() + 1));
@@ -557,7 +558,8 @@ class RespServerTest {
         throw new AssertionError("no " + name + " in INFO: " + info);
     }
 
-    private static long coreStat(String info, int core, String name) {
+    /** One core's field from INFO's per-core line (also used by RespHostileClientsTest). */
+    static long coreStat(String info, int core, String name) {
         for (String line : info.split("\r\n")) {
             if (line.startsWith("core" + core + ":")) {
                 for (String kv : line.substring(line.indexOf(':') + 1).split(",")) {
