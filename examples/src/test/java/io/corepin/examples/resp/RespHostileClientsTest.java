@@ -1,6 +1,10 @@
 package io.corepin.examples.resp;
 
+import static io.corepin.examples.resp.RespServerTest.awaitTrue;
 import static io.corepin.examples.resp.RespServerTest.coreStat;
+import static io.corepin.examples.resp.RespServerTest.drain;
+import static io.corepin.examples.resp.RespServerTest.keyOn;
+import static io.corepin.examples.resp.RespServerTest.readUntilClosed;
 import static io.corepin.examples.resp.RespServerTest.stat;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -21,7 +25,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -275,15 +278,6 @@ class RespHostileClientsTest {
         assertTrue(stat(info, "client_memory") <= 2L * MAX_OUTPUT, info);
     }
 
-    private static String keyOn(int core, String prefix) {
-        for (int i = 0; ; i++) {
-            String k = prefix + i;
-            if (Keys.owner(Keys.hash(RespBuffer.bytes(k)), 2) == core) {
-                return k;
-            }
-        }
-    }
-
     private Socket raw() throws IOException {
         Socket s = new Socket();
         s.connect(new InetSocketAddress("127.0.0.1", server.port()), SOCKET_TIMEOUT_MS);
@@ -302,22 +296,6 @@ class RespHostileClientsTest {
         return got.toString(StandardCharsets.ISO_8859_1);
     }
 
-    /** Everything until the server closes (fails on the socket timeout). */
-    private static String readUntilClosed(Socket s) throws IOException {
-        ByteArrayOutputStream got = new ByteArrayOutputStream();
-        byte[] buf = new byte[4096];
-        try {
-            for (int n; (n = s.getInputStream().read(buf)) >= 0; ) {
-                got.write(buf, 0, n);
-            }
-        } catch (SocketTimeoutException e) {
-            throw new AssertionError("the server did not close; got " + got, e);
-        } catch (IOException reset) {
-            // a reset counts as closed
-        }
-        return got.toString(StandardCharsets.ISO_8859_1);
-    }
-
     /** One reply line, or "" when the server closes first (fails on the socket timeout). */
     private static String readUntilClosedOrLine(Socket s) throws IOException {
         try {
@@ -329,34 +307,11 @@ class RespHostileClientsTest {
         }
     }
 
-    private static long drain(InputStream in) {
-        long total = 0;
-        byte[] buf = new byte[64 * 1024];
-        try {
-            for (int n; (n = in.read(buf)) >= 0; ) {
-                total += n;
-            }
-        } catch (IOException closed) {
-            // reset or timeout: done
-        }
-        return total;
-    }
-
     private static long sum(String info, String name) {
         return coreStat(info, 0, name) + coreStat(info, 1, name);
     }
 
     private static long max(String info, String name) {
         return Math.max(coreStat(info, 0, name), coreStat(info, 1, name));
-    }
-
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(20);
-        }
     }
 }

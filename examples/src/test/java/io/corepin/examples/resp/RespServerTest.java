@@ -72,7 +72,7 @@ class RespServerTest {
     }
 
     /** A key that core {@code core} owns. */
-    private static String keyOn(int core, String prefix) {
+    static String keyOn(int core, String prefix) {
         for (int i = 0; ; i++) {
             String k = prefix + i;
             if (Keys.owner(Keys.hash(RespBuffer.bytes(k)), 2) == core) {
@@ -515,7 +515,7 @@ class RespServerTest {
     }
 
     /** Everything the server sends until it closes the connection (fails on the socket timeout). */
-    private static String readUntilClosed(Socket s) throws IOException {
+    static String readUntilClosed(Socket s) throws IOException {
         ByteArrayOutputStream got = new ByteArrayOutputStream();
         InputStream in = s.getInputStream();
         byte[] buf = new byte[4096];
@@ -531,7 +531,7 @@ class RespServerTest {
         return got.toString(StandardCharsets.ISO_8859_1);
     }
 
-    private static long drain(InputStream in) {
+    static long drain(InputStream in) {
         long total = 0;
         byte[] buf = new byte[64 * 1024];
         try {
@@ -573,7 +573,7 @@ class RespServerTest {
         throw new AssertionError("no " + name + " for core " + core + " in INFO: " + info);
     }
 
-    private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
+    static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
