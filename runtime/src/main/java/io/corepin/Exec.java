@@ -584,8 +584,8 @@ public final class Exec implements Executor, AutoCloseable {
 
     /**
      * Runs {@code r} on this Exec without ever rejecting it: local queue on the owner thread, ring (or overflow)
-     * elsewhere. While the owner is finishing, or after it terminated, {@code r} runs on the calling thread instead,
-     * so that a promise's waiters are never left hanging.
+     * elsewhere; once the owner began finishing, on the {@link LateRunner} (see {@link #runOnOwner}), so that a
+     * promise's waiters are never left hanging.
      */
     private void hop(Runnable r) {
         runOnOwner(r instanceof ExecEntry ? r : new Hop(r));

@@ -72,8 +72,6 @@ public class Promise<T> extends CompletableFuture<T> {
     private Promise<?> nextAction;
     /** The outcome reached the owner: actions registered from now on run at once. */
     private boolean fired;
-    /** Link in the owner's {@link PromiseChain} while waiting to fire. */
-    Promise<?> nextToFire;
 
     // Written by the thread whose compare-and-swap decided the outcome, before the firing is handed to the owner
     // (ring release store, or the same thread); read only by the owner after that.
