@@ -78,12 +78,12 @@ public abstract class AsyncTask implements Waker {
     private boolean polling;
     /** Woken on its own Exec during its poll: queued once the poll returns (after the followup rule applied). */
     private boolean wokenWhilePolling;
-    /** Links in the owning Exec's list of unfinished tasks (to cancel them on shutdownNow). */
-    AsyncTask prevLive;
-    AsyncTask nextLive;
-    boolean live;
-    /** With {@link Levels}: the channel its next poll is queued in (-1: the default). Owner thread after spawn. */
-    int channel = -1;
+    /** Links in the owning Exec's {@link LiveTasks} (to cancel them on shutdownNow); written only here. */
+    private AsyncTask prevLive;
+    private AsyncTask nextLive;
+    private boolean live;
+    /** With {@link Levels}: the lane its next poll is queued in (-1: the default). Owner thread after spawn. */
+    private int lane = -1;
 
     /** For subclasses. */
     protected AsyncTask() {
@@ -115,13 +115,13 @@ public abstract class AsyncTask implements Waker {
     @Override
     public final void wake() {
         final Exec e = exec; // plain, maybe stale (a spawn racing): only decides whether this is the owner thread
-        if (e != null && e.isOwnerThread() && (live || done)) { // plain: owner-only fields; false until its first
+        if (e != null && e.inEventLoop() && (live || done)) { // plain: owner-only fields; false until its first
             wakeLocal(e);                                       // poll for a task spawned from another thread
         } else if ((int) WAKE_TOKEN.getAndSet(this, 0) == 1) {
             // getAndSet (always a write, so the owner's re-arm reads from it and sees what we wrote before): the
             // first cross-thread wake since the last poll makes one ring enqueue (or goes to the overflow). Read
             // exec only now: the token was armed by the Exec that accepted the task, after it was bound there
-            exec.enqueueWake(step);
+            exec.inbound().enqueueWake(step);
         }
     }
 
@@ -135,7 +135,7 @@ public abstract class AsyncTask implements Waker {
             return;
         }
         queued = true;
-        e.enqueueLocal(step);
+        e.loop().queueLocal(step);
     }
 
     /** The Exec this task was spawned on, or {@code null} before {@link Exec#spawn(AsyncTask)}. */
@@ -184,7 +184,7 @@ public abstract class AsyncTask implements Waker {
         }
         queued = false;
         final Exec e = exec;
-        e.linkLive(this);
+        e.loop().linkLive(this);
         boolean finished = true;
         polling = true;
         try {
@@ -194,13 +194,13 @@ public abstract class AsyncTask implements Waker {
             if (finished) { // also when poll threw: the failure goes to the error handler, the task is over
                 done = true;
                 wokenWhilePolling = false;
-                e.unlinkLive(this);
+                e.loop().unlinkLive(this);
             } else {
-                e.suspended(this); // with levels: its next poll is queued in the followup channel
+                e.loop().suspended(this); // with levels: its next poll is queued in the followup channel
                 if (wokenWhilePolling && !done) {
                     wokenWhilePolling = false;
                     queued = true;
-                    e.enqueueLocal(step);
+                    e.loop().queueLocal(step);
                 }
             }
         }
@@ -227,6 +227,54 @@ public abstract class AsyncTask implements Waker {
         }
     }
 
+    // ------------------------------------------------------------------------- LiveTasks' links (owner thread)
+
+    final boolean isLive() {
+        return live;
+    }
+
+    /** Links this task in front of {@code head}; returns the new head. */
+    final AsyncTask linkBefore(AsyncTask head) {
+        live = true;
+        prevLive = null;
+        nextLive = head;
+        if (head != null) {
+            head.prevLive = this;
+        }
+        return this;
+    }
+
+    /** Unlinks this task from the list that starts at {@code head}; returns the new head. */
+    final AsyncTask unlink(AsyncTask head) {
+        live = false;
+        final AsyncTask prev = prevLive;
+        final AsyncTask next = nextLive;
+        if (prev != null) {
+            prev.nextLive = next;
+        } else {
+            head = next;
+        }
+        if (next != null) {
+            next.prevLive = prev;
+        }
+        prevLive = null;
+        nextLive = null;
+        return head;
+    }
+
+    final AsyncTask nextLive() {
+        return nextLive;
+    }
+
+    /** With levels: the lane its next poll is queued in, -1 for the default. Owner thread (or before the spawn). */
+    final int lane() {
+        return lane;
+    }
+
+    final void lane(int lane) {
+        this.lane = lane;
+    }
+
     /** The task behind a run-queue entry, or {@code null} for a plain Runnable. */
     static AsyncTask of(Runnable entry) {
         return entry instanceof Step ? ((Step) entry).task : null;
@@ -238,7 +286,7 @@ public abstract class AsyncTask implements Waker {
     }
 
     /** A run-queue entry standing for "poll this task". */
-    private static final class Step implements Runnable {
+    private static final class Step implements ExecEntry {
         final AsyncTask task;
 
         Step(AsyncTask task) {
@@ -248,6 +296,18 @@ public abstract class AsyncTask implements Waker {
         @Override
         public void run() {
             task.step();
+        }
+
+        /** An async task cannot run elsewhere: it is cancelled, not handed back. */
+        @Override
+        public Runnable onStop() {
+            task.cancel();
+            return null;
+        }
+
+        @Override
+        public boolean keptOnClose() {
+            return false;
         }
 
         @Override

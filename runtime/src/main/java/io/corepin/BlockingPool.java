@@ -71,11 +71,6 @@ final class BlockingPool {
         return call;
     }
 
-    /** Threads running or queued calls now (a snapshot). */
-    int active() {
-        return pool.getActiveCount() + pool.getQueue().size();
-    }
-
     @Override
     public String toString() {
         return name + "{threads " + pool.getPoolSize() + "/" + pool.getMaximumPoolSize() + ", queued "

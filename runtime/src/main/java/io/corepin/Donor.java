@@ -9,7 +9,7 @@ import java.util.function.Consumer;
  */
 final class Donor {
     /** An un-keyed group submission: may run on any Exec of the group. */
-    static final class Movable implements Runnable {
+    static final class Movable implements ExecEntry {
         final Runnable task;
 
         Movable(Runnable task) {
@@ -22,6 +22,16 @@ final class Donor {
         }
 
         @Override
+        public Runnable onStop() {
+            return ExecEntry.stop(task); // a group submission: what its own kind does at a stop
+        }
+
+        @Override
+        public boolean keptOnClose() {
+            return false;
+        }
+
+        @Override
         public String toString() {
             return task.toString();
         }
@@ -31,6 +41,8 @@ final class Donor {
     private final int threshold;
     private final Runnable[] chunk;
     private final Consumer<Runnable> sorter = this::sort;
+    /** The owner's task runner, for what stays here (set by each donation; owner only). */
+    private Consumer<Runnable> runHere;
     /** Set once by the group after all Execs started (volatile: read only on the donation path). */
     private volatile Exec[] siblings;
     private int moving;   // owner: movable tasks in chunk
@@ -63,7 +75,7 @@ final class Donor {
      * @return tasks run here (donated ones are in {@link #lastDonated()}), or -1 if no sibling qualified (the
      *     caller drains normally)
      */
-    int donate(RingDrain ring, int backlog) {
+    int donate(Inbound inbound, Consumer<Runnable> runner, int backlog) {
         final Exec[] all = siblings; // volatile load
         if (all == null) {
             return -1;
@@ -84,10 +96,11 @@ final class Donor {
         }
         moving = 0;
         ranHere = 0;
-        ring.drainInto(sorter, Math.min(chunk.length, Math.max(1, (backlog - best) / 2)));
+        runHere = runner;
+        inbound.drainRing(sorter, Math.min(chunk.length, Math.max(1, (backlog - best) / 2)));
         int accepted = moving == 0 ? 0 : Math.max(0, target.offerBurst(chunk, 0, moving)); // one CAS on its ring
         for (int i = accepted; i < moving; i++) {
-            self.runDonationLeftover(chunk[i]); // no room there: run here after all
+            runner.accept(chunk[i]); // no room there: run here after all
         }
         for (int i = 0; i < moving; i++) {
             chunk[i] = null;
@@ -107,13 +120,8 @@ final class Donor {
         if (entry instanceof Movable && moving < chunk.length) {
             chunk[moving++] = entry;
         } else {
-            self.runDonationLeftover(entry); // keyed or direct work stays, in ring order
+            runHere.accept(entry); // keyed or direct work stays, in ring order
             ranHere++;
         }
-    }
-
-    /** What the donor needs of the Exec's ring. */
-    interface RingDrain {
-        void drainInto(Consumer<Runnable> sink, int limit);
     }
 }

@@ -38,8 +38,8 @@ abstract class ExecCountersFields extends ExecCountersPad0 {
      */
     CounterSlots slots;
 
-    /** Consecutive turns without work. Plain: owner only. */
-    int idleTurns;
+    /** Consecutive turns without work since the last that had some (up to {@code IDLE_TURNS}). Plain: owner only. */
+    int emptyTurns;
     /** Owner-only state (plain): whether the last turn had work, when the unpublished busy stretch began. */
     boolean busy;
     int busyTurns;
@@ -89,27 +89,32 @@ final class ExecCounters extends ExecCountersFields {
 
     // ------------------------------------------------------------------------------------------------ lifecycle
 
+    /** Before the Exec is handed out: the ring whose indexes the owner samples (hosted Execs never call start). */
+    void sampleFrom(MpscRing<?> ring) {
+        this.ring = ring;
+    }
+
     /**
      * Owner thread, before the Exec is handed out: registers in the process's counters file, if there is one, and
      * emits the JFR start event. Never throws: telemetry must not stop an Exec from starting.
      */
-    void start(Exec exec, MpscRing<?> ring) {
+    void start(String exec, int cpu, MpscRing<?> ring) {
         CountersFile f = null;
         try {
             f = Telemetry.countersFile().orElse(null);
         } catch (RuntimeException | LinkageError e) {
             logNotPublished(exec, e);
         }
-        start(exec, ring, f);
+        start(exec, cpu, ring, f);
     }
 
-    /** {@link #start(Exec, MpscRing)} registering in {@code f} ({@code null}: private counters only). */
-    void start(Exec exec, MpscRing<?> ring, CountersFile f) {
+    /** {@link #start(String, int, MpscRing)} registering in {@code f} ({@code null}: private counters only). */
+    void start(String exec, int cpu, MpscRing<?> ring, CountersFile f) {
         this.ring = ring;
         String file = "";
         try {
             if (f != null) {
-                CountersFile.Registration r = f.register(id, exec.name(), exec.cpu(), ring.capacity());
+                CountersFile.Registration r = f.register(id, exec, cpu, ring.capacity());
                 int[] offsets = new int[Metric.count()];
                 for (Metric m : Metric.values()) {
                     offsets[m.ordinal()] = r.offset(m);
@@ -123,17 +128,17 @@ final class ExecCounters extends ExecCountersFields {
         }
         ExecStartedEvent event = new ExecStartedEvent();
         if (event.shouldCommit()) {
-            event.exec = exec.name();
-            event.cpu = exec.cpu();
+            event.exec = exec;
+            event.cpu = cpu;
             event.ringCapacity = ring.capacity();
             event.countersFile = file;
             event.commit();
         }
     }
 
-    private static void logNotPublished(Exec exec, Throwable e) {
+    private static void logNotPublished(String exec, Throwable e) {
         if (FULL_LOGGED.compareAndSet(false, true)) {
-            System.getLogger("io.corepin.telemetry").log(System.Logger.Level.WARNING, exec.name()
+            System.getLogger("io.corepin.telemetry").log(System.Logger.Level.WARNING, exec
                 + ": counters not published (" + e + "); further failures are not logged", e);
         }
     }
@@ -145,7 +150,7 @@ final class ExecCounters extends ExecCountersFields {
      * one place: the swap is one store of an immutable {@link CounterSlots}, and a producer-written count that lands
      * in the file's slots after they were emptied is moved over by its producer ({@link #addShared}).
      */
-    void stop(Exec exec) {
+    void stop(String exec) {
         if (busy) {
             wentIdle();
         }
@@ -154,7 +159,7 @@ final class ExecCounters extends ExecCountersFields {
         }
         ExecStoppedEvent event = new ExecStoppedEvent();
         if (event.shouldCommit()) {
-            event.exec = exec.name();
+            event.exec = exec;
             event.tasksRun = get(Metric.TASKS_RUN);
             event.taskErrors = get(Metric.TASK_ERRORS);
             event.rejects = get(Metric.REJECTS);
@@ -210,11 +215,22 @@ final class ExecCounters extends ExecCountersFields {
     /** End of a turn that ran {@code n > 0} tasks. */
     void addTasksRun(int n) {
         TURN_END_SEQ.setOpaque(this, taskSeq); // opaque: the stall guard sees the Exec is between tasks
+        emptyTurns = 0; // plain: owner only
         add(Metric.TASKS_RUN, n);
         if (!busy) {
             becameBusy();
         } else if ((++busyTurns & (SAMPLE_EVERY - 1)) == 0) {
             sampleRing();
+        }
+    }
+
+    /**
+     * End of a turn that ran nothing: after {@link #IDLE_TURNS} of them in a row the busy stretch closes (busy
+     * time, ring sample). Plain loads and stores: owner only.
+     */
+    void emptyTurn() {
+        if (emptyTurns < IDLE_TURNS && ++emptyTurns == IDLE_TURNS) {
+            wentIdle(); // telemetry: busy -> idle
         }
     }
 
@@ -284,7 +300,7 @@ final class ExecCounters extends ExecCountersFields {
      * A producer's offer of {@code requested} tasks came back with {@code result} (accepted count, or FULL/CLOSED):
      * counts the refused ones and emits a JFR event.
      */
-    void refused(Exec exec, int result, int requested) {
+    void refused(String exec, int result, int requested) {
         final int n = result < 0 ? requested : requested - result;
         if (n <= 0) {
             return;
@@ -292,7 +308,7 @@ final class ExecCounters extends ExecCountersFields {
         addShared(Metric.REJECTS, n); // atomic: producers race; refused path only
         TasksRejectedEvent event = new TasksRejectedEvent();
         if (event.shouldCommit()) {
-            event.exec = exec.name();
+            event.exec = exec;
             event.reason = result == Exec.CLOSED ? "shut down" : "ring full";
             event.tasks = n;
             event.commit();

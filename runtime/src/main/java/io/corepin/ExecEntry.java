@@ -1,13 +1,32 @@
 package io.corepin;
 
-import java.util.List;
-
 /**
- * A run-queue entry of corepin's own (a promise completion, a continuation, a scope child, a yield…) that knows
- * what a stopping Exec does with it, instead of being handed back to the user as if it were their task. Entries that
- * do not implement it are user tasks and are handed back by {@code shutdownNow}. Called on the finishing thread.
+ * A run-queue entry that is not simply the user's {@code Runnable}: corepin's own entries (a promise completion, a
+ * continuation, a scope child, a yield…) and its wrappers of user work (an async task's poll step, a spawn's body,
+ * a routed or movable submission, a scheduler's tracked task). Each kind knows what a stopping Exec does with it, so
+ * the hand-back is one loop: {@code r instanceof ExecEntry ? ((ExecEntry) r).onStop() : r}. Entries that do not
+ * implement it are the user's tasks and are handed back by {@code shutdownNow} as they are.
  */
 interface ExecEntry extends Runnable {
-    /** The Exec stopped before this entry ran: complete what waits on it (run it, or cancel its promise). */
-    void onStop(List<Runnable> handBack);
+    /**
+     * The Exec stopped before this entry ran: complete what waits on it (run it late, cancel its promise or its
+     * task). Called on the finishing thread.
+     *
+     * @return the user's task to hand back in this entry's place, or {@code null} when there is none
+     */
+    Runnable onStop();
+
+    /**
+     * Whether a graceful close of {@link Levels} keeps this entry whatever its lane: {@code true} for corepin's own
+     * bookkeeping (dropping a completion would leave its waiters — possibly a task the close waits for — hanging);
+     * {@code false} for wrappers of user work, which a lane that does not complete on close drops.
+     */
+    default boolean keptOnClose() {
+        return true;
+    }
+
+    /** What a stop does with any run-queue entry: an entry's {@link #onStop()}, or the user's task itself. */
+    static Runnable stop(Runnable entry) {
+        return entry instanceof ExecEntry ? ((ExecEntry) entry).onStop() : entry;
+    }
 }

@@ -129,7 +129,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
             return;
         }
         if (result == Exec.CLOSED) {
-            throw target.rejection(result);
+            throw target.inbound().rejection(result);
         }
         throw noRoom("key " + key + " maps to " + target.name() + ", whose ring is full"
             + (backpressure.kind == Backpressure.Kind.BLOCK ? " and whose backlog holds a ring's worth" : ""));
@@ -138,7 +138,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
     private boolean offerKeyedOrThrowClosed(Runnable entry, int index) {
         int result = execs[index].offerKeyed(entry, false);
         if (result == Exec.CLOSED) {
-            throw execs[index].rejection(result);
+            throw execs[index].inbound().rejection(result);
         }
         return result >= 0;
     }
@@ -151,7 +151,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         Exec target = exec != null ? exec : shallowest();
         int result = target.offerKeyed(entry, true);
         if (result == Exec.CLOSED) {
-            throw target.rejection(result);
+            throw target.inbound().rejection(result);
         }
         if (result < 0) {
             throw noRoom(target.name() + "'s ring is full and its backlog holds a ring's worth for " + what
@@ -189,7 +189,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         }
         int result = exec.offer(movable ? new Donor.Movable(task) : task); // movable: one small object per submit
         if (result == Exec.CLOSED) {
-            throw exec.rejection(result);
+            throw exec.inbound().rejection(result);
         }
         return result >= 0;
     }
@@ -297,7 +297,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
                 return entry; // fast path: one object
             }
             if (result == Exec.CLOSED) {
-                throw exec.rejection(result);
+                throw exec.inbound().rejection(result);
             }
         }
         if (backpressure.kind != Backpressure.Kind.BLOCK) {
@@ -318,7 +318,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
             P entry = entryFor.apply(e);
             int result = e.offer(entry);
             if (result == Exec.CLOSED) {
-                throw e.rejection(result);
+                throw e.inbound().rejection(result);
             }
             return result >= 0 && placed.add(entry);
         });

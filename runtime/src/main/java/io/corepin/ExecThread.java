@@ -4,9 +4,14 @@ package io.corepin;
 final class ExecThread extends Thread {
     final Exec exec;
 
-    ExecThread(Exec exec, Runnable loop, String name, boolean daemon) {
-        super(loop, name);
+    ExecThread(Exec exec, String name, boolean daemon) {
+        super(name);
         this.exec = exec;
         setDaemon(daemon);
+    }
+
+    @Override
+    public void run() {
+        exec.loop().run();
     }
 }

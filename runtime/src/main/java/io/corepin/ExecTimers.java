@@ -135,7 +135,7 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
     }
 
     private void submit(Timer timer) {
-        if (exec.isOwnerThread()) {
+        if (exec.inEventLoop()) {
             if (finished || (timer.period != 0 && exec.isShutdown())) {
                 throw new RejectedExecutionException(exec.name() + " is shut down: cannot schedule " + timer);
             }
@@ -144,13 +144,13 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
         }
         int result = exec.offer(new Arm(timer)); // cross-thread: one ring enqueue, armed on the owner
         if (result < 0) {
-            throw exec.rejection(result);
+            throw exec.inbound().rejection(result);
         }
     }
 
     /** After a successful {@link Timer#cancel()}: take it out of the wheel now (owner) or on the next turn. */
     void cancelled(Timer timer) {
-        if (exec.isOwnerThread()) {
+        if (exec.inEventLoop()) {
             remove(timer);
         } else {
             exec.ownerExecutor().execute(new Unlink(timer)); // never rejects: ring, or overflow when full/closed
@@ -292,7 +292,7 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
         for (int i = 0; i < n; i++) {
             final Timer t = d[i];
             d[i] = null;
-            exec.runTask(t.fire); // like any task: error handler, stall guard, stop check (hands it back)
+            exec.loop().runTask(t.fire); // like any task: error handler, stall guard, stop check (hands it back)
         }
         if (d.length > 4 * FIRE_LIMIT) {
             due = new Timer[FIRE_LIMIT]; // do not keep a sweep's big buffer
@@ -446,7 +446,7 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
 
         @Override
         public void run() {
-            if (timer.exec.isOwnerThread()) { // after termination a late canceller may run this itself: nothing to do
+            if (timer.exec.inEventLoop()) { // after termination a late canceller may run this itself: nothing to do
                 timer.exec.timers().remove(timer);
             }
         }

@@ -32,17 +32,17 @@ final class HeapReserve {
 
     private static void warmUp() {
         final IllegalStateException failure = new IllegalStateException("warm-up failure");
-        final Exec exec = Exec.detachedForTest(Exec.builder().name("corepin-warm-up")
+        final Exec exec = Driven.exec(Exec.builder().name("corepin-warm-up")
             .stallThreshold(0, java.util.concurrent.TimeUnit.MILLISECONDS).errorHandler((e, task, error) -> { }));
         exec.execute(() -> { });
         exec.execute(() -> {
             throw failure;
         });
-        exec.runTurn(); // a ring burst, a failed task
+        Driven.turn(exec); // a ring burst, a failed task
         exec.execute(() -> { });
         exec.shutdownNow();
-        exec.runTurn(); // a stop caught mid-burst
-        exec.finishForTest(); // finish, termination, the hand-back
+        Driven.turn(exec); // a stop caught mid-burst
+        Driven.finish(exec); // finish, termination, the hand-back
     }
 
     private HeapReserve() {

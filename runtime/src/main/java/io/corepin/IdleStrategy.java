@@ -25,10 +25,6 @@ public final class IdleStrategy {
         return System.nanoTime() - before;
     };
     private static final IdleStrategy DEFAULT = new IdleStrategy("park", 100, 10, 0, 0, false);
-    /** A yield that took longer than this was descheduled (a free core returns from sched_yield in ~1 µs). */
-    private static final long LATE_YIELD_NANOS = 50_000;
-    /** After a late yield, this many idle periods park without trying to yield first. */
-    static final int SKIP_YIELDS_AFTER_LATE = 64;
 
     /** One yield, timed (tests substitute a scripted one). */
     interface TimedYield {
@@ -115,49 +111,14 @@ public final class IdleStrategy {
         return new IdleStrategy("busySpin", Integer.MAX_VALUE, 0, 0, 0, true);
     }
 
-    /**
-     * Idles once.
-     *
-     * @param exec the idle Exec (owner thread)
-     * @param idleTurns consecutive turns without work, starting at 1
-     */
-    void idle(Exec exec, int idleTurns) {
-        if (neverPark || idleTurns <= (long) spins) {
-            Thread.onSpinWait();
-        } else if (idleTurns <= (long) spins + yields && exec.skipYields == 0) {
-            if (yielder.yieldNanos() > LATE_YIELD_NANOS) {
-                // The yield gave the core away: other runnable threads share it. A thread that yields stays
-                // runnable, so when its work arrives it waits for a time slice (measured here: 1.4 ms per such
-                // yield on average); a parked one is woken at once, as the kernel lets a woken thread preempt. So
-                // park now, and park without yielding for the next idle periods too. Measured on the smolscale
-                // suite's context_switch_busy (2 Execs busy with yielding tasks, a blockOn driver as a third
-                // thread): 34.6 ms/op yielding, 0.6 ms/op parking.
-                exec.skipYields = SKIP_YIELDS_AFTER_LATE; // owner thread: plain store
-                park(exec, idleTurns);
-            }
-        } else {
-            if (exec.skipYields > 0) {
-                exec.skipYields--; // one idle period that parks without yielding; owner thread: plain store
-            }
-            park(exec, idleTurns);
-        }
-    }
-
     /** For tests: the same strategy with a scripted yield. */
     IdleStrategy withTimedYield(TimedYield scripted) {
         return new IdleStrategy(name, spins, yields, minParkNanos, maxParkNanos, neverPark, scripted);
     }
 
-    private void park(Exec exec, int idleTurns) {
-        if (maxParkNanos == 0) {
-            exec.parkUntilWoken(0);
-        } else {
-            long nanos = minParkNanos;
-            for (long turn = (long) spins + yields + 1; turn < idleTurns && nanos < maxParkNanos; turn++) {
-                nanos <<= 1; // at most 63 doublings before it passes maxParkNanos
-            }
-            exec.parkUntilWoken(Math.min(nanos, maxParkNanos));
-        }
+    /** One Exec's idler: this strategy's settings with that Exec's own idle count, parking with {@code parker}. */
+    Idler newIdler(Idler.Parker parker) {
+        return new Idler(spins, yields, minParkNanos, maxParkNanos, neverPark, yielder, parker);
     }
 
     @Override

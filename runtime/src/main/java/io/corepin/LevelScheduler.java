@@ -3,14 +3,17 @@ package io.corepin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
- * One Exec's instance of its {@link Levels}: the sources, the bitmask of channels that may hold tasks, the
- * scheduler's state, and the close policy. Owner thread only — plain fields, no atomics.
+ * One Exec's instance of its {@link Levels}, as its {@link RunQueue}: the sources, the bitmask of channels that may
+ * hold tasks, the scheduler's state, and the close policy. Entries from the ring are queued in their channel; the
+ * scheduler picks what runs. Owner thread only — plain fields, no atomics.
  */
-final class LevelScheduler {
+final class LevelScheduler implements RunQueue {
     /** A cross-thread submission to a channel: the ring carries the channel (and deadline) with the task. */
-    static final class Routed implements Runnable {
+    static final class Routed implements ExecEntry {
         final int channel;
         final long deadline;
         final Runnable task;
@@ -27,12 +30,23 @@ final class LevelScheduler {
         }
 
         @Override
+        public Runnable onStop() {
+            return task; // the user's task, handed back in this entry's place
+        }
+
+        @Override
+        public boolean keptOnClose() {
+            return false;
+        }
+
+        @Override
         public String toString() {
             return task.toString();
         }
     }
 
     private final Levels levels;
+    private final LongSupplier clock;
     private final TaskSource[] sources;
     private final long[] levelMask;
     private final long generatorMask;
@@ -45,8 +59,10 @@ final class LevelScheduler {
     /** Tasks of channels that are not complete-on-close, removed by a graceful close: handed back at the end. */
     final List<Runnable> dropped = new ArrayList<>();
 
-    LevelScheduler(Levels levels, long now) {
+    LevelScheduler(Levels levels, LongSupplier clock) {
         this.levels = levels;
+        this.clock = clock;
+        final long now = clock.getAsLong();
         int n = levels.channels.length;
         this.sources = new TaskSource[n];
         this.completeOnClose = new boolean[n];
@@ -96,12 +112,74 @@ final class LevelScheduler {
             return;
         }
         AsyncTask task = AsyncTask.of(entry);
-        int channel = task != null && task.channel >= 0 ? task.channel : levels.defaultChannel;
+        int channel = task != null && task.lane() >= 0 ? task.lane() : levels.defaultChannel;
         offer(channel, entry, 0L);
     }
 
+    // ------------------------------------------------------------------------------------------------ RunQueue
+
+    @Override
+    public void add(Runnable entry) {
+        dispatch(entry); // plain: owner-thread sources and bitmask
+    }
+
+    @Override
+    public boolean runsInbound() {
+        return false; // queued in their channel; the scheduler picks
+    }
+
+    @Override
+    public int runLocal(Consumer<Runnable> runner, int budget) {
+        final long now = levels.isRoundRobin() ? clock.getAsLong() : 0L; // once per turn
+        int ran = 0;
+        for (Runnable task; ran < budget && (task = next(now)) != null; ran++) {
+            runner.accept(task);
+        }
+        return ran;
+    }
+
+    /** A task's poll returned "not done": its next poll goes to the followup channel (cancelled if closing). */
+    @Override
+    public void suspended(AsyncTask task, LiveTasks live) {
+        final int from = task.lane() < 0 ? levels.defaultChannel : task.lane();
+        task.lane(levels.followup[from]);
+        if (closing && !completesOnClose(task.lane())) {
+            live.remove(task);
+            task.cancel(); // closing: its channel does not complete on close
+        }
+    }
+
+    /** Graceful close: take out the tasks of channels that do not complete on close, and cancel their live tasks. */
+    @Override
+    public void beginClose(LiveTasks live) {
+        if (closing) {
+            return;
+        }
+        beginClose();
+        for (AsyncTask t = live.first(); t != null; ) {
+            final AsyncTask next = t.nextLive();
+            if (!completesOnClose(t.lane())) {
+                live.remove(t);
+                t.cancel();
+            }
+            t = next;
+        }
+    }
+
+    @Override
+    public void drainForStop(List<Runnable> into) {
+        into.addAll(dropped);
+        dropped.clear();
+        drainAll(into);
+    }
+
+    @Override
+    public int size() {
+        return dropped.size() + totalQueued();
+    }
+
     void offer(int channel, Runnable entry, long deadline) {
-        if (closing && !completeOnClose[channel] && !(entry instanceof ExecEntry)) {
+        if (closing && !completeOnClose[channel] && !keptOnClose(entry)) {
             drop(channel, entry, dropped);
             return;
         }
@@ -109,8 +187,13 @@ final class LevelScheduler {
         nonEmpty |= 1L << channel; // plain: owner-only bitmask
     }
 
+    private static boolean keptOnClose(Runnable entry) {
+        return entry instanceof ExecEntry && ((ExecEntry) entry).keptOnClose();
+    }
+
     /** Whether no channel holds a task (generators aside). */
-    boolean isEmpty() {
+    @Override
+    public boolean isEmpty() {
         return (nonEmpty & ~generatorMask) == 0 && totalQueued() == 0;
     }
 
@@ -214,7 +297,7 @@ final class LevelScheduler {
                     if (r == null) {
                         break;
                     }
-                    if (r instanceof ExecEntry) {
+                    if (keptOnClose(r)) {
                         s.offer(r, 0L); // behind the rest: their order among themselves is kept
                     } else {
                         drop(c, r, dropped); // may run continuations, which may queue entries of ours here

@@ -14,7 +14,7 @@ final class LocalChannel<E> implements Channel<E>, ChannelWaiters<E> {
     }
 
     private ChannelBuffer<E> buffer() {
-        if (!owner.isOwnerThread()) {
+        if (!owner.inEventLoop()) {
             throw new IllegalStateException(buffer.name + " used from " + Thread.currentThread().getName()
                 + ": a local channel belongs to its Exec's thread (use Channel.bounded for cross-thread use)");
         }

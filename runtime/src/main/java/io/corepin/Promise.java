@@ -1,6 +1,5 @@
 package io.corepin;
 
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -542,8 +541,9 @@ public class Promise<T> extends CompletableFuture<T> {
         }
 
         @Override
-        public void onStop(List<Runnable> handBack) {
+        public Runnable onStop() {
             promise.exec.runLate(this);
+            return null;
         }
 
         @Override
@@ -615,12 +615,13 @@ public class Promise<T> extends CompletableFuture<T> {
 
         /** The Exec stopped: a registration still happens (late); an action not yet run is cancelled. */
         @Override
-        public final void onStop(List<Runnable> handBack) {
+        public final Runnable onStop() {
             if (phase == REGISTER) {
                 exec().runLate(this);
             } else {
                 completeOnOwner(null, new CancellationException(exec().name() + " was shut down now"));
             }
+            return null;
         }
 
         /** Completes this stage with the outcome of {@code stage} (thenCompose's relay), on this stage's owner. */
@@ -914,8 +915,9 @@ public class Promise<T> extends CompletableFuture<T> {
         }
 
         @Override
-        public void onStop(List<Runnable> handBack) {
+        public Runnable onStop() {
             both.exec().runLate(this);
+            return null;
         }
     }
 }

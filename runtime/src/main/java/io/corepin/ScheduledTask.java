@@ -2,7 +2,6 @@ package io.corepin;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -313,13 +312,8 @@ final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFu
 
         /** The Exec stopped before firing it: the task goes into the Exec's list, unless shutdownNow takes it. */
         @Override
-        public void onStop(List<Runnable> handBack) {
-            if (!owner.isStoppingNow()) {
-                final Runnable r = handBack();
-                if (r != null) {
-                    handBack.add(r);
-                }
-            }
+        public Runnable onStop() {
+            return owner.isStoppingNow() ? null : handBack();
         }
 
         @Override

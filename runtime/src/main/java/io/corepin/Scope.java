@@ -1,7 +1,6 @@
 package io.corepin;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
@@ -361,10 +360,11 @@ public final class Scope implements AutoCloseable {
         }
 
         @Override
-        public void onStop(List<Runnable> handBack) {
+        public Runnable onStop() {
             Exec exec = Exec.current(); // the finishing Exec's thread
             leave(new CancellationException("scope child not run: " + (exec == null ? "its Exec" : exec.name())
                 + " was shut down now"));
+            return null;
         }
 
         @Override

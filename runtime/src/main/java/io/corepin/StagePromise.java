@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * a {@link StageTask}, which the Exec counts as unfinished work until the stage completes. Owner thread, except the
  * constructor.
  */
-final class StagePromise<T> extends Promise<T> implements Runnable {
+final class StagePromise<T> extends Promise<T> implements ExecEntry {
     private Supplier<? extends CompletionStage<T>> body; // plain: set before the (ring or local) enqueue publishes it
 
     StagePromise(Exec exec, Supplier<? extends CompletionStage<T>> body) {
@@ -54,6 +54,19 @@ final class StagePromise<T> extends Promise<T> implements Runnable {
      * The Exec stopped ({@code shutdownNow}): before the body ran (the promise is failed rather than the body handed
      * back), or while its {@link StageTask} waited for the stage.
      */
+    /** The Exec stopped before the body ran: cancelled, as an async task is (it cannot run elsewhere). */
+    @Override
+    public Runnable onStop() {
+        cancelByShutdownNow();
+        return null;
+    }
+
+    /** A spawn's body is user work: a lane that does not complete on close drops it (see LevelScheduler). */
+    @Override
+    public boolean keptOnClose() {
+        return false;
+    }
+
     void cancelByShutdownNow() {
         body = null;
         completeOnOwner(null, new CancellationException(exec().name() + " was shut down now"));

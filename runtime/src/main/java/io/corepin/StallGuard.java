@@ -27,9 +27,9 @@ import java.util.function.Consumer;
  * threshold by the guard's own clock means that task has run at least that long (it started before the guard first
  * saw it), so a report is never a false alarm; a task running longer than threshold + period is always caught. The
  * guard then takes the Exec thread's stack ({@link Thread#getStackTrace()}, a brief handshake, only on a stall),
- * checks that it still is the same task and that the stack is inside {@code Exec.runTask}, and reports. Because the
+ * checks that it still is the same task and that the stack is inside {@code OwnerLoop.runTask}, and reports. Because the
  * Exec stores a number rather than the task, the task is named by the first frame of the user's code past
- * {@code Exec.runTask}: corepin's own wrappers (a submit's promise, an async task's step, a timer's fire, a hop),
+ * {@code OwnerLoop.runTask}: corepin's own wrappers (a submit's promise, an async task's step, a timer's fire, a hop),
  * the JDK's continuation plumbing and lambdas' generated classes are skipped by their classes' origin
  * ({@link #taskFrame}): {@code class.method(file:line)}. The guard survives its own failures (an exhausted heap).
  *
@@ -210,10 +210,11 @@ final class StallGuard {
         }
     }
 
-    /** The innermost {@code Exec.runTask} frame, or -1. */
+    /** The innermost {@code OwnerLoop.runTask} frame, or -1. */
     static int indexOfRunTask(StackTraceElement[] stack) {
         for (int i = 0; i < stack.length; i++) {
-            if ("runTask".equals(stack[i].getMethodName()) && Exec.class.getName().equals(stack[i].getClassName())) {
+            if ("runTask".equals(stack[i].getMethodName())
+                && OwnerLoop.class.getName().equals(stack[i].getClassName())) {
                 return i;
             }
         }
@@ -222,7 +223,7 @@ final class StallGuard {
 
     /**
      * The user's code the task is running, {@code class.method(file:line)}: walking out from the frame
-     * {@code Exec.runTask} called into, the first frame that is not corepin's runtime (a class of this package from
+     * {@code OwnerLoop.runTask} called into, the first frame that is not corepin's runtime (a class of this package from
      * corepin's own code source: the wrappers of a submit, a spawn, an async task, a timer, a continuation), not the
      * JDK's (CompletableFuture's continuation plumbing, say) and not a lambda's generated class (a hidden class: its
      * body is the next frame). Decided by the frames' classes, not by their names. A task that is JDK code itself

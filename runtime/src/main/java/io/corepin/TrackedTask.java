@@ -2,7 +2,6 @@ package io.corepin;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.List;
 
 /**
  * A task given to {@link ExecScheduler#execute}: the user's {@link Runnable} plus the one state word that decides,
@@ -80,13 +79,8 @@ final class TrackedTask implements ExecEntry, ExecScheduler.Tracked, WrapsTask {
      * unless the scheduler's shutdownNow is collecting it for its own list.
      */
     @Override
-    public void onStop(List<Runnable> handBack) {
-        if (!owner.isStoppingNow()) {
-            Runnable r = handBack();
-            if (r != null) {
-                handBack.add(r);
-            }
-        }
+    public Runnable onStop() {
+        return owner.isStoppingNow() ? null : handBack();
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.corepin;
 
-import java.util.List;
 import java.util.concurrent.CancellationException;
 
 /**
@@ -22,8 +21,9 @@ final class Yield implements ExecEntry {
     }
 
     @Override
-    public void onStop(List<Runnable> handBack) {
+    public Runnable onStop() {
         cancel(promise);
+        return null;
     }
 
     /** Cancels a yield's promise because its Exec stopped. */

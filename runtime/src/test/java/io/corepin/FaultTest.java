@@ -348,7 +348,7 @@ class FaultTest {
                 }
 
                 @Override
-                public void onStop(List<Runnable> handBack) {
+                public Runnable onStop() {
                     stops.incrementAndGet();
                     throw new OutOfMemoryError("injected");
                 }

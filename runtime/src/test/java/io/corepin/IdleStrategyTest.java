@@ -1,19 +1,20 @@
 package io.corepin;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The idle path's late-yield rule, with scripted yield durations (no timing in the test). */
+/** The idle path's late-yield rule, with scripted yield durations and a counting parker (no timing in the test). */
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class IdleStrategyTest {
     private static final long FAST_YIELD = 1_000;   // a free core: sched_yield returns at once
     private static final long LATE_YIELD = 200_000; // the core was given away
 
-    /** No spins, 3 yields, then 1 µs parks (so that a park on the test thread returns by itself). */
+    /** No spins, 3 yields, then parks. */
     private static IdleStrategy strategy(AtomicInteger yields, long nanosPerYield) {
         return IdleStrategy.backoff(0, 3, 1, 1, TimeUnit.MICROSECONDS).withTimedYield(() -> {
             yields.incrementAndGet();
@@ -21,63 +22,90 @@ class IdleStrategyTest {
         });
     }
 
+    /** Counts parks instead of parking. */
+    private static final class CountingParker implements Idler.Parker {
+        int parks;
+        long lastNanos = -1;
+
+        @Override
+        public void parkUntilWoken(long nanos) {
+            parks++;
+            lastNanos = nanos;
+        }
+    }
+
     @Test
     void aFastYieldKeepsYielding() {
-        Exec exec = Exec.detachedForTest(Exec.builder().name("idle-fast"));
         AtomicInteger yields = new AtomicInteger();
-        IdleStrategy idle = strategy(yields, FAST_YIELD);
-        long parks = exec.parks();
+        CountingParker parker = new CountingParker();
+        Idler idler = strategy(yields, FAST_YIELD).newIdler(parker);
         for (int turn = 1; turn <= 3; turn++) {
-            idle.idle(exec, turn);
+            idler.idle(0);
         }
         assertEquals(3, yields.get(), "three yield turns yield");
-        assertEquals(parks, exec.parks(), "and do not park");
-        assertEquals(0, exec.skipYields);
-        idle.idle(exec, 4);
-        assertEquals(parks + 1, exec.parks(), "past the yields: park");
+        assertEquals(0, parker.parks, "and do not park");
+        assertEquals(0, idler.skipYields());
+        idler.idle(0);
+        assertEquals(1, parker.parks, "past the yields: park");
+        assertEquals(TimeUnit.MICROSECONDS.toNanos(1), parker.lastNanos, "for the backoff's park time");
     }
 
     @Test
     void aLateYieldParksAtOnceAndSkipsYieldingForTheNextIdlePeriods() {
-        Exec exec = Exec.detachedForTest(Exec.builder().name("idle-late"));
         AtomicInteger yields = new AtomicInteger();
-        IdleStrategy late = strategy(yields, LATE_YIELD);
-        long parks = exec.parks();
-        late.idle(exec, 1);
+        CountingParker parker = new CountingParker();
+        Idler idler = strategy(yields, LATE_YIELD).newIdler(parker);
+        idler.idle(0);
         assertEquals(1, yields.get());
-        assertEquals(parks + 1, exec.parks(), "a late yield parks in the same idle turn");
-        assertEquals(IdleStrategy.SKIP_YIELDS_AFTER_LATE, exec.skipYields);
+        assertEquals(1, parker.parks, "a late yield parks in the same idle turn");
+        assertEquals(Idler.SKIP_YIELDS_AFTER_LATE, idler.skipYields());
 
-        // The next idle periods (each starts again at turn 1) park without yielding, even with fast yields now.
-        AtomicInteger fastYields = new AtomicInteger();
-        IdleStrategy fast = strategy(fastYields, FAST_YIELD);
-        for (int period = 1; period <= IdleStrategy.SKIP_YIELDS_AFTER_LATE; period++) {
-            fast.idle(exec, 1);
-            assertEquals(0, fastYields.get(), "period " + period + " must not yield");
-            assertEquals(parks + 1 + period, exec.parks(), "period " + period + " parks");
+        // The next idle periods (each starts again at turn 1, after a turn with work) park without yielding.
+        for (int period = 1; period <= Idler.SKIP_YIELDS_AFTER_LATE; period++) {
+            idler.idle(1); // work: the idle count starts again
+            idler.idle(0);
+            assertEquals(1, yields.get(), "period " + period + " must not yield");
+            assertEquals(1 + period, parker.parks, "period " + period + " parks");
         }
-        assertEquals(0, exec.skipYields);
-        fast.idle(exec, 1);
-        assertEquals(1, fastYields.get(), "after the skipped periods it yields again");
+        assertEquals(0, idler.skipYields());
+        idler.idle(1);
+        idler.idle(0);
+        assertEquals(2, yields.get(), "after the skipped periods it yields again");
+    }
+
+    @Test
+    void workResetsTheIdleCount() {
+        AtomicInteger yields = new AtomicInteger();
+        CountingParker parker = new CountingParker();
+        Idler idler = strategy(yields, FAST_YIELD).newIdler(parker);
+        for (int i = 0; i < 3; i++) {
+            idler.idle(0);
+        }
+        idler.idle(5); // a turn with work
+        idler.idle(0);
+        assertEquals(4, yields.get(), "the first idle turn after work yields again");
+        assertEquals(0, parker.parks);
     }
 
     @Test
     void theDefaultStrategyYieldsWithTheRealClock() {
-        Exec exec = Exec.detachedForTest(Exec.builder().name("idle-default"));
-        exec.execute(() -> { }); // queued work: should the yield be late, the park re-checks and returns at once
-        IdleStrategy idle = IdleStrategy.park(); // the shared default: 100 spins, 10 yields
-        idle.idle(exec, 101); // a real Thread.yield(), timed: must not fail whatever it took
-        idle.idle(exec, 1);
+        CountingParker parker = new CountingParker();
+        Idler idler = IdleStrategy.park().newIdler(parker); // the shared default: 100 spins, 10 yields
+        for (int turn = 1; turn <= 111; turn++) {
+            idler.idle(0); // real Thread.yield()s, timed: must not fail whatever they took
+        }
+        // a late yield parks at once and parks (without yielding) on every idle turn after it
+        assertTrue(parker.parks >= 1 && parker.parks <= 11, "parks after 100 spins: " + parker.parks);
+        assertEquals(0, parker.lastNanos, "park until woken");
     }
 
     @Test
     void busySpinNeverYieldsOrParks() {
-        Exec exec = Exec.detachedForTest(Exec.builder().name("idle-spin"));
-        long parks = exec.parks();
-        IdleStrategy spin = IdleStrategy.busySpin();
+        CountingParker parker = new CountingParker();
+        Idler idler = IdleStrategy.busySpin().newIdler(parker);
         for (int turn = 1; turn <= 1_000; turn++) {
-            spin.idle(exec, turn);
+            idler.idle(0);
         }
-        assertEquals(parks, exec.parks());
+        assertEquals(0, parker.parks);
     }
 }

@@ -78,7 +78,7 @@ class StallGuardTest {
         assertEquals(1, mine.size(), mine.toString());
         StallGuard.Report r = mine.get(0);
         assertTrue(r.task.startsWith(Sleeper.class.getName() + ".run("), r.task);
-        assertTrue(r.stack.contains("java.lang.Thread.sleep") && r.stack.contains("io.corepin.Exec.runTask"), r.stack);
+        assertTrue(r.stack.contains("java.lang.Thread.sleep") && r.stack.contains("io.corepin.OwnerLoop.runTask"), r.stack);
         assertTrue(r.heldNanos >= TimeUnit.MILLISECONDS.toNanos(10), "held " + r.heldNanos + " ns");
         assertTrue(r.heldNanos <= TimeUnit.MILLISECONDS.toNanos(100), "reported while it ran: " + r.heldNanos);
         assertEquals(TimeUnit.MILLISECONDS.toNanos(10), r.thresholdNanos);
@@ -161,8 +161,8 @@ class StallGuardTest {
             new StackTraceElement("com.example.Handler", "handle", "Handler.java", 42),
             new StackTraceElement("io.corepin.AsyncTask", "step", "AsyncTask.java", 10),
             new StackTraceElement("io.corepin.AsyncTask$Step", "run", "AsyncTask.java", 20),
-            new StackTraceElement("io.corepin.Exec", "runTask", "Exec.java", 30),
-            new StackTraceElement("io.corepin.Exec", "runTurn", "Exec.java", 40),
+            new StackTraceElement("io.corepin.OwnerLoop", "runTask", "OwnerLoop.java", 30),
+            new StackTraceElement("io.corepin.OwnerLoop", "doWork", "OwnerLoop.java", 40),
         };
         assertEquals(4, StallGuard.indexOfRunTask(stack));
         assertEquals("com.example.Handler.handle(Handler.java:42)", StallGuard.taskFrame(stack, 4));

@@ -18,7 +18,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * {@code Backpressure.block}) racing a graceful {@code shutdown()} and the owner's turns: the task is run, handed
  * back, or refused — exactly one.
  *
- * <p>The Exec is {@link Exec#detachedForTest detached}: its ring (capacity 1) holds a filler, so the producer's
+ * <p>The Exec is {@link Driven driven}: its ring (capacity 1) holds a filler, so the producer's
  * keyed offer meets a full ring and appends to the backlog, unless the close came first. The closer shuts the Exec
  * down and plays its owner for two turns (the filler, then the backlog entry once the ring was consumed past it); the
  * arbiter terminates it and collects the hand-back.
@@ -36,7 +36,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "lost, run twice, run and handed back, refused yet kept, or FULL")
 @State
 public class BacklogAppendVsClose {
-    private final Exec exec = Exec.detachedForTest(Exec.builder().name("stress-backlog").ringCapacity(1));
+    private final Exec exec = Driven.exec(Exec.builder().name("stress-backlog").ringCapacity(1));
     private final Probe probe = new Probe();
     private int found = -1;
 
@@ -64,13 +64,13 @@ public class BacklogAppendVsClose {
     @Actor
     public void closer() {
         exec.shutdown();
-        exec.runTurn();
-        exec.runTurn();
+        Driven.turn(exec);
+        Driven.turn(exec);
     }
 
     @Arbiter
     public void arbiter(III_Result r) {
-        exec.finishForTest();
+        Driven.finish(exec);
         List<Runnable> back = exec.shutdownNow().join();
         found = 0;
         for (Runnable task : back) {

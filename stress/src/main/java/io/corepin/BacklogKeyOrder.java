@@ -17,7 +17,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * whether the owner took {@code A} before {@code R} was made (then {@code R} may take the ring) or not (then
  * {@code R} must join the backlog behind {@code A}, although the ring has room again).
  *
- * <p>The Exec is {@link Exec#detachedForTest detached}, its ring (capacity 2) full with fillers. The sender appends
+ * <p>The Exec is {@link Driven driven}, its ring (capacity 2) full with fillers. The sender appends
  * {@code A} and raises a flag; the other actor plays the owner for one turn (the filler, and {@code A} if it is
  * linked by then), then reads the flag and, if raised, submits {@code R}. The arbiter runs the remaining turns.
  * <ul>
@@ -34,7 +34,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(expect = FORBIDDEN, desc = "R overtook A, or A was lost")
 @State
 public class BacklogKeyOrder {
-    private final Exec exec = Exec.detachedForTest(Exec.builder().name("stress-order").ringCapacity(2));
+    private final Exec exec = Driven.exec(Exec.builder().name("stress-order").ringCapacity(2));
     private volatile boolean appended;
     private int clock;    // written by whichever thread plays the owner; read by the arbiter after the actors
     private int aRanAt;
@@ -55,7 +55,7 @@ public class BacklogKeyOrder {
     /** One owner turn, then, if A's submit is known to be done, R. */
     @Actor
     public void ownerThenLater(II_Result r) {
-        exec.runTurn();
+        Driven.turn(exec);
         if (appended) { // volatile
             r.r1 = exec.offerKeyed(() -> rRanAt = ++clock, true) >= 0 ? 1 : -1;
         }
@@ -64,9 +64,9 @@ public class BacklogKeyOrder {
     @Arbiter
     public void arbiter(II_Result r) {
         for (int i = 0; i < 3; i++) {
-            exec.runTurn();
+            Driven.turn(exec);
         }
-        exec.finishForTest();
+        Driven.finish(exec);
         r.r2 = aRanAt == 0 ? -1 : rRanAt == 0 ? 0 : aRanAt < rRanAt ? 1 : 2;
     }
 }

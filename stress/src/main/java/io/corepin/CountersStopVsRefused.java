@@ -50,11 +50,11 @@ public class CountersStopVsRefused {
     /** Another Exec's counters: the file's first records, held for the whole run. */
     static final CountersFile.Registration OTHER = FILE.register(-1, "other", -1, 2);
 
-    private final Exec exec = Exec.detachedForTest(Exec.builder().name("stress").ringCapacity(2));
+    private final String exec = "stress";
     private final ExecCounters counters = new ExecCounters();
 
     public CountersStopVsRefused() {
-        counters.start(exec, new MpscRing<Runnable>(2), FILE);
+        counters.start(exec, -1, new MpscRing<Runnable>(2), FILE);
     }
 
     /** The Exec's thread, finishing: leaves the counters file. */

@@ -13,7 +13,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
  * The {@link java.util.concurrent.Future} contract for {@link Promise#cancel} racing {@link Promise#complete}, both
- * from threads that are not the promise's Exec (a detached Exec whose owner never runs): exactly one of them wins;
+ * from threads that are not the promise's Exec (a driven Exec whose owner never runs): exactly one of them wins;
  * {@code cancel} returning {@code true} means {@code isCancelled()} and {@code isDone()} hold from then on — already in
  * the same actor, right after the call — and {@code cancel} returning {@code false} means the promise is done (here:
  * completed by the other actor).
@@ -34,7 +34,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "both won, neither won, or a winner's promise was not done right after")
 @State
 public class PromiseCancelVsComplete {
-    private final Exec exec = Exec.detachedForTest(Exec.builder().name("stress").ringCapacity(4));
+    private final Exec exec = Driven.exec(Exec.builder().name("stress").ringCapacity(4));
     private final Promise<Integer> promise = new Promise<>(exec);
 
     @Actor

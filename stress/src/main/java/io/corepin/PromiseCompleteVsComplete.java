@@ -12,7 +12,7 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
- * Two completers of one {@link Promise}, both on threads that are not its Exec's (a detached Exec whose owner never
+ * Two completers of one {@link Promise}, both on threads that are not its Exec's (a driven Exec whose owner never
  * runs): exactly one {@code complete} returns {@code true}, the promise is done right after it returns (in the same
  * actor), and it holds the winner's value.
  * <ul>
@@ -30,7 +30,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "both won, neither won, a winner's promise not done, or the loser's value")
 @State
 public class PromiseCompleteVsComplete {
-    private final Exec exec = Exec.detachedForTest(Exec.builder().name("stress").ringCapacity(4));
+    private final Exec exec = Driven.exec(Exec.builder().name("stress").ringCapacity(4));
     private final Promise<Integer> promise = new Promise<>(exec);
 
     @Actor

@@ -27,7 +27,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "lost or doubled completion, a hand-back, a poll after close or a double cancel")
 @State
 public class PromiseCompletionVsClose {
-    private final Exec exec = Exec.detachedForTest(Exec.builder().name("stress").ringCapacity(4));
+    private final Exec exec = Driven.exec(Exec.builder().name("stress").ringCapacity(4));
     private final Promise<Integer> promise = new Promise<>(exec);
     private final Sleeper task = new Sleeper();
     private int handedBack = -1;
@@ -51,13 +51,13 @@ public class PromiseCompletionVsClose {
 
     public PromiseCompletionVsClose() {
         exec.spawn(task);  // remote spawn: one ring entry
-        exec.runTurn();    // the first poll: now suspended
+        Driven.turn(exec);    // the first poll: now suspended
     }
 
     /** The Exec terminates (as after shutdownNow). */
     @Actor
     public void owner() {
-        exec.finishForTest();
+        Driven.finish(exec);
         handedBack = exec.shutdownNow().join().size();
     }
 

@@ -36,9 +36,9 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(expect = FORBIDDEN, desc = "X polled T (or failed on it), or Y lost T's first poll")
 @State
 public class RefusedSpawnVsWake {
-    private final Exec x = Exec.detachedForTest(Exec.builder().name("stress-x").ringCapacity(2)
+    private final Exec x = Driven.exec(Exec.builder().name("stress-x").ringCapacity(2)
         .errorHandler((exec, task, error) -> { })); // counted in x.taskErrors()
-    private final Exec y = Exec.detachedForTest(Exec.builder().name("stress-y").ringCapacity(2));
+    private final Exec y = Driven.exec(Exec.builder().name("stress-y").ringCapacity(2));
     private final Probe task = new Probe();
     /** Whose turn the arbiter is playing: 'X' or 'Y'. Plain: arbiter only (the polls run on its thread). */
     char turn;
@@ -83,9 +83,9 @@ public class RefusedSpawnVsWake {
     @Arbiter
     public void arbiter(II_Result r) {
         turn = 'X';
-        x.runTurn();
+        Driven.turn(x);
         turn = 'Y';
-        y.runTurn();
+        Driven.turn(y);
         r.r1 = task.pollsInX + (int) x.taskErrors();
         r.r2 = task.pollsInY;
     }

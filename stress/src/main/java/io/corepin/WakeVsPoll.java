@@ -29,7 +29,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 @Outcome(expect = FORBIDDEN, desc = "more than one poll queued for one wake")
 @State
 public class WakeVsPoll {
-    private final Exec exec = Exec.detachedForTest(Exec.builder().name("stress").ringCapacity(4));
+    private final Exec exec = Driven.exec(Exec.builder().name("stress").ringCapacity(4));
     private final Probe task = new Probe();
     int ready; // plain: only the wake orders it
 
@@ -51,7 +51,7 @@ public class WakeVsPoll {
     /** The Exec's owner: one turn drains the ring and polls the task. */
     @Actor
     public void owner() {
-        exec.runTurn();
+        Driven.turn(exec);
     }
 
     /** Another thread makes progress possible and wakes the task. */

@@ -17,7 +17,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
 /**
  * No lost wake-up: a producer that enqueues exactly as the Exec decides to park still gets its task run.
  *
- * <p>The Dekker under test is {@code Exec.parkUntilWoken} (owner: store {@code parked = 1}, then re-check the ring
+ * <p>The Dekker under test is {@code OwnerLoop.parkUntilWoken} (owner: store {@code parked = 1}, then re-check the ring
  * and the state) against {@code Exec.wakeIfParked} (producer: CAS-claim a ring slot, then load {@code parked}).
  * One of the two must see the other; if neither did, the Exec would park with a task in its ring and nobody to
  * unpark it.

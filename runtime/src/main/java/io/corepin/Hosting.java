@@ -1,0 +1,121 @@
+package io.corepin;
+
+import io.corepin.affinity.AffinityPlan;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * Execs hosted by the caller's thread instead of a thread of their own: {@link Exec.Builder#runHere} (until the Exec
+ * is shut down) and {@link Exec#blockOn} (a fresh Exec per call, until the body's stage is done and everything it
+ * accepted has finished). {@link Exec#current()} finds a hosted Exec through a thread-local.
+ */
+final class Hosting {
+    /** The Exec a caller-provided thread is hosting. */
+    private static final ThreadLocal<Exec> HOSTED = new ThreadLocal<>();
+
+    /**
+     * The settings of blockOn's Execs (read only): one per call, so a small ring keeps the call cheap. Other threads
+     * reach it only with wakes and completions (never refused: they overflow) or with submits (refused when full).
+     */
+    private static final Exec.Builder BLOCK_ON_HOST = Exec.builder().ringCapacity(256);
+
+    private Hosting() {
+    }
+
+    /** The Exec the calling thread hosts now, or null. */
+    static Exec current() {
+        final Exec e = HOSTED.get();
+        return e != null && e.loop().isHostActive() ? e : null;
+    }
+
+    /** See {@link Exec.Builder#runHere}. */
+    static List<Runnable> runHere(Exec.Builder b, Consumer<Exec> main) {
+        Objects.requireNonNull(main, "main");
+        final Exec busy = Exec.current();
+        if (busy != null) {
+            throw new IllegalStateException(Thread.currentThread().getName() + " already runs " + busy.name());
+        }
+        final Exec exec = new Exec(b, b.name, b.cpu, Thread.currentThread(), WorkBalancing.off());
+        if (b.stallNanos > 0) {
+            exec.guardStalls(b.stallNanos);
+        }
+        final OwnerLoop loop = exec.loop();
+        final Exec previous = HOSTED.get();
+        HOSTED.set(exec);
+        loop.hostActive(true);
+        loop.queueLocal(() -> main.accept(exec)); // plain: the owner is this thread
+        try {
+            loop.run(); // pins, announces, loops, finishes
+        } finally {
+            loop.hostActive(false);
+            if (previous == null) {
+                HOSTED.remove();
+            } else {
+                HOSTED.set(previous);
+            }
+        }
+        return loop.termination().handedBack().join();
+    }
+
+    /** See {@link Exec#blockOn}. */
+    static <T> T blockOn(Supplier<? extends CompletionStage<T>> body) {
+        Objects.requireNonNull(body, "body");
+        final Exec busy = Exec.current();
+        if (busy != null) {
+            throw new BlockingOperationException("blockOn called on " + busy.name()
+                + "'s thread: it would block that core; compose the stage instead");
+        }
+        final String name = "corepin-host-" + Thread.currentThread().getName();
+        final Exec exec = new Exec(BLOCK_ON_HOST, name, AffinityPlan.UNPINNED, Thread.currentThread(),
+            WorkBalancing.off());
+        exec.loop().markStarted();
+        exec.loop().interruptAborts(); // before the Exec is handed out
+        HOSTED.set(exec); // nothing to restore: current() was null, so no Exec was active on this thread
+        try {
+            return hostUntilDone(exec, body);
+        } finally {
+            HOSTED.set(null); // not remove(): the next call's set then reuses the thread-local's entry
+        }
+    }
+
+    /** blockOn's loop: cycles until the body is done, then a graceful close; an interrupt stops it. Owner thread. */
+    private static <T> T hostUntilDone(Exec exec, Supplier<? extends CompletionStage<T>> body) {
+        final OwnerLoop loop = exec.loop();
+        loop.hostActive(true);
+        final Promise<T> promise;
+        boolean interrupted = false;
+        try {
+            promise = exec.spawn(body); // owner thread: local queue
+            while (true) {
+                if (Thread.currentThread().isInterrupted()) { // kept: parking leaves it set for this Exec
+                    interrupted = true;
+                    exec.shutdownNow(); // CAS to STOP, ring closed; a hosted Exec's thread is not interrupted again
+                    break;
+                }
+                if (!exec.isShutdown() && promise.isDone()) {
+                    // the body is done: refuse new submits from other threads, run what was accepted (a shutdown
+                    // without waking this thread, which would leave it a stray permit)
+                    exec.shutdownByOwner();
+                }
+                if (!loop.cycle()) {
+                    break;
+                }
+            }
+        } finally {
+            loop.termination().finish(); // terminated: finishing hops, cancels what is left, hands back the rest
+            loop.hostActive(false);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt(); // kept set, whatever a task or onCancel did with it meanwhile
+            final int notRun = loop.termination().handedBack().getNow(List.of()).size();
+            throw new CompletionException(new InterruptedException("blockOn interrupted on "
+                + Thread.currentThread().getName() + ": " + exec.name() + " stopped as by shutdownNow()"
+                + (notRun == 0 ? "" : "; " + notRun + " task(s) that did not run are in its shutdownNow() list")));
+        }
+        return Promises.join(promise);
+    }
+}
