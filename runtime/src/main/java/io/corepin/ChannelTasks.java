@@ -60,7 +60,7 @@ final class ChannelTasks {
 
         Wait(Exec exec, Channel<E> channel) {
             this.promise = new Promise<>(exec);
-            this.promise.producer = this; // owner thread: a completion by someone else wakes this task
+            this.promise.producedBy(this); // owner thread: a completion by someone else wakes this task
             this.channel = channel;
         }
 

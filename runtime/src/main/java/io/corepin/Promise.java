@@ -61,7 +61,7 @@ public class Promise<T> extends CompletableFuture<T> {
      * The corepin task that will complete this promise, if any: woken when someone else completes or cancels the
      * promise first, so that it stops (a cancelled spawn does not run its body or keep waiting). Owner thread.
      */
-    AsyncTask producer;
+    private AsyncTask producer;
 
     // Owner-thread state (after the Exec stopped: its late runner's, one thread at a time).
     /** Actions waiting for the outcome, in registration order (each a derived stage). */
@@ -165,6 +165,11 @@ public class Promise<T> extends CompletableFuture<T> {
             }
         }
         return won;
+    }
+
+    /** Owner thread: {@code task} will complete this promise; an outside completion or cancel wakes it. */
+    final void producedBy(AsyncTask task) {
+        producer = task;
     }
 
     /** Owner: stop the producer if someone else completed the promise, then run (or chain) the actions. */

@@ -16,7 +16,7 @@ final class StageTask<T> extends AsyncTask {
 
     StageTask(StagePromise<T> promise, CompletionStage<T> stage) {
         this.promise = promise;
-        this.promise.producer = this; // owner thread: an outside completion of the promise wakes this task
+        this.promise.producedBy(this); // owner thread: an outside completion of the promise wakes this task
         this.stage = stage;
     }
 
