@@ -109,8 +109,6 @@ public final class Exec implements Executor, AutoCloseable {
      */
     private final Backlog backlog = new Backlog();
     private final Poller poller; // null: park with LockSupport
-    /** The turn clock ({@code System::nanoTime}; tests may drive a fake one). */
-    private final java.util.function.LongSupplier clock;
     /** Work balancing of an ExecGroup; null when off. Owner thread only. */
     private final Donor donor;
     private final Donor.RingDrain ringDrain;
@@ -164,9 +162,9 @@ public final class Exec implements Executor, AutoCloseable {
     /** 1 while the owner is parked or about to park; producers CAS it to 0 to claim the unpark. */
     private volatile int parked;
     /** What the owner writes while it runs, kept off the cache lines producers read. */
-    private final ExecCounters counters = new ExecCounters();
+    private final ExecCounters counters;
     /** This Exec's timer wheel (owner thread; see {@link ExecTimers}). */
-    private final ExecTimers timers = new ExecTimers(this);
+    private final ExecTimers timers;
     /** The CPU the thread actually got; written once before {@code started} opens. */
     private volatile int cpu = AffinityPlan.UNPINNED;
 
@@ -186,8 +184,9 @@ public final class Exec implements Executor, AutoCloseable {
         this.requestedCpu = cpu;
         this.poller = b.pollerFactory == null ? null
             : Objects.requireNonNull(b.pollerFactory.get(), "poller factory returned null");
-        this.clock = b.clock;
-        this.levels = b.levels == null ? null : new LevelScheduler(b.levels, clock.getAsLong());
+        this.counters = new ExecCounters(b.clock);
+        this.timers = new ExecTimers(this, b.clock);
+        this.levels = b.levels == null ? null : new LevelScheduler(b.levels, b.clock);
         this.donor = balancing.isOn() && b.levels == null ? new Donor(this, balancing) : null;
         this.ringDrain = (sink, limit) -> inbound.drain(sink, limit);
         this.hosted = host != null;
@@ -198,7 +197,7 @@ public final class Exec implements Executor, AutoCloseable {
         this.counters.ring = inbound; // sampled by the owner; start() also registers it in the counters file
         this.thread = host != null ? host : new ExecThread(this, this::loop, name, b.daemon);
         if (host == null && b.stallNanos > 0) { // hosted: runHere registers; blockOn and test hosts are not guarded
-            StallGuard.watch(this, thread, counters, b.stallNanos); // one JVM-wide watchdog thread
+            StallGuard.watch(this, thread, counters, b.stallNanos, b.clock); // one JVM-wide watchdog thread
         }
     }
 
@@ -934,7 +933,7 @@ public final class Exec implements Executor, AutoCloseable {
                 sched.dispatch(r);
             }
         }
-        final long now = sched.levels().isRoundRobin() ? clock.getAsLong() : 0L; // once per turn
+        final long now = sched.turnTime(); // once per turn; reads the clock only for round robin
         int ran = 0;
         for (Runnable task; ran < localBudget && (task = sched.next(now)) != null; ran++) {
             runTask(task);
@@ -1266,12 +1265,12 @@ public final class Exec implements Executor, AutoCloseable {
      * @throws RejectedExecutionException if the Exec is shut down (or, from another thread, its ring is full)
      */
     public Promise<Void> sleep(Duration duration) {
-        return timers.sleepUntil(System.nanoTime() + ExecTimers.durationNanos(duration));
+        return timers.sleep(ExecTimers.durationNanos(duration)); // from now on this Exec's clock
     }
 
     /**
-     * A promise that completes (on this Exec) at {@code deadlineNanos}, a {@link System#nanoTime()} value; a
-     * deadline in the past completes on the next turn.
+     * A promise that completes (on this Exec) at {@code deadlineNanos}, a value of this Exec's clock
+     * ({@link Builder#clock}: {@link System#nanoTime()} unless set); a deadline in the past completes on the next turn.
      *
      * @throws RejectedExecutionException if the Exec is shut down (or, from another thread, its ring is full)
      */
@@ -1495,7 +1494,7 @@ public final class Exec implements Executor, AutoCloseable {
         private boolean daemon;
         private Supplier<? extends Poller> pollerFactory;
         private Levels levels;
-        private java.util.function.LongSupplier clock = System::nanoTime;
+        private org.agrona.concurrent.NanoClock clock = org.agrona.concurrent.SystemNanoClock.INSTANCE;
         private long stallNanos = TimeUnit.MILLISECONDS.toNanos(10);
 
         private Builder() {
@@ -1600,8 +1599,22 @@ public final class Exec implements Executor, AutoCloseable {
             return this;
         }
 
-        /** For tests: the clock the Exec reads once per turn (default {@code System::nanoTime}). */
-        Builder clock(java.util.function.LongSupplier clock) {
+        /**
+         * The time source of this Exec's timers, stall guard, counters and levels deadlines (default
+         * {@link org.agrona.concurrent.SystemNanoClock}, i.e. {@link System#nanoTime()}); for tests and simulation.
+         * Every deadline and delay of the Exec ({@link Exec#schedule}, {@link Exec#sleep}, {@link Exec#sleepUntil},
+         * {@link Timer#deadlineNanos()}, round-robin slices, the stall threshold, busy time) is measured on it. It must
+         * be monotonic (never go back), stay far from the ends of the {@code long} range, and be safe to read from any
+         * thread: the Exec's own, threads that schedule timers on it, and the stall guard's. In an {@link ExecGroup}
+         * (through {@link ExecGroup.Builder#execSettings}) all Execs share it.
+         *
+         * <p>An idle Exec parks no longer than its next timer deadline, measured on this clock and slept in real
+         * nanoseconds; then it reads the clock again. So with a fake clock a park still ends, and a test drives time
+         * without sleeping: move the clock on, then wake the Exec (submit any task, or complete a promise it waits
+         * for); its next turn reads the new time and fires what became due. Producers' timeouts
+         * ({@link Backpressure}) and {@code awaitTermination} stay in real time.
+         */
+        public Builder clock(org.agrona.concurrent.NanoClock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
@@ -1629,7 +1642,7 @@ public final class Exec implements Executor, AutoCloseable {
             }
             Exec exec = new Exec(this, name, cpu, Thread.currentThread());
             if (stallNanos > 0) {
-                StallGuard.watch(exec, exec.thread, exec.counters, stallNanos);
+                StallGuard.watch(exec, exec.thread, exec.counters, stallNanos, clock);
             }
             Exec previous = HOSTED.get();
             HOSTED.set(exec);

@@ -3,10 +3,12 @@ package io.corepin;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import org.agrona.concurrent.NanoClock;
 
 /**
  * One Exec's instance of its {@link Levels}: the sources, the bitmask of channels that may hold tasks, the
- * scheduler's state, and the close policy. Owner thread only — plain fields, no atomics.
+ * scheduler's state, and the close policy. Owner thread only — plain fields, no atomics. Round-robin slices are
+ * measured on the Exec's clock ({@link Exec.Builder#clock}), passed in at construction.
  */
 final class LevelScheduler {
     /** A cross-thread submission to a channel: the ring carries the channel (and deadline) with the task. */
@@ -33,6 +35,8 @@ final class LevelScheduler {
     }
 
     private final Levels levels;
+    /** The Exec's clock: read once per turn, and only with round robin. */
+    private final NanoClock clock;
     private final TaskSource[] sources;
     private final long[] levelMask;
     private final long generatorMask;
@@ -45,8 +49,9 @@ final class LevelScheduler {
     /** Tasks of channels that are not complete-on-close, removed by a graceful close: handed back at the end. */
     final List<Runnable> dropped = new ArrayList<>();
 
-    LevelScheduler(Levels levels, long now) {
+    LevelScheduler(Levels levels, NanoClock clock) {
         this.levels = levels;
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
         int n = levels.channels.length;
         this.sources = new TaskSource[n];
         this.completeOnClose = new boolean[n];
@@ -72,8 +77,13 @@ final class LevelScheduler {
         }
         this.levelCursor = new int[levelMask.length];
         if (levels.sliceNanos != null) {
-            sliceEnd = now + levels.sliceNanos[0];
+            sliceEnd = clock.nanoTime() + levels.sliceNanos[0];
         }
+    }
+
+    /** This turn's time for {@link #next}: one read of the Exec's clock with round robin, else 0 (no read). */
+    long turnTime() {
+        return levels.sliceNanos != null ? clock.nanoTime() : 0L;
     }
 
     Levels levels() {

@@ -51,7 +51,7 @@ public class CountersStopVsRefused {
     static final CountersFile.Registration OTHER = FILE.register(-1, "other", -1, 2);
 
     private final Exec exec = Exec.detachedForTest(Exec.builder().name("stress").ringCapacity(2));
-    private final ExecCounters counters = new ExecCounters();
+    private final ExecCounters counters = new ExecCounters(org.agrona.concurrent.SystemNanoClock.INSTANCE);
 
     public CountersStopVsRefused() {
         counters.start(exec, new MpscRing<Runnable>(2), FILE);
