@@ -17,7 +17,7 @@ final class DeadlineSource implements TaskSource {
 
         @Override
         public int compareTo(Entry o) {
-            int byDeadline = Long.compare(deadline - o.deadline, 0); // nanoTime scale: compare differences
+            int byDeadline = Long.compare(deadline - o.deadline, 0); // the Exec's clock, wrap-safe: compare differences
             return byDeadline != 0 ? byDeadline : Long.compare(seq, o.seq);
         }
     }

@@ -71,7 +71,7 @@ public final class Exec implements Executor, AutoCloseable {
     private final boolean hosted;
     private final Lifecycle lifecycle = new Lifecycle();
     /** What the owner writes while it runs, kept off the cache lines producers read. */
-    private final ExecCounters counters = new ExecCounters();
+    private final ExecCounters counters;
     /** The way in from other threads: ring, backlog, overflow, parked flag. */
     private final Inbound inbound;
     /** The owner side: loop, turn, run queue. */
@@ -94,14 +94,15 @@ public final class Exec implements Executor, AutoCloseable {
         this.thread = host != null ? host : new ExecThread(this, name, b.daemon);
         final Poller poller = b.pollerFactory == null ? new ThreadParker(thread)
             : Objects.requireNonNull(b.pollerFactory.get(), "poller factory returned null");
+        this.counters = new ExecCounters(b.clock);
         this.inbound = new Inbound(name, b.ringCapacity, lifecycle, counters, poller);
-        this.timers = new ExecTimers(this);
+        this.timers = new ExecTimers(this, b.clock);
         final RunQueue runQueue = b.levels == null ? new FifoRunQueue() : new LevelScheduler(b.levels, b.clock);
         this.donor = balancing.isOn() && b.levels == null ? new Donor(this, balancing) : null;
         this.loop = new OwnerLoop(this, thread, lifecycle, inbound, runQueue, poller, timers, counters, donor, b, cpu);
         counters.sampleFrom(inbound.ring()); // sampled by the owner; start() also registers it in the counters file
         if (host == null && b.stallNanos > 0) { // hosted: runHere registers; blockOn and driven Execs are not guarded
-            guardStalls(b.stallNanos);
+            guardStalls(b.stallNanos, b.clock);
         }
     }
 
@@ -182,8 +183,8 @@ public final class Exec implements Executor, AutoCloseable {
     }
 
     /** Reports tasks that hold this Exec longer than {@code thresholdNanos} ({@link StallGuard}). */
-    void guardStalls(long thresholdNanos) {
-        StallGuard.watch(this, thread, counters, thresholdNanos); // one JVM-wide watchdog thread
+    void guardStalls(long thresholdNanos, org.agrona.concurrent.NanoClock clock) {
+        StallGuard.watch(this, thread, counters, thresholdNanos, clock); // one JVM-wide watchdog thread
     }
 
     // ------------------------------------------------------------------------------------------------ producers
@@ -518,12 +519,12 @@ public final class Exec implements Executor, AutoCloseable {
      * @throws RejectedExecutionException if the Exec is shut down (or, from another thread, its ring is full)
      */
     public Promise<Void> sleep(Duration duration) {
-        return timers.sleepUntil(System.nanoTime() + ExecTimers.durationNanos(duration));
+        return timers.sleep(ExecTimers.durationNanos(duration)); // from now on this Exec's clock
     }
 
     /**
-     * A promise that completes (on this Exec) at {@code deadlineNanos}, a {@link System#nanoTime()} value; a
-     * deadline in the past completes on the next turn.
+     * A promise that completes (on this Exec) at {@code deadlineNanos}, a value of this Exec's clock
+     * ({@link Builder#clock}: {@link System#nanoTime()} unless set); a deadline in the past completes on the next turn.
      *
      * @throws RejectedExecutionException if the Exec is shut down (or, from another thread, its ring is full)
      */
@@ -761,7 +762,7 @@ public final class Exec implements Executor, AutoCloseable {
         boolean daemon;
         Supplier<? extends Poller> pollerFactory;
         Levels levels;
-        java.util.function.LongSupplier clock = System::nanoTime;
+        org.agrona.concurrent.NanoClock clock = org.agrona.concurrent.SystemNanoClock.INSTANCE;
         long stallNanos = TimeUnit.MILLISECONDS.toNanos(10);
 
         private Builder() {
@@ -866,8 +867,22 @@ public final class Exec implements Executor, AutoCloseable {
             return this;
         }
 
-        /** For tests: the clock the Exec reads once per turn (default {@code System::nanoTime}). */
-        Builder clock(java.util.function.LongSupplier clock) {
+        /**
+         * The time source of this Exec's timers, stall guard, counters and levels deadlines (default
+         * {@link org.agrona.concurrent.SystemNanoClock}, i.e. {@link System#nanoTime()}); for tests and simulation.
+         * Every deadline and delay of the Exec ({@link Exec#schedule}, {@link Exec#sleep}, {@link Exec#sleepUntil},
+         * {@link Timer#deadlineNanos()}, round-robin slices, the stall threshold, busy time) is measured on it. It must
+         * be monotonic (never go back), stay far from the ends of the {@code long} range, and be safe to read from any
+         * thread: the Exec's own, threads that schedule timers on it, and the stall guard's. In an {@link ExecGroup}
+         * (through {@link ExecGroup.Builder#execSettings}) all Execs share it.
+         *
+         * <p>An idle Exec parks no longer than its next timer deadline, measured on this clock and slept in real
+         * nanoseconds; then it reads the clock again. So with a fake clock a park still ends, and a test drives time
+         * without sleeping: move the clock on, then wake the Exec (submit any task, or complete a promise it waits
+         * for); its next turn reads the new time and fires what became due. Producers' timeouts
+         * ({@link Backpressure}) and {@code awaitTermination} stay in real time.
+         */
+        public Builder clock(org.agrona.concurrent.NanoClock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }

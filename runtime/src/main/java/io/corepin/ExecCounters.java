@@ -8,6 +8,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.agrona.concurrent.NanoClock;
 
 /** 128 bytes before the counters (see {@link ExecCounters}). */
 abstract class ExecCountersPad0 {
@@ -64,8 +65,9 @@ abstract class ExecCountersFields extends ExecCountersPad0 {
  * the owner is their only writer), producer-written ones an atomic add on paths that already cost a refused offer or
  * a CAS plus an unpark. The ring's enqueue count and depth are sampled by the owner from the ring's indexes every
  * {@value #SAMPLE_EVERY} busy turns and when it goes idle, so producers pay nothing for them; so is the busy time
- * (one {@code System.nanoTime()} per sample, and one when a busy stretch begins and ends — see {@link #IDLE_TURNS}; a
- * sample is also taken then).
+ * (one read of the Exec's clock per sample, and one when a busy stretch begins and ends — see {@link #IDLE_TURNS}; a
+ * sample is also taken then). That clock is the Exec's ({@link Exec.Builder#clock}, {@code System.nanoTime()} by
+ * default), passed in at construction: busy time and {@link Metric#BUSY_SINCE} are measured on it.
  */
 final class ExecCounters extends ExecCountersFields {
     static final int SAMPLE_EVERY = 64;
@@ -82,8 +84,11 @@ final class ExecCounters extends ExecCountersFields {
     long p10, p11, p12, p13, p14, p15, p16, p17, p18, p19, p1a, p1b, p1c, p1d, p1e, p1f;
 
     private final int id = NEXT_ID.incrementAndGet();
+    /** The Exec's clock, for busy time. Immutable; read by the owner only. */
+    private final NanoClock clock;
 
-    ExecCounters() {
+    ExecCounters(NanoClock clock) {
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
         slots = CounterSlots.allocatePrivate(); // plain: published with the Exec
     }
 
@@ -253,7 +258,7 @@ final class ExecCounters extends ExecCountersFields {
     private void becameBusy() {
         busy = true;
         busyTurns = 0;
-        busyStamp = System.nanoTime();
+        busyStamp = clock.nanoTime();
         set(Metric.BUSY_SINCE, busyStamp);
         sampleRing(); // the backlog that built up while idle (rare: after a park or 16 empty turns)
     }
@@ -265,7 +270,7 @@ final class ExecCounters extends ExecCountersFields {
     void wentIdle() {
         if (busy) {
             busy = false;
-            add(Metric.BUSY_NANOS, System.nanoTime() - busyStamp);
+            add(Metric.BUSY_NANOS, clock.nanoTime() - busyStamp);
             set(Metric.BUSY_SINCE, 0); // after BUSY_NANOS: a reader reads SINCE first, then NANOS
         }
         sampleRing();
@@ -282,7 +287,7 @@ final class ExecCounters extends ExecCountersFields {
             set(Metric.RING_DEPTH_HWM, depth);
         }
         if (busy) {
-            final long now = System.nanoTime();
+            final long now = clock.nanoTime();
             add(Metric.BUSY_NANOS, now - busyStamp);
             busyStamp = now;
             set(Metric.BUSY_SINCE, now);

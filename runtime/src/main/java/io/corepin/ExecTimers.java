@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import org.agrona.DeadlineTimerWheel;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.collections.LongArrayList;
+import org.agrona.concurrent.NanoClock;
 
 /**
  * One Exec's timers: an Agrona {@link DeadlineTimerWheel} (1.05 ms ticks, 512 spokes) that only the Exec's own thread
@@ -18,13 +19,20 @@ import org.agrona.collections.LongArrayList;
  * <ul>
  *   <li>Scheduling on the owner thread goes straight into the wheel; from any other thread the timer travels through
  *       the Exec's ring as a message and is armed on the owner.
- *   <li>Each loop turn that has timers pending reads {@link System#nanoTime()} once and fires every timer whose
+ *   <li>Each loop turn that has timers pending reads the Exec's clock once and fires every timer whose
  *       deadline has passed, in deadline order (scheduling order for equal deadlines); after about
  *       {@value #FIRE_LIMIT} it leaves the next ticks to the next turn. Turns without pending timers do not read the
  *       clock.
  *   <li>When the Exec goes idle it parks at most until the earliest deadline ({@link #parkBound(long)}), so a timer
  *       fires at the first turn at or after its deadline whether the Exec is busy or asleep.
  * </ul>
+ *
+ * <p>The clock is the Exec's ({@link Exec.Builder#clock}, {@code System.nanoTime()} by default): every deadline,
+ * delay and "now" here is a value of it, and it is the only time source this class reads. A park is bounded by the
+ * earliest deadline <em>in that clock's nanoseconds</em>, so with a fake clock the Exec still returns from a park
+ * after at most that many real nanoseconds and reads the clock again — it never sleeps forever on a fake deadline —
+ * and at once when anything wakes it (a task from another thread, a wake-up): a test moves its clock on, then
+ * submits a no-op task, and the next turn fires what became due.
  *
  * <p>The wheel only knows slot ids (which it reuses), so a map from id to {@link Timer} says which timer a slot holds.
  * The earliest deadline is kept as a lower bound ({@link #earliest}): scheduling lowers it; firing and cancelling
@@ -52,6 +60,8 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
     private static final long MAX_DELAY_NANOS = Long.MAX_VALUE >> 1;
 
     private final Exec exec;
+    /** The Exec's clock: immutable, read on the owner thread (turns, arming) and by schedulers on any thread. */
+    private final NanoClock clock;
     // Owner thread only, all of it.
     private DeadlineTimerWheel wheel; // created by the first timer: an Exec that never schedules pays nothing
     private Long2ObjectHashMap<Timer> byId;
@@ -65,8 +75,14 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
     private boolean shutdownSeen;
     private boolean finished;
 
-    ExecTimers(Exec exec) {
+    ExecTimers(Exec exec, NanoClock clock) {
         this.exec = exec;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /** Now, on the Exec's clock (any thread). */
+    long now() {
+        return clock.nanoTime();
     }
 
     // --------------------------------------------------------------------------------------- scheduling (any thread)
@@ -100,18 +116,24 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
     }
 
     /**
-     * A timer that fires {@code delayNanos} from now (the caller's clock read), then every {@code period} (see
-     * {@link Timer#period}).
+     * A timer that fires {@code delayNanos} from now (the caller's read of the Exec's clock), then every
+     * {@code period} (see {@link Timer#period}).
      */
     Timer schedule(Runnable task, long delayNanos, long period) {
         Objects.requireNonNull(task, "task");
-        Timer timer = new Timer(exec, task, System.nanoTime() + delayNanos, period);
+        Timer timer = new Timer(exec, task, clock.nanoTime() + delayNanos, period);
         submit(timer);
         return timer;
     }
 
+    /** A promise that completes {@code delayNanos} (at most {@link #MAX_DELAY_NANOS}) from now on the Exec's clock. */
+    Promise<Void> sleep(long delayNanos) {
+        return sleepUntil(clock.nanoTime() + delayNanos);
+    }
+
+    /** A promise that completes at {@code deadlineNanos}, a value of the Exec's clock. */
     Promise<Void> sleepUntil(long deadlineNanos) {
-        final long now = System.nanoTime();
+        final long now = clock.nanoTime();
         // within MAX_DELAY of now either way: past deadlines keep their order, and no two deadlines' difference wraps
         final long delay = Math.max(-MAX_DELAY_NANOS, Math.min(delayUntil(deadlineNanos, now), MAX_DELAY_NANOS));
         final long deadline = now + delay;
@@ -124,7 +146,8 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
     /**
      * {@code deadline - now} without wrapping: a difference beyond the long range saturates, so that a deadline far
      * in the past ({@code Long.MIN_VALUE}) is in the past, not 146 years ahead. Deadlines and {@code now} are
-     * {@link System#nanoTime()} values, which a JVM's lifetime keeps far from the ends of the range.
+     * values of the Exec's clock, which (like {@link System#nanoTime()} over a JVM's lifetime) stay far from the ends
+     * of the range.
      */
     static long delayUntil(long deadline, long now) {
         final long d = deadline - now;
@@ -161,11 +184,11 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
 
     private void arm(Timer timer) {
         if (wheel == null) {
-            final long now = System.nanoTime();
+            final long now = clock.nanoTime();
             wheel = new DeadlineTimerWheel(TimeUnit.NANOSECONDS, now, TICK_NANOS, TICKS_PER_WHEEL, 4);
             byId = new Long2ObjectHashMap<>();
         } else if (wheel.timerCount() == 0) {
-            wheel.currentTickTime(System.nanoTime()); // an empty wheel jumps to now: no ticks to walk later
+            wheel.currentTickTime(clock.nanoTime()); // an empty wheel jumps to now: no ticks to walk later
         }
         timer.seq = seq++;
         final long deadline = timer.deadline();
@@ -216,7 +239,7 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
         if (wheel == null || wheel.timerCount() == 0) {
             return 0; // no clock read on turns without timers
         }
-        final long now = System.nanoTime(); // the turn's one clock read
+        final long now = clock.nanoTime(); // the turn's one clock read
         if (!shutdownSeen && exec.isShutdown()) { // volatile load, only on turns with timers pending
             shutdownSeen = true;
             cancelPeriodic();
@@ -327,13 +350,15 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
 
     /**
      * The idle path: how long the Exec may park, given that it wanted {@code nanos} ({@code <= 0}: no limit). At
-     * least 1 ns when a timer is due, so the park returns at once and the next turn fires it.
+     * least 1 ns when a timer is due, so the park returns at once and the next turn fires it. The bound is measured
+     * on the Exec's clock and slept in real nanoseconds: with a fake clock the park still ends (after at most the
+     * fake time left), and the next turn reads the clock again.
      */
     long parkBound(long nanos) {
         if (wheel == null || wheel.timerCount() == 0) {
             return nanos;
         }
-        final long now = System.nanoTime();
+        final long now = clock.nanoTime();
         if (earliest <= now) {
             earliest = scanEarliest(); // stale after fires and cancels; recomputed only on the way to sleep
         }

@@ -23,6 +23,7 @@ final class HeapReserve {
         CompletableFuture<Object> warm = new CompletableFuture<>();
         warm.complete(warm);
         new CompletableFuture<>().completeExceptionally(new IllegalStateException("warm-up"));
+        final System.Logger.Level levels = System.Logger.Level.WARNING; // initialised now: failure paths name one
         try {
             warmUp();
         } catch (Throwable t) { // best effort: a failed warm-up must not make Execs unconstructible

@@ -41,7 +41,7 @@ final class Hosting {
         }
         final Exec exec = new Exec(b, b.name, b.cpu, Thread.currentThread(), WorkBalancing.off());
         if (b.stallNanos > 0) {
-            exec.guardStalls(b.stallNanos);
+            exec.guardStalls(b.stallNanos, b.clock);
         }
         final OwnerLoop loop = exec.loop();
         final Exec previous = HOSTED.get();

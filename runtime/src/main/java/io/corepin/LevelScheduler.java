@@ -4,12 +4,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
+import org.agrona.concurrent.NanoClock;
 
 /**
  * One Exec's instance of its {@link Levels}, as its {@link RunQueue}: the sources, the bitmask of channels that may
  * hold tasks, the scheduler's state, and the close policy. Entries from the ring are queued in their channel; the
- * scheduler picks what runs. Owner thread only — plain fields, no atomics.
+ * scheduler picks what runs. Owner thread only — plain fields, no atomics. Round-robin slices are measured on the
+ * Exec's clock ({@link Exec.Builder#clock}), passed in at construction.
  */
 final class LevelScheduler implements RunQueue {
     /** A cross-thread submission to a channel: the ring carries the channel (and deadline) with the task. */
@@ -46,7 +47,8 @@ final class LevelScheduler implements RunQueue {
     }
 
     private final Levels levels;
-    private final LongSupplier clock;
+    /** The Exec's clock: read once per turn, and only with round robin. */
+    private final NanoClock clock;
     private final TaskSource[] sources;
     private final long[] levelMask;
     private final long generatorMask;
@@ -59,10 +61,9 @@ final class LevelScheduler implements RunQueue {
     /** Tasks of channels that are not complete-on-close, removed by a graceful close: handed back at the end. */
     final List<Runnable> dropped = new ArrayList<>();
 
-    LevelScheduler(Levels levels, LongSupplier clock) {
+    LevelScheduler(Levels levels, NanoClock clock) {
         this.levels = levels;
-        this.clock = clock;
-        final long now = clock.getAsLong();
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
         int n = levels.channels.length;
         this.sources = new TaskSource[n];
         this.completeOnClose = new boolean[n];
@@ -88,8 +89,13 @@ final class LevelScheduler implements RunQueue {
         }
         this.levelCursor = new int[levelMask.length];
         if (levels.sliceNanos != null) {
-            sliceEnd = now + levels.sliceNanos[0];
+            sliceEnd = clock.nanoTime() + levels.sliceNanos[0];
         }
+    }
+
+    /** This turn's time for {@link #next}: one read of the Exec's clock with round robin, else 0 (no read). */
+    long turnTime() {
+        return levels.sliceNanos != null ? clock.nanoTime() : 0L;
     }
 
     Levels levels() {
@@ -130,7 +136,7 @@ final class LevelScheduler implements RunQueue {
 
     @Override
     public int runLocal(Consumer<Runnable> runner, int budget) {
-        final long now = levels.isRoundRobin() ? clock.getAsLong() : 0L; // once per turn
+        final long now = turnTime(); // once per turn, and only with round robin
         int ran = 0;
         for (Runnable task; ran < budget && (task = next(now)) != null; ran++) {
             runner.accept(task);

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import org.agrona.concurrent.NanoClock;
 
 /**
  * The stall guard: one daemon thread for the whole JVM ({@code corepin-stall-guard}) that notices when a task holds an
@@ -24,7 +25,7 @@ import java.util.function.Consumer;
  * <h2>What the guard does</h2>
  * Every {@code threshold / 2} (at least 1 ms, at most 50 ms; the smallest threshold of all guarded Execs) it reads
  * each Exec's two numbers. Different: the Exec is inside a task. The same task number seen for at least the
- * threshold by the guard's own clock means that task has run at least that long (it started before the guard first
+ * threshold by that Exec's clock means that task has run at least that long (it started before the guard first
  * saw it), so a report is never a false alarm; a task running longer than threshold + period is always caught. The
  * guard then takes the Exec thread's stack ({@link Thread#getStackTrace()}, a brief handshake, only on a stall),
  * checks that it still is the same task and that the stack is inside {@code OwnerLoop.runTask}, and reports. Because the
@@ -32,6 +33,11 @@ import java.util.function.Consumer;
  * {@code OwnerLoop.runTask}: corepin's own wrappers (a submit's promise, an async task's step, a timer's fire, a hop),
  * the JDK's continuation plumbing and lambdas' generated classes are skipped by their classes' origin
  * ({@link #taskFrame}): {@code class.method(file:line)}. The guard survives its own failures (an exhausted heap).
+ *
+ * <p>Time: how long a task has held its Exec is measured on that Exec's clock ({@link Exec.Builder#clock},
+ * {@code System.nanoTime()} by default), read by the guard for that Exec; only the guard's own period is real time.
+ * With a fake clock a task is reported once the clock has moved on by the threshold while the same task runs (the
+ * guard must have seen the task once before that move), and a clock that stands still reports nothing.
  *
  * <p>The guard holds Execs weakly and forgets terminated ones. With no guarded Exec it parks until one is created.
  */
@@ -74,9 +80,9 @@ final class StallGuard {
         }
     }
 
-    /** Starts guarding {@code exec}, whose tasks run on {@code thread}. Any thread. */
-    static void watch(Exec exec, Thread thread, ExecCounters counters, long thresholdNanos) {
-        ADDED.add(new Watch(exec, thread, counters, thresholdNanos));
+    /** Starts guarding {@code exec}, whose tasks run on {@code thread} and whose time is {@code clock}. Any thread. */
+    static void watch(Exec exec, Thread thread, ExecCounters counters, long thresholdNanos, NanoClock clock) {
+        ADDED.add(new Watch(exec, thread, counters, thresholdNanos, clock));
         LockSupport.unpark(Holder.THREAD); // the guard may be parked with nothing to watch
     }
 
@@ -122,11 +128,10 @@ final class StallGuard {
             ADDED.poll();
         }
         long period = MAX_PERIOD_NANOS;
-        final long now = System.nanoTime();
         for (int i = watches.size() - 1; i >= 0; i--) {
             final Watch w = watches.get(i);
             try {
-                if (!w.check(now)) {
+                if (!w.check()) {
                     watches.remove(i);
                     continue;
                 }
@@ -144,26 +149,30 @@ final class StallGuard {
         final WeakReference<Thread> thread;
         final ExecCounters counters;
         final long thresholdNanos;
+        /** The Exec's clock: its tasks' time is measured on it. */
+        final NanoClock clock;
         final String name;
         long seenSeq = -1;
         long seenSince;
         long doneSeq = -1; // reported (or found not to be in a task): not looked at again
 
-        Watch(Exec exec, Thread thread, ExecCounters counters, long thresholdNanos) {
+        Watch(Exec exec, Thread thread, ExecCounters counters, long thresholdNanos, NanoClock clock) {
             this.exec = new WeakReference<>(exec);
             this.thread = new WeakReference<>(thread);
             this.counters = counters;
             this.thresholdNanos = thresholdNanos;
+            this.clock = java.util.Objects.requireNonNull(clock, "clock");
             this.name = exec.name();
         }
 
         /** @return false once the Exec is gone */
-        boolean check(long now) {
+        boolean check() {
             final Exec e = exec.get();
             final Thread t = thread.get();
             if (e == null || t == null || e.isTerminated()) {
                 return false;
             }
+            final long now = clock.nanoTime(); // the Exec's time, not the guard's
             final long seq = counters.taskSeq(); // opaque loads of the owner's stamps
             if (seq == counters.turnEndSeq()) {
                 seenSeq = seq; // between tasks' turns: idle or parked
@@ -184,7 +193,7 @@ final class StallGuard {
             if (runTask < 0 || counters.taskSeq() != seq) {
                 return true; // not inside a task after all (a turn's poller, say), or it just finished
             }
-            report(new Report(name, taskFrame(stack, runTask), System.nanoTime() - seenSince, thresholdNanos,
+            report(new Report(name, taskFrame(stack, runTask), clock.nanoTime() - seenSince, thresholdNanos,
                 format(stack)));
             return true;
         }

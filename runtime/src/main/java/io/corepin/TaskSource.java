@@ -11,7 +11,7 @@ import java.util.function.Supplier;
  * synchronization and should use none.
  */
 public interface TaskSource {
-    /** Adds a task. {@code deadlineNanos} ({@code System.nanoTime()} scale) matters to deadline-ordered sources. */
+    /** Adds a task. {@code deadlineNanos} (a value of the Exec's clock) matters to deadline-ordered sources. */
     void offer(Runnable task, long deadlineNanos);
 
     /** The next task, or {@code null} if there is none now. */

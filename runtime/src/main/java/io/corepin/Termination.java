@@ -89,8 +89,9 @@ final class Termination {
             unrun.ensureCapacity(unrun.size() + runQueue.size());
             runQueue.drainForStop(unrun);
             try {
-                counters.stop(name); // telemetry: last sample, JFR stop event, leave the counters file
+                counters.stop(name); // telemetry: last sample, JFR stop event (allocates), leave the counters file
             } catch (Throwable t) {
+                HeapReserve.releaseOn(t); // the heap is full (its JFR event could not be made): room for the report
                 loop.logQuietly(System.Logger.Level.WARNING, "telemetry stop failed", t);
             }
             // volatile store, then drain the overflow: a late enqueueWake (offer, then volatile load of the state)

@@ -49,7 +49,7 @@ public final class Timer {
 
     /** PENDING, RUNNING, CANCELLED or DONE; see the class comment. */
     private volatile int state;
-    /** Next deadline in {@link System#nanoTime()} terms: written by the owner (opaque), read anywhere (opaque). */
+    /** Next deadline on the Exec's clock: written by the owner (opaque), read anywhere (opaque). */
     private long deadline;
 
     Timer(Exec exec, Runnable task, long deadline, long period) {
@@ -102,14 +102,17 @@ public final class Timer {
         return exec;
     }
 
-    /** The (next) deadline in {@link System#nanoTime()} terms. A periodic timer's moves on after each execution. */
+    /**
+     * The (next) deadline, a value of the Exec's clock ({@link Exec.Builder#clock}: {@link System#nanoTime()} unless
+     * set). A periodic timer's moves on after each execution.
+     */
     public long deadlineNanos() {
         return (long) DEADLINE.getOpaque(this); // opaque: a hint from any thread
     }
 
-    /** Time left until the (next) deadline; negative once it has passed. */
+    /** Time left until the (next) deadline, on the Exec's clock; negative once it has passed. */
     public long getDelay(TimeUnit unit) {
-        return unit.convert(deadlineNanos() - System.nanoTime(), TimeUnit.NANOSECONDS);
+        return unit.convert(deadlineNanos() - exec.timers().now(), TimeUnit.NANOSECONDS);
     }
 
     // ------------------------------------------------------------------------------------- owner-thread internals
@@ -145,8 +148,9 @@ public final class Timer {
         if (period == 0) {
             STATE.setRelease(this, DONE); // release: nobody else writes after RUNNING of a one-shot timer
         } else if (STATE.compareAndSet(this, RUNNING, PENDING)) { // CAS: a cancel during the run wins
-            final long next = period > 0 ? deadline() + period : System.nanoTime() - period; // fixed delay: from now
-            exec.timers().rearm(this, next);
+            final ExecTimers timers = exec.timers();
+            final long next = period > 0 ? deadline() + period : timers.now() - period; // fixed delay: from now
+            timers.rearm(this, next);
         }
     }
 

@@ -75,9 +75,10 @@ class LevelsTest {
     void shortestDeadlineFirstRunsByDeadlineNotArrival() throws Exception {
         TaskChannel sdf = TaskChannel.deadlineFirst("sdf");
         Levels levels = Levels.builder().level(sdf).build();
-        try (Exec exec = Exec.builder().name("sdf").levels(levels).daemon(true).build()) {
+        ManualClock clock = new ManualClock(); // deadlines are values of the Exec's clock
+        try (Exec exec = Exec.builder().name("sdf").levels(levels).clock(clock).daemon(true).build()) {
             List<Integer> order = new CopyOnWriteArrayList<>();
-            long base = System.nanoTime();
+            long base = clock.nanoTime();
             List<Integer> deadlines = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 deadlines.add(i);

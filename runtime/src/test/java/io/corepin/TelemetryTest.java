@@ -116,6 +116,39 @@ class TelemetryTest {
     }
 
     @Test
+    void busyTimeIsMeasuredOnTheExecsClock() throws Exception {
+        Path path = dir.resolve("clock.counters");
+        Telemetry.enable(path);
+        ManualClock clock = new ManualClock();
+        try (CountersFile reader = CountersFile.open(path);
+             Exec exec = Exec.builder().name("tele-clock").daemon(true).clock(clock).build()) {
+            // real time spent in tasks, but the Exec's clock stands still: no busy time
+            for (int round = 0; round < 3; round++) {
+                Gate gate = Gate.hold(exec);
+                for (int i = 0; i < 100; i++) {
+                    exec.execute(() -> java.util.concurrent.locks.LockSupport.parkNanos(100_000));
+                }
+                gate.open();
+                await(() -> exec.depth() == 0, "the ring to drain");
+                await(() -> find(reader, "tele-clock").get(Metric.BUSY_SINCE) == 0, "idle");
+            }
+            assertEquals(0, find(reader, "tele-clock").get(Metric.BUSY_NANOS), "the clock did not move");
+
+            // tasks of 1 ms of the Exec's time each, run in several turns (bursts of 32): busy time in whole ms
+            Gate gate = Gate.hold(exec);
+            for (int i = 0; i < 100; i++) {
+                exec.execute(() -> clock.advance(1, TimeUnit.MILLISECONDS));
+            }
+            gate.open();
+            await(() -> exec.depth() == 0, "the ring to drain");
+            await(() -> find(reader, "tele-clock").get(Metric.BUSY_SINCE) == 0, "idle");
+            long busy = find(reader, "tele-clock").get(Metric.BUSY_NANOS);
+            assertTrue(busy > 0 && busy <= TimeUnit.MILLISECONDS.toNanos(100), busy + " ns");
+            assertEquals(0, busy % TimeUnit.MILLISECONDS.toNanos(1), busy + " ns: measured on the fake clock");
+        }
+    }
+
+    @Test
     void aStoppedExecLeavesTheFileAndKeepsItsValues() throws Exception {
         Path path = dir.resolve("stop.counters");
         Telemetry.enable(path);

@@ -20,25 +20,64 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
  * Per-Exec timers: deadlines, order, cancel, periodic timers, cross-thread scheduling, idle wake-ups, shutdown.
- * Timing checks are one-sided where they can be (a timer never fires early) and otherwise only generous sanity bounds.
+ *
+ * <p>Most tests drive the Exec's time with a {@link ManualClock} ({@link Exec.Builder#clock}) instead of sleeping:
+ * time passes only when the test moves it, so "not yet" and "exactly at the deadline" are checked exactly, and a
+ * loaded machine cannot make a timer look late. A few tests keep the real clock (the default), so that path is
+ * tested too; there, timing checks are one-sided (a timer never fires early) or generous sanity bounds.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class TimerTest {
     /** Sanity bound for "fires within a tick": a loaded, shared 2-core machine can deschedule a thread for a while. */
     private static final long SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long MS = TimeUnit.MILLISECONDS.toNanos(1);
 
+    private final ManualClock clock = new ManualClock();
+
+    /** An Exec on the real clock. */
     private static Exec.Builder small() {
         return Exec.builder().name("timer-test").daemon(true);
+    }
+
+    /** An Exec on this test's {@link ManualClock}. */
+    private Exec.Builder manual() {
+        return small().clock(clock);
     }
 
     /** Runs {@code body} on the Exec and waits for its result. */
     private static <T> T onExec(Exec exec, java.util.concurrent.Callable<T> body) throws Exception {
         return exec.submit(body).get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Waits until every timer of {@code exec} that is due now and was scheduled before this call has fired: a
+     * barrier timer due now, scheduled from this thread (its arm message also wakes the Exec). Timers fire in
+     * deadline then scheduling order, so when it fires the others have.
+     */
+    private static void settle(Exec exec) throws InterruptedException {
+        CountDownLatch barrier = new CountDownLatch(1);
+        exec.schedule(barrier::countDown, 0, TimeUnit.NANOSECONDS);
+        assertTrue(barrier.await(10, TimeUnit.SECONDS), "the barrier timer never fired");
+    }
+
+    /** Moves the clock on by {@code nanos}, then {@link #settle}s. */
+    private void advance(Exec exec, long nanos) throws InterruptedException {
+        clock.advance(nanos, TimeUnit.NANOSECONDS);
+        settle(exec);
+    }
+
+    /** Moves the clock on {@code stepNanos} at a time, settling after each step, until {@code done} (bounded). */
+    private void driveUntil(Exec exec, long stepNanos, BooleanSupplier done) throws InterruptedException {
+        for (int steps = 0; !done.getAsBoolean(); steps++) {
+            assertTrue(steps < 100_000, "not done after " + steps + " steps of " + stepNanos + " ns");
+            advance(exec, stepNanos);
+        }
     }
 
     @Test
@@ -69,13 +108,69 @@ class TimerTest {
     }
 
     @Test
+    void firesOnTheExecExactlyAtItsDeadlineOnTheExecsClockNotBefore() throws Exception {
+        try (Exec exec = manual().build()) {
+            for (boolean fromOwner : new boolean[] {false, true}) {
+                AtomicLong firedAt = new AtomicLong();
+                AtomicReference<Exec> ranOn = new AtomicReference<>();
+                CountDownLatch fired = new CountDownLatch(1);
+                Runnable task = () -> {
+                    firedAt.set(clock.nanoTime());
+                    ranOn.set(Exec.current());
+                    fired.countDown();
+                };
+                long scheduledAt = clock.nanoTime();
+                Timer timer = fromOwner ? onExec(exec, () -> exec.schedule(task, 20, TimeUnit.MILLISECONDS))
+                    : exec.schedule(task, 20, TimeUnit.MILLISECONDS);
+                assertEquals(scheduledAt + 20 * MS, timer.deadlineNanos(), "the deadline is on the Exec's clock");
+                assertEquals(20, timer.getDelay(TimeUnit.MILLISECONDS));
+                advance(exec, 20 * MS - 1);
+                assertEquals(1, fired.getCount(), "fired 1 ns before its deadline");
+                advance(exec, 1);
+                assertTrue(fired.await(10, TimeUnit.SECONDS));
+                long late = firedAt.get() - timer.deadlineNanos();
+                assertTrue(late >= 0, "fired " + -late + " ns before its deadline");
+                assertTrue(late <= ExecTimers.TICK_NANOS, "fired " + late + " ns late");
+                assertEquals(0, late, "the clock stood at the deadline");
+                assertSame(exec, ranOn.get());
+                onExec(exec, () -> null); // the execution has returned
+                assertTrue(timer.isDone());
+                assertFalse(timer.isCancelled());
+                assertFalse(timer.cancel(), "a timer that ran cannot be cancelled");
+            }
+        }
+    }
+
+    @Test
     void anIdleParkedExecWakesUpForATimerItScheduledItself() throws Exception {
         // the timer is armed on the owner, so no producer will ever unpark the Exec: only the park bound wakes it
         try (Exec exec = small().idleStrategy(IdleStrategy.park()).build()) {
             CountDownLatch fired = new CountDownLatch(1);
-            exec.execute(() -> exec.schedule(fired::countDown, 200, TimeUnit.MILLISECONDS));
+            exec.execute(() -> exec.schedule(fired::countDown, 50, TimeUnit.MILLISECONDS));
             assertTrue(fired.await(10, TimeUnit.SECONDS), "the parked Exec slept through its timer");
             assertTrue(exec.parks() > 0, "the Exec parked while it waited");
+        }
+    }
+
+    @Test
+    void aParkBoundedByAFakeDeadlineStillEndsAndSeesTheClockMoved() throws Exception {
+        // a fake clock moved on without waking the Exec: the park (bounded by the deadline, in real nanoseconds)
+        // returns by itself and the next turn reads the new time; nobody unparks the Exec
+        try (Exec exec = manual().idleStrategy(IdleStrategy.park()).build()) {
+            CountDownLatch fired = new CountDownLatch(1);
+            AtomicLong parksWhenArmed = new AtomicLong(-1);
+            exec.execute(() -> {
+                exec.schedule(fired::countDown, 20, TimeUnit.MILLISECONDS);
+                parksWhenArmed.set(exec.parks()); // owner thread: any later park counts above this
+            });
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (parksWhenArmed.get() < 0 || exec.parks() <= parksWhenArmed.get()) { // bounded: until it parks
+                assertTrue(System.nanoTime() < until, "the Exec never parked");
+                Thread.onSpinWait();
+            }
+            assertEquals(1, fired.getCount(), "the clock has not moved: not due yet");
+            clock.advance(20, TimeUnit.MILLISECONDS); // no wake
+            assertTrue(fired.await(10, TimeUnit.SECONDS), "the parked Exec slept through its timer");
         }
     }
 
@@ -95,9 +190,9 @@ class TimerTest {
             public void park(long nanos) {
                 parks.add(nanos);
                 if (nanos > 0) {
-                    LockSupport.parkNanos(nanos);
+                    clock.advance(nanos, TimeUnit.NANOSECONDS); // a simulated sleep: the fake clock moves instead
                 } else {
-                    LockSupport.park();
+                    LockSupport.park(); // no deadline: a real park, until a producer wakes it
                 }
             }
 
@@ -106,22 +201,28 @@ class TimerTest {
                 LockSupport.unpark(owner);
             }
         };
-        try (Exec exec = small().poller(() -> poller).build()) {
+        try (Exec exec = manual().poller(() -> poller).build()) {
             CountDownLatch fired = new CountDownLatch(1);
-            exec.execute(() -> exec.schedule(fired::countDown, 100, TimeUnit.MILLISECONDS));
+            AtomicLong firedAt = new AtomicLong();
+            Timer timer = onExec(exec, () -> exec.schedule(() -> {
+                firedAt.set(clock.nanoTime());
+                fired.countDown();
+            }, 100, TimeUnit.MILLISECONDS));
             assertTrue(fired.await(10, TimeUnit.SECONDS), "the poller slept through the timer");
             synchronized (parks) {
                 assertTrue(parks.stream().anyMatch(n -> n > 0 && n <= TimeUnit.MILLISECONDS.toNanos(100)),
                     "the poller was asked to park at most until the deadline: " + parks);
+                assertTrue(parks.contains(TimeUnit.MILLISECONDS.toNanos(100)), "exactly until the deadline: " + parks);
             }
+            assertEquals(timer.deadlineNanos(), firedAt.get(), "woke at the deadline, fired at once");
         }
     }
 
     @Test
     void timersDueInTheSameTickRunInDeadlineThenSchedulingOrder() throws Exception {
-        try (Exec exec = small().build()) {
+        try (Exec exec = manual().build()) {
             List<Integer> order = new ArrayList<>(); // Exec thread only
-            long base = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
+            long base = clock.nanoTime() + TimeUnit.MILLISECONDS.toNanos(5);
             long[] offsets = {300_000, 100_000, 200_000, 100_000, 0};
             Gate gate = new Gate();
             CompletableFuture<Void> all = onExec(exec, () -> {
@@ -134,9 +235,7 @@ class TimerTest {
                 return CompletableFuture.allOf(done.toArray(new CompletableFuture<?>[0]));
             });
             gate.awaitEntered();
-            while (System.nanoTime() - base < TimeUnit.MILLISECONDS.toNanos(2)) {
-                Thread.sleep(1);
-            }
+            clock.advance(base + 2 * MS - clock.nanoTime(), TimeUnit.NANOSECONDS); // every deadline has passed
             gate.open();
             all.get(10, TimeUnit.SECONDS);
             assertEquals(List.of(4, 1, 3, 2, 0), onExec(exec, () -> new ArrayList<>(order)));
@@ -145,7 +244,7 @@ class TimerTest {
 
     @Test
     void manyTimersAcrossMoreThanOneRevolutionFireOnceInDeadlineOrderNeverEarly() throws Exception {
-        try (Exec exec = small().build()) {
+        try (Exec exec = manual().build()) {
             int n = 5_000;
             Random random = new Random(42);
             List<long[]> fired = new ArrayList<>(); // {deadline, firedAt}; Exec thread only
@@ -156,11 +255,19 @@ class TimerTest {
                     long delayMicros = random.nextInt(1_200_000);
                     Timer[] self = new Timer[1];
                     self[0] = exec.schedule(() -> {
-                        fired.add(new long[] {self[0].deadlineNanos(), System.nanoTime()});
+                        fired.add(new long[] {self[0].deadlineNanos(), clock.nanoTime()});
                         done.countDown();
                     }, delayMicros, TimeUnit.MICROSECONDS);
                 }
             });
+            onExec(exec, () -> null); // all scheduled, at the same instant
+            // the clock moves in uneven steps of up to 3 ms (several ticks at once, or none), waiting for the Exec
+            // after each: tick by tick through the wheel's revolutions, as a running Exec sees it
+            Random steps = new Random(7);
+            while (done.getCount() > 0) {
+                assertTrue(clock.nanoTime() - ManualClock.START_NANOS < 2_000 * MS, done.getCount() + " timers due");
+                advance(exec, steps.nextInt(3_000_000));
+            }
             assertTrue(done.await(30, TimeUnit.SECONDS), done.getCount() + " timers never fired");
             List<long[]> result = onExec(exec, () -> new ArrayList<>(fired));
             assertEquals(n, result.size(), "each timer fires exactly once");
@@ -175,7 +282,7 @@ class TimerTest {
 
     @Test
     void dueTimersCatchUpAfterTheExecWasHeldForMoreThanARevolution() throws Exception {
-        try (Exec exec = small().build()) {
+        try (Exec exec = manual().build()) {
             List<Integer> order = Collections.synchronizedList(new ArrayList<>());
             CountDownLatch done = new CountDownLatch(3);
             Gate gate = new Gate();
@@ -196,8 +303,11 @@ class TimerTest {
                 return null;
             });
             gate.awaitEntered();
-            Thread.sleep(800); // longer than a revolution: the wheel must not skip the 650 ms timer
+            clock.advance(800, TimeUnit.MILLISECONDS); // longer than a revolution: the wheel must not skip the 650 ms timer
             gate.open();
+            settle(exec);
+            assertEquals(List.of(1, 2), order, "both due timers caught up, the 2 s one waits");
+            advance(exec, 1200 * MS);
             assertTrue(done.await(20, TimeUnit.SECONDS));
             assertEquals(List.of(1, 2, 3), order);
         }
@@ -205,7 +315,7 @@ class TimerTest {
 
     @Test
     void cancelPreventsFiringFromTheOwnerAndFromAnotherThread() throws Exception {
-        try (Exec exec = small().build()) {
+        try (Exec exec = manual().build()) {
             AtomicInteger ran = new AtomicInteger();
             Timer remote = exec.schedule(ran::incrementAndGet, 30, TimeUnit.MILLISECONDS);
             assertTrue(remote.cancel());
@@ -223,6 +333,7 @@ class TimerTest {
             // a later timer fires after the cancelled deadlines: had they fired, they would have run first
             CountDownLatch later = new CountDownLatch(1);
             exec.schedule(later::countDown, 80, TimeUnit.MILLISECONDS);
+            advance(exec, 80 * MS);
             assertTrue(later.await(10, TimeUnit.SECONDS));
             assertEquals(0, ran.get());
             assertTrue(onExec(exec, () -> exec.timers().isEmpty()), "cancelled timers left the wheel");
@@ -231,21 +342,23 @@ class TimerTest {
 
     @Test
     void fixedRateRunsOncePerPeriodNeverAheadOfScheduleAndStopsWhenCancelled() throws Exception {
-        try (Exec exec = small().build()) {
+        try (Exec exec = manual().build()) {
             long period = TimeUnit.MILLISECONDS.toNanos(5);
             int target = 20;
             List<Long> times = Collections.synchronizedList(new ArrayList<>());
             CountDownLatch reached = new CountDownLatch(target);
             Timer timer = exec.scheduleAtFixedRate(() -> {
-                times.add(System.nanoTime());
+                times.add(clock.nanoTime());
                 reached.countDown();
             }, 5, 5, TimeUnit.MILLISECONDS);
             long first = timer.deadlineNanos();
+            driveUntil(exec, MS, () -> reached.getCount() == 0);
             assertTrue(reached.await(20, TimeUnit.SECONDS));
             assertTrue(timer.cancel());
             int atCancel = times.size();
             CountDownLatch later = new CountDownLatch(1);
             exec.schedule(later::countDown, 30, TimeUnit.MILLISECONDS);
+            driveUntil(exec, MS, () -> later.getCount() == 0); // six more periods
             assertTrue(later.await(10, TimeUnit.SECONDS));
             synchronized (times) {
                 assertTrue(times.size() <= atCancel + 1, "ran on after cancel: " + times.size() + " > " + atCancel);
@@ -262,22 +375,44 @@ class TimerTest {
     }
 
     @Test
+    void fixedRateCatchesUpMissedPeriodsBackToBack() throws Exception {
+        try (Exec exec = manual().build()) {
+            List<Long> times = Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch five = new CountDownLatch(5);
+            Timer timer = exec.scheduleAtFixedRate(() -> {
+                times.add(clock.nanoTime());
+                five.countDown();
+            }, 5, 5, TimeUnit.MILLISECONDS);
+            long first = timer.deadlineNanos();
+            onExec(exec, () -> null); // armed
+            long now = clock.advance(25, TimeUnit.MILLISECONDS, exec); // five periods at once
+            assertTrue(five.await(10, TimeUnit.SECONDS), "caught up " + times);
+            settle(exec);
+            assertEquals(List.of(now, now, now, now, now), times, "each missed period ran once, back to back");
+            assertEquals(first + 5 * 5 * MS, timer.deadlineNanos(), "the next deadline stays on the fixed rate");
+            assertTrue(timer.cancel());
+        }
+    }
+
+    @Test
     void fixedDelayWaitsTheDelayAfterEachExecutionEnds() throws Exception {
-        try (Exec exec = small().build()) {
+        try (Exec exec = manual().build()) {
             long delay = TimeUnit.MILLISECONDS.toNanos(4);
             List<long[]> runs = Collections.synchronizedList(new ArrayList<>()); // {start, end}
             CountDownLatch reached = new CountDownLatch(5);
             Timer timer = exec.scheduleWithFixedDelay(() -> {
-                long start = System.nanoTime();
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2)); // each execution takes a while
-                runs.add(new long[] {start, System.nanoTime()});
+                long start = clock.nanoTime();
+                clock.advance(2, TimeUnit.MILLISECONDS); // each execution takes a while (of the Exec's time)
+                runs.add(new long[] {start, clock.nanoTime()});
                 reached.countDown();
             }, 0, 4, TimeUnit.MILLISECONDS);
+            driveUntil(exec, MS, () -> reached.getCount() == 0);
             assertTrue(reached.await(20, TimeUnit.SECONDS));
             timer.cancel();
             synchronized (runs) {
                 for (int k = 1; k < runs.size(); k++) {
                     assertTrue(runs.get(k)[0] - runs.get(k - 1)[1] >= delay, "run " + k + " started too soon");
+                    assertEquals(delay, runs.get(k)[0] - runs.get(k - 1)[1], "run " + k + ": the clock stepped 1 ms");
                 }
             }
         }
@@ -286,18 +421,17 @@ class TimerTest {
     @Test
     void aPeriodicTimerThatThrowsStopsAndTheErrorIsReported() throws Exception {
         AtomicReference<Throwable> reported = new AtomicReference<>();
-        try (Exec exec = small().errorHandler((e, task, error) -> reported.set(error)).build()) {
+        try (Exec exec = manual().errorHandler((e, task, error) -> reported.set(error)).build()) {
             AtomicInteger runs = new AtomicInteger();
             Timer timer = exec.scheduleAtFixedRate(() -> {
                 if (runs.incrementAndGet() == 3) {
                     throw new IllegalStateException("third run fails");
                 }
             }, 0, 2, TimeUnit.MILLISECONDS);
-            while (!timer.isDone()) {
-                Thread.sleep(1);
-            }
+            driveUntil(exec, MS, timer::isDone);
             CountDownLatch later = new CountDownLatch(1);
             exec.schedule(later::countDown, 20, TimeUnit.MILLISECONDS);
+            driveUntil(exec, MS, () -> later.getCount() == 0); // ten more periods
             assertTrue(later.await(10, TimeUnit.SECONDS));
             assertEquals(3, runs.get());
             assertFalse(timer.isCancelled());
@@ -308,12 +442,22 @@ class TimerTest {
 
     @Test
     void sleepCompletesOnTheExecAndCancellingItCancelsTheTimer() throws Exception {
-        try (Exec exec = small().build()) {
-            long before = System.nanoTime();
+        try (Exec exec = manual().build()) {
+            long before = clock.nanoTime();
             AtomicReference<Exec> on = new AtomicReference<>();
-            exec.sleep(Duration.ofMillis(15)).thenRun(() -> on.set(Exec.current())).get(10, TimeUnit.SECONDS);
-            assertTrue(System.nanoTime() - before >= TimeUnit.MILLISECONDS.toNanos(15));
+            CompletableFuture<Void> slept = exec.sleep(Duration.ofMillis(15)).thenRun(() -> on.set(Exec.current()));
+            advance(exec, 15 * MS - 1);
+            assertFalse(slept.isDone(), "woke 1 ns early");
+            clock.advance(1, TimeUnit.NANOSECONDS, exec);
+            slept.get(10, TimeUnit.SECONDS);
+            assertTrue(clock.nanoTime() - before >= TimeUnit.MILLISECONDS.toNanos(15));
             assertSame(exec, on.get());
+            long deadline = clock.nanoTime() + 3 * MS;
+            CompletableFuture<Void> until = exec.sleepUntil(deadline); // a value of the Exec's clock
+            advance(exec, 3 * MS - 1);
+            assertFalse(until.isDone(), "sleepUntil woke 1 ns early");
+            advance(exec, 1);
+            until.get(10, TimeUnit.SECONDS);
 
             Promise<Void> cancelled = exec.sleep(Duration.ofSeconds(30));
             onExec(exec, () -> null); // armed
@@ -321,9 +465,11 @@ class TimerTest {
             assertThrows(CancellationException.class, cancelled::join);
             assertTrue(onExec(exec, () -> exec.timers().isEmpty()), "the cancelled sleep freed its slot");
 
-            // a sleep inside a spawned body, and blockOn (the hosted Exec parks until the deadline)
-            assertEquals("slept", exec.spawn(() -> Exec.current().sleep(Duration.ofMillis(5))
-                .thenApply(v -> "slept")).get(10, TimeUnit.SECONDS));
+            // a sleep inside a spawned body, and blockOn (the hosted Exec, on the real clock, parks until the deadline)
+            CompletableFuture<String> spawned = exec.spawn(() -> Exec.current().sleep(Duration.ofMillis(5))
+                .thenApply(v -> "slept"));
+            driveUntil(exec, MS, spawned::isDone);
+            assertEquals("slept", spawned.get(10, TimeUnit.SECONDS));
             int seven = Exec.<Integer>blockOn(() -> Exec.current().sleep(Duration.ofMillis(20)).thenApply(v -> 7));
             assertEquals(7, seven);
         }
@@ -334,12 +480,27 @@ class TimerTest {
         TaskChannel high = TaskChannel.fifo("high");
         TaskChannel low = TaskChannel.fifo("low");
         Levels levels = Levels.builder().level(high).level(low).defaultChannel(low).build();
-        try (Exec exec = small().levels(levels).build()) {
+        try (Exec exec = manual().levels(levels).build()) {
             CountDownLatch fired = new CountDownLatch(3);
             exec.schedule(fired::countDown, 10, TimeUnit.MILLISECONDS); // cross-thread: the arm message is routed
             exec.execute(() -> exec.schedule(fired::countDown, 10, TimeUnit.MILLISECONDS));
             exec.sleep(Duration.ofMillis(10)).thenRun(fired::countDown);
+            driveUntil(exec, MS, () -> fired.getCount() == 0);
             assertTrue(fired.await(10, TimeUnit.SECONDS));
+        }
+    }
+
+    @Test
+    void theExecsOfAGroupShareTheClockOfItsTemplate() throws Exception {
+        try (ExecGroup group = ExecGroup.builder().execs(2).execSettings(manual()).build()) {
+            CountDownLatch fired = new CountDownLatch(2);
+            for (int i = 0; i < 2; i++) {
+                Timer t = group.exec(i).schedule(fired::countDown, 1, TimeUnit.HOURS);
+                assertEquals(clock.nanoTime() + TimeUnit.HOURS.toNanos(1), t.deadlineNanos());
+            }
+            clock.advance(1, TimeUnit.HOURS, group.exec(0));
+            clock.advance(0, TimeUnit.HOURS, group.exec(1));
+            assertTrue(fired.await(10, TimeUnit.SECONDS), "an hour of the group's clock passed");
         }
     }
 
@@ -367,7 +528,7 @@ class TimerTest {
 
     @Test
     void gracefulShutdownRunsPendingOneShotTimersAndCancelsPeriodicOnes() throws Exception {
-        Exec exec = small().build();
+        Exec exec = manual().build();
         AtomicInteger oneShot = new AtomicInteger();
         AtomicInteger periodicRuns = new AtomicInteger();
         Timer periodic = exec.scheduleAtFixedRate(periodicRuns::incrementAndGet, 1, 1, TimeUnit.MILLISECONDS);
@@ -388,6 +549,12 @@ class TimerTest {
         exec.shutdown();
         gate.open();
         assertThrows(RejectedExecutionException.class, () -> exec.schedule(() -> { }, 1, TimeUnit.MILLISECONDS));
+        assertEquals(0, oneShot.get(), "not due yet: the clock has not moved");
+        for (int steps = 0; !exec.isTerminated(); steps++) { // it drains its timers as the clock moves on
+            assertTrue(steps < 1_000, "still not terminated");
+            clock.advance(5, TimeUnit.MILLISECONDS, exec); // the wake goes through even now: it never rejects
+            exec.awaitTermination(1, TimeUnit.MILLISECONDS);
+        }
         assertTrue(exec.awaitTermination(20, TimeUnit.SECONDS));
         assertEquals(1, oneShot.get(), "a one-shot timer accepted before shutdown still ran");
         assertTrue(pending.isDone() && !pending.isCancelled());
@@ -429,10 +596,10 @@ class TimerTest {
      */
     @Test
     void deadlinesFarInThePastFireAndHugeDelaysStayInTheFuture() throws Exception {
-        Exec exec = small().build();
+        Exec exec = manual().build();
         try { // not close(): a graceful close would wait for a timer that overflowed into the far future
-            for (long past : new long[] {Long.MIN_VALUE, Long.MIN_VALUE + 1, System.nanoTime() - Long.MAX_VALUE,
-                System.nanoTime() - (1L << 62) - 1}) {
+            for (long past : new long[] {Long.MIN_VALUE, Long.MIN_VALUE + 1, clock.nanoTime() - Long.MAX_VALUE,
+                clock.nanoTime() - (1L << 62) - 1}) {
                 exec.sleepUntil(past).get(10, TimeUnit.SECONDS); // TimeoutException if it overflowed
                 onExec(exec, () -> Exec.current().sleepUntil(past)).get(10, TimeUnit.SECONDS); // owner path too
             }
@@ -440,10 +607,10 @@ class TimerTest {
             Timer farther = onExec(exec, () -> exec.schedule(() -> { }, Long.MAX_VALUE, TimeUnit.DAYS));
             Promise<Void> farSleep = exec.sleepUntil(Long.MAX_VALUE);
             Promise<Void> longSleep = exec.sleep(Duration.ofSeconds(Long.MAX_VALUE));
-            Thread.sleep(50);
-            onExec(exec, () -> null); // a few turns with the timers armed
+            onExec(exec, () -> null); // armed
+            advance(exec, TimeUnit.DAYS.toNanos(365 * 10)); // ten years later, a few turns with the timers armed
             for (Timer t : List.of(far, farther)) {
-                assertTrue(t.getDelay(TimeUnit.DAYS) > 365 * 100, t.toString());
+                assertTrue(t.getDelay(TimeUnit.DAYS) > 365 * 100, t.toString()); // 146 years, less ten
                 assertFalse(t.isDone(), t.toString());
                 assertTrue(t.cancel());
             }

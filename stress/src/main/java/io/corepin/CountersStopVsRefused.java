@@ -51,7 +51,7 @@ public class CountersStopVsRefused {
     static final CountersFile.Registration OTHER = FILE.register(-1, "other", -1, 2);
 
     private final String exec = "stress";
-    private final ExecCounters counters = new ExecCounters();
+    private final ExecCounters counters = new ExecCounters(org.agrona.concurrent.SystemNanoClock.INSTANCE);
 
     public CountersStopVsRefused() {
         counters.start(exec, -1, new MpscRing<Runnable>(2), FILE);
