@@ -2,6 +2,7 @@ package io.corepin;
 
 import io.corepin.ring.MpscRing;
 import io.corepin.ring.Ring;
+import io.corepin.ring.internal.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
@@ -50,20 +51,12 @@ final class Backlog {
     /** Room for the owner's own submissions, which used to join its unbounded local queue. */
     static final long UNBOUNDED = Long.MAX_VALUE;
 
-    private static final VarHandle TAIL;
-    private static final VarHandle TAKEN;
-    private static final VarHandle NEXT;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            TAIL = lookup.findVarHandle(Backlog.class, "tail", Node.class);
-            TAKEN = lookup.findVarHandle(Backlog.class, "taken", long.class);
-            NEXT = lookup.findVarHandle(Node.class, "next", Node.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle TAIL =
+        VarHandles.field(MethodHandles.lookup(), Backlog.class, "tail", Node.class);
+    private static final VarHandle TAKEN =
+        VarHandles.field(MethodHandles.lookup(), Backlog.class, "taken", long.class);
+    private static final VarHandle NEXT =
+        VarHandles.field(MethodHandles.lookup(), Node.class, "next", Node.class);
 
     /** One accepted entry. {@code seq} is written before the CAS that publishes the node. */
     static class Node {

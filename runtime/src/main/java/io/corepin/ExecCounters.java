@@ -1,6 +1,7 @@
 package io.corepin;
 
 import io.corepin.ring.MpscRing;
+import io.corepin.ring.internal.VarHandles;
 import io.corepin.telemetry.CountersFile;
 import io.corepin.telemetry.Metric;
 import io.corepin.telemetry.Telemetry;
@@ -17,20 +18,12 @@ abstract class ExecCountersPad0 {
 
 /** The counters' fields, between two pads. */
 abstract class ExecCountersFields extends ExecCountersPad0 {
-    static final VarHandle SLOTS;
-    static final VarHandle TASK_SEQ;
-    static final VarHandle TURN_END_SEQ;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            SLOTS = lookup.findVarHandle(ExecCountersFields.class, "slots", CounterSlots.class);
-            TASK_SEQ = lookup.findVarHandle(ExecCountersFields.class, "taskSeq", long.class);
-            TURN_END_SEQ = lookup.findVarHandle(ExecCountersFields.class, "turnEndSeq", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    static final VarHandle SLOTS =
+        VarHandles.field(MethodHandles.lookup(), ExecCountersFields.class, "slots", CounterSlots.class);
+    static final VarHandle TASK_SEQ =
+        VarHandles.field(MethodHandles.lookup(), ExecCountersFields.class, "taskSeq", long.class);
+    static final VarHandle TURN_END_SEQ =
+        VarHandles.field(MethodHandles.lookup(), ExecCountersFields.class, "turnEndSeq", long.class);
 
     /**
      * Where the values live (the counters file's records, or private memory) and each {@link Metric}'s offset, as

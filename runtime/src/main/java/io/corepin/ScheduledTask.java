@@ -1,5 +1,6 @@
 package io.corepin;
 
+import io.corepin.ring.internal.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.Callable;
@@ -38,15 +39,8 @@ final class ScheduledTask<V> extends CompletableFuture<V> implements ScheduledFu
     private static final int HANDED_BACK = 3; // in shutdownNow's list: the Exec never runs it, a caller may
     private static final int FINISHED = 4;    // ran, failed, cancelled or refused: nothing more happens
 
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(ScheduledTask.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle STATE =
+        VarHandles.field(MethodHandles.lookup(), ScheduledTask.class, "state", int.class);
 
     private final ExecScheduler owner;
     private final Exec exec;

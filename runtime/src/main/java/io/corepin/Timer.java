@@ -1,5 +1,6 @@
 package io.corepin;
 
+import io.corepin.ring.internal.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.TimeUnit;
@@ -23,18 +24,10 @@ public final class Timer {
     static final int CANCELLED = 2;
     static final int DONE = 3;
 
-    private static final VarHandle STATE;
-    private static final VarHandle DEADLINE;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            STATE = lookup.findVarHandle(Timer.class, "state", int.class);
-            DEADLINE = lookup.findVarHandle(Timer.class, "deadline", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle STATE =
+        VarHandles.field(MethodHandles.lookup(), Timer.class, "state", int.class);
+    private static final VarHandle DEADLINE =
+        VarHandles.field(MethodHandles.lookup(), Timer.class, "deadline", long.class);
 
     final Exec exec;
     final Runnable task;

@@ -1,5 +1,6 @@
 package io.corepin;
 
+import io.corepin.ring.internal.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -15,15 +16,8 @@ final class TrackedTask implements ExecEntry, ExecScheduler.Tracked, WrapsTask {
     private static final int HANDED_BACK = 2; // in a hand-back list: never runs here
     private static final int REFUSED = 3;     // the Exec refused it: the submitter threw
 
-    private static final VarHandle STATE;
-
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(TrackedTask.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle STATE =
+        VarHandles.field(MethodHandles.lookup(), TrackedTask.class, "state", int.class);
 
     private final ExecScheduler owner;
     final Runnable task;

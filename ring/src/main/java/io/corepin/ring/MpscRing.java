@@ -1,22 +1,15 @@
 package io.corepin.ring;
 
+import io.corepin.ring.internal.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /** Producer-side state of {@link MpscRing}, written by every producer thread. */
 abstract class MpscRingProducerFields<E> extends RingProducerPad<E> {
-    static final VarHandle PRODUCER_INDEX;
-    static final VarHandle PRODUCER_LIMIT;
-
-    static {
-        try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            PRODUCER_INDEX = lookup.findVarHandle(MpscRingProducerFields.class, "producerIndex", long.class);
-            PRODUCER_LIMIT = lookup.findVarHandle(MpscRingProducerFields.class, "producerLimit", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle PRODUCER_INDEX =
+        VarHandles.field(MethodHandles.lookup(), MpscRingProducerFields.class, "producerIndex", long.class);
+    private static final VarHandle PRODUCER_LIMIT =
+        VarHandles.field(MethodHandles.lookup(), MpscRingProducerFields.class, "producerLimit", long.class);
 
     /** Next slot to claim; bit 63 set means closed. Claimed with CAS. */
     private volatile long producerIndex;
@@ -25,6 +18,26 @@ abstract class MpscRingProducerFields<E> extends RingProducerPad<E> {
 
     MpscRingProducerFields(int capacity) {
         super(capacity);
+    }
+
+    /** Load volatile (any thread): the current claim, with the closed bit. */
+    final long lvProducerIndex() {
+        return (long) PRODUCER_INDEX.getVolatile(this); // volatile: any thread
+    }
+
+    /** Compare-and-set (any producer, or close): claims slots, or sets the closed bit, ordered with every claim. */
+    final boolean casProducerIndex(long expect, long next) {
+        return PRODUCER_INDEX.compareAndSet(this, expect, next); // CAS: any thread
+    }
+
+    /** Load acquire (any producer): a limit some producer computed, with the consumer index it came from. */
+    final long laProducerLimit() {
+        return (long) PRODUCER_LIMIT.getAcquire(this); // acquire: pairs with soProducerLimit
+    }
+
+    /** Store ordered (any producer): racy but safe, since every stale limit is a lower bound. */
+    final void soProducerLimit(long limit) {
+        PRODUCER_LIMIT.setRelease(this, limit); // release: any producer
     }
 }
 
@@ -66,7 +79,7 @@ public final class MpscRing<E> extends MpscRingPad<E> {
      */
     public MpscRing(int capacity) {
         super(capacity);
-        PRODUCER_LIMIT.setRelease(this, (long) capacity); // release: published with the ring itself
+        soProducerLimit(capacity); // release: published with the ring itself
     }
 
     /**
@@ -77,10 +90,10 @@ public final class MpscRing<E> extends MpscRingPad<E> {
     @Override
     public int offer(E element) {
         checkElement(element);
-        long limit = (long) PRODUCER_LIMIT.getAcquire(this); // acquire: a limit some producer computed
+        long limit = laProducerLimit(); // acquire: a limit some producer computed
         long index;
         do {
-            index = (long) PRODUCER_INDEX.getVolatile(this); // volatile: the current claim, or the closed bit
+            index = lvProducerIndex(); // volatile: the current claim, or the closed bit
             if (index < 0) {
                 return CLOSED;
             }
@@ -90,8 +103,8 @@ public final class MpscRing<E> extends MpscRingPad<E> {
                     return FULL;
                 }
             }
-        } while (!PRODUCER_INDEX.compareAndSet(this, index, index + 1)); // CAS: claim one slot
-        storeRelease(buffer, (int) index & mask, element);               // release: publish the element
+        } while (!casProducerIndex(index, index + 1)); // CAS: claim one slot
+        soSlot(buffer, (int) index & mask, element);    // release: publish the element
         return (int) (limit - index - 1);
     }
 
@@ -119,11 +132,11 @@ public final class MpscRing<E> extends MpscRingPad<E> {
     /** One CAS claims up to {@code count} slots; each element is then published with a release store, in order. */
     private int claimAndPublish(E[] src, int offset, int count, boolean allOrNothing) {
         checkElements(src, offset, count);
-        long limit = (long) PRODUCER_LIMIT.getAcquire(this); // acquire: a limit some producer computed
+        long limit = laProducerLimit(); // acquire: a limit some producer computed
         long index;
         int n;
         do {
-            index = (long) PRODUCER_INDEX.getVolatile(this); // volatile: the current claim, or the closed bit
+            index = lvProducerIndex(); // volatile: the current claim, or the closed bit
             if (index < 0) {
                 return CLOSED;
             }
@@ -135,25 +148,25 @@ public final class MpscRing<E> extends MpscRingPad<E> {
                 return count == 0 ? 0 : FULL;
             }
             n = (int) Math.min(room, count);
-        } while (!PRODUCER_INDEX.compareAndSet(this, index, index + n)); // CAS: claim n slots at once
+        } while (!casProducerIndex(index, index + n)); // CAS: claim n slots at once
         final Object[] buffer = this.buffer;
         final int mask = this.mask;
         for (int i = 0; i < n; i++) {
-            storeRelease(buffer, (int) (index + i) & mask, src[offset + i]); // release: publish in order
+            soSlot(buffer, (int) (index + i) & mask, src[offset + i]); // release: publish in order
         }
         return n;
     }
 
     /** Re-reads the consumer index and caches the new limit for every producer. */
     private long refreshLimit() {
-        final long limit = consumerIndexAcquire() + mask + 1; // acquire: the consumer's null stores are visible
-        PRODUCER_LIMIT.setRelease(this, limit); // release; racy but safe: every stale limit is a lower bound
+        final long limit = laConsumerIndex() + mask + 1; // acquire: the consumer's null stores are visible
+        soProducerLimit(limit); // release; racy but safe: every stale limit is a lower bound
         return limit;
     }
 
     @Override
-    long producerCountVolatile() {
-        return (long) PRODUCER_INDEX.getVolatile(this) & ~CLOSED_BIT; // volatile: snapshot from any thread
+    long lvProducerCount() {
+        return lvProducerIndex() & ~CLOSED_BIT; // volatile: snapshot from any thread
     }
 
     /**
@@ -164,11 +177,11 @@ public final class MpscRing<E> extends MpscRingPad<E> {
      */
     public boolean close() {
         while (true) {
-            final long index = (long) PRODUCER_INDEX.getVolatile(this); // volatile: the current claim
+            final long index = lvProducerIndex(); // volatile: the current claim
             if (index < 0) {
                 return false;
             }
-            if (PRODUCER_INDEX.compareAndSet(this, index, index | CLOSED_BIT)) { // CAS: ordered with every claim
+            if (casProducerIndex(index, index | CLOSED_BIT)) { // CAS: ordered with every claim
                 return true;
             }
         }
@@ -176,7 +189,7 @@ public final class MpscRing<E> extends MpscRingPad<E> {
 
     /** {@code true} once {@link #close()} has been called. */
     public boolean isClosed() {
-        return (long) PRODUCER_INDEX.getVolatile(this) < 0; // volatile: ordered with close
+        return lvProducerIndex() < 0; // volatile: ordered with close
     }
 
     /**
@@ -184,8 +197,8 @@ public final class MpscRing<E> extends MpscRingPad<E> {
      * the consumer thread; a snapshot elsewhere.
      */
     public boolean isDrained() {
-        final long producer = (long) PRODUCER_INDEX.getVolatile(this); // volatile: ordered with close
-        return producer < 0 && (producer & ~CLOSED_BIT) == consumerIndexVolatile();
+        final long producer = lvProducerIndex(); // volatile: ordered with close
+        return producer < 0 && (producer & ~CLOSED_BIT) == lvConsumerIndex();
     }
 
     @Override

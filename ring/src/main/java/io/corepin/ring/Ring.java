@@ -8,13 +8,15 @@ import java.util.function.Consumer;
  * <p>Elements are never {@code null}: a {@code null} slot is how the consumer recognises a slot that is empty or
  * claimed but not yet published. The consumer side of every implementation uses <b>no atomic read-modify-write
  * instruction</b>: acquire loads of slots, plain {@code null} stores, and one release store of the consumer index
- * per call (per burst).
+ * per call (per burst). The {@linkplain io.corepin.ring package documentation} defines these words ("owner thread",
+ * "any thread", "claim", "publish") and the accessor prefixes the implementations use.
  *
  * <p>Producer methods report how much room is left so callers can apply backpressure without a second call:
  * {@link #offer(Object)} returns the free space that remains after the element went in, or {@link #FULL}.
  *
  * <p>Consumer methods ({@link #poll()}, {@link #drain(Consumer, int)}, {@link #pollBurst(Object[], int, int)}) must
- * only ever be called by one thread at a time, and a drain handler must not consume from the same ring.
+ * only ever be called by one thread at a time (the owner thread), and a drain handler must not consume from the same
+ * ring.
  *
  * @param <E> element type
  */

@@ -1,5 +1,6 @@
 package io.corepin.ring;
 
+import io.corepin.ring.internal.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
@@ -21,49 +22,47 @@ abstract class RingConsumerPad<E> extends RingStorage<E> {
  * @param <E> element type
  */
 abstract class RingConsumer<E> extends RingConsumerPad<E> {
-    private static final VarHandle CONSUMER_INDEX;
+    private static final VarHandle CONSUMER_INDEX =
+        VarHandles.field(MethodHandles.lookup(), RingConsumer.class, "consumerIndex", long.class);
 
-    static {
-        try {
-            CONSUMER_INDEX = MethodHandles.lookup().findVarHandle(RingConsumer.class, "consumerIndex", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** Next slot to consume. Written by the consumer only, with release stores. */
+    /** Next slot to consume. Written by the owner thread only, with release stores ({@link #soConsumerIndex}). */
     private long consumerIndex;
 
     RingConsumer(int capacity) {
         super(capacity);
     }
 
-    /** Plain load: exact on the consumer thread, which is the only writer. */
-    final long consumerIndexPlain() {
-        return (long) CONSUMER_INDEX.get(this);
+    /** Load plain (owner thread): exact there, since the owner is the only writer. */
+    final long lpConsumerIndex() {
+        return (long) CONSUMER_INDEX.get(this); // plain: owner thread
     }
 
-    /** Acquire load: for producers, which then see the consumer's plain {@code null} stores before it. */
-    final long consumerIndexAcquire() {
-        return (long) CONSUMER_INDEX.getAcquire(this);
+    /** Load acquire (any producer): the owner's plain {@code null} stores before its release are then visible. */
+    final long laConsumerIndex() {
+        return (long) CONSUMER_INDEX.getAcquire(this); // acquire: pairs with soConsumerIndex
     }
 
-    /** Volatile load: for snapshots from any thread, and for the park check's store-load ordering. */
-    final long consumerIndexVolatile() {
-        return (long) CONSUMER_INDEX.getVolatile(this);
+    /** Load volatile (any thread): for snapshots, and for the park check's store-load ordering. */
+    final long lvConsumerIndex() {
+        return (long) CONSUMER_INDEX.getVolatile(this); // volatile: any thread
+    }
+
+    /** Store ordered (owner thread): hands every slot below {@code next} back to producers, once per burst. */
+    private void soConsumerIndex(long next) {
+        CONSUMER_INDEX.setRelease(this, next); // release: publishes the burst's plain null stores
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public final E poll() {
-        final long index = consumerIndexPlain();
+        final long index = lpConsumerIndex();
         final int slot = (int) index & mask;
-        final Object element = loadAcquire(buffer, slot); // acquire: see the producer's writes
+        final Object element = laSlot(buffer, slot); // acquire: see the producer's writes
         if (element == null) {
             return null;
         }
-        clearPlain(buffer, slot);                   // plain: published by the release below
-        CONSUMER_INDEX.setRelease(this, index + 1); // release: hand the slot back to producers
+        spSlotNull(buffer, slot);   // plain: published by the release below
+        soConsumerIndex(index + 1); // release: hand the slot back to producers
         return (E) element;
     }
 
@@ -72,22 +71,22 @@ abstract class RingConsumer<E> extends RingConsumerPad<E> {
     public final int drain(Consumer<? super E> handler, int limit) {
         final Object[] buffer = this.buffer;
         final int mask = this.mask;
-        final long start = consumerIndexPlain();
+        final long start = lpConsumerIndex();
         long next = start;
         try {
             while (next - start < limit) {
                 final int slot = (int) next & mask;
-                final Object element = loadAcquire(buffer, slot); // acquire: see the producer's writes
+                final Object element = laSlot(buffer, slot); // acquire: see the producer's writes
                 if (element == null) {
                     break;
                 }
-                clearPlain(buffer, slot); // plain: published by the release in finally
+                spSlotNull(buffer, slot); // plain: published by the release in finally
                 next++;
                 handler.accept((E) element);
             }
         } finally {
             if (next != start) {
-                CONSUMER_INDEX.setRelease(this, next); // release: one store hands the whole burst back
+                soConsumerIndex(next); // release: one store hands the whole burst back
             }
         }
         return (int) (next - start);
@@ -99,32 +98,32 @@ abstract class RingConsumer<E> extends RingConsumerPad<E> {
         checkRange(dst, offset, count);
         final Object[] buffer = this.buffer;
         final int mask = this.mask;
-        final long start = consumerIndexPlain();
+        final long start = lpConsumerIndex();
         int n = 0;
         while (n < count) {
             final int slot = (int) (start + n) & mask;
-            final Object element = loadAcquire(buffer, slot); // acquire: see the producer's writes
+            final Object element = laSlot(buffer, slot); // acquire: see the producer's writes
             if (element == null) {
                 break;
             }
-            clearPlain(buffer, slot); // plain: published by the release below
+            spSlotNull(buffer, slot); // plain: published by the release below
             dst[offset + n++] = (E) element;
         }
         if (n != 0) {
-            CONSUMER_INDEX.setRelease(this, start + n); // release: one store hands the whole burst back
+            soConsumerIndex(start + n); // release: one store hands the whole burst back
         }
         return n;
     }
 
-    /** The producer index as a plain count of claimed slots, read with a volatile load. */
-    abstract long producerCountVolatile();
+    /** Load volatile (any thread): the producer index as a count of claimed slots (without MpscRing's closed bit). */
+    abstract long lvProducerCount();
 
     @Override
     public final int size() {
-        long consumer = consumerIndexVolatile();
+        long consumer = lvConsumerIndex();
         while (true) {
-            final long producer = producerCountVolatile();
-            final long again = consumerIndexVolatile();
+            final long producer = lvProducerCount();
+            final long again = lvConsumerIndex();
             if (again == consumer) {
                 // an SPSC consumer may pass the producer's index store by one burst: clamp the snapshot
                 return (int) Math.max(0, producer - consumer);
@@ -141,7 +140,7 @@ abstract class RingConsumer<E> extends RingConsumerPad<E> {
      * @return the running total of accepted elements
      */
     public final long enqueuedCount() {
-        return producerCountVolatile();
+        return lvProducerCount();
     }
 
     /**
@@ -150,14 +149,14 @@ abstract class RingConsumer<E> extends RingConsumerPad<E> {
      * @return the running total of consumed elements
      */
     public final long dequeuedCount() {
-        return consumerIndexVolatile();
+        return lvConsumerIndex();
     }
 
     @Override
     public final boolean isEmpty() {
         // volatile loads: an Exec about to park stores its "parked" flag (volatile) and then calls this; a producer's
         // claim is a CAS/volatile store followed by a volatile load of that flag, so one of them sees the other.
-        return producerCountVolatile() <= consumerIndexVolatile();
+        return lvProducerCount() <= lvConsumerIndex();
     }
 }
 

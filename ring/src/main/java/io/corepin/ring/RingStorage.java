@@ -6,8 +6,8 @@ import java.util.Objects;
 
 /**
  * Element storage shared by the ring implementations: a power-of-two {@code Object[]} and the slot accessors, each
- * named after the memory ordering it uses. Its fields are final and read by both sides, so they may share the
- * object header's cache line.
+ * named after the memory ordering it uses (prefixes as defined in the package documentation). Its fields are final
+ * and read by both sides, so they may share the object header's cache line.
  *
  * @param <E> element type
  */
@@ -47,21 +47,22 @@ abstract class RingStorage<E> implements Ring<E> {
         }
     }
 
-    /** Acquire load: sees everything the producer wrote before its release store of this slot. */
-    static Object loadAcquire(Object[] buffer, int slot) {
-        return SLOTS.getAcquire(buffer, slot);
+    /** Load acquire (owner thread): sees everything the producer wrote before its release store of this slot. */
+    static Object laSlot(Object[] buffer, int slot) {
+        return SLOTS.getAcquire(buffer, slot); // acquire: pairs with the producer's soSlot
     }
 
-    /** Release store: publishes the element and everything the producer wrote before it. */
-    static void storeRelease(Object[] buffer, int slot, Object element) {
-        SLOTS.setRelease(buffer, slot, element);
+    /** Store ordered (any producer, into a slot it claimed): publishes the element and everything written before it. */
+    static void soSlot(Object[] buffer, int slot, Object element) {
+        SLOTS.setRelease(buffer, slot, element); // release: pairs with the owner's laSlot
     }
 
     /**
-     * Plain store of {@code null}: made visible to producers by the consumer's following release store of its
-     * index, which producers acquire before they reuse the slot. A {@code null} store needs no GC post-barrier.
+     * Plain store of {@code null} (owner thread): made visible to producers by the owner's following release store
+     * of its index ({@code soConsumerIndex}), which producers acquire before they reuse the slot. A {@code null}
+     * store needs no GC post-barrier, so the owner's burst stays free of fences under G1 too.
      */
-    static void clearPlain(Object[] buffer, int slot) {
-        buffer[slot] = null;
+    static void spSlotNull(Object[] buffer, int slot) {
+        buffer[slot] = null; // plain: owner thread; published by soConsumerIndex
     }
 }

@@ -1,29 +1,47 @@
 package io.corepin.ring;
 
+import io.corepin.ring.internal.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /** Producer-side state of {@link SpscRing}, written only by the single producer thread. */
 abstract class SpscRingProducerFields<E> extends RingProducerPad<E> {
-    static final VarHandle PRODUCER_INDEX;
-
-    static {
-        try {
-            PRODUCER_INDEX = MethodHandles.lookup()
-                .findVarHandle(SpscRingProducerFields.class, "producerIndex", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    private static final VarHandle PRODUCER_INDEX =
+        VarHandles.field(MethodHandles.lookup(), SpscRingProducerFields.class, "producerIndex", long.class);
 
     /** Next slot to fill. Written by the producer only, with release stores. */
     private long producerIndex;
     /** Producer-private cache of {@code consumerIndex + capacity}. Plain: no other thread reads it. */
-    long producerLimit;
+    private long producerLimit;
 
     SpscRingProducerFields(int capacity) {
         super(capacity);
         producerLimit = capacity;
+    }
+
+    /** Load plain (the producer): exact there, since the producer is the only writer. */
+    final long lpProducerIndex() {
+        return (long) PRODUCER_INDEX.get(this); // plain: only the producer writes it
+    }
+
+    /** Load volatile (any thread): for snapshots such as {@code size()}. */
+    final long lvProducerIndex() {
+        return (long) PRODUCER_INDEX.getVolatile(this); // volatile: any thread
+    }
+
+    /** Store ordered (the producer): one per call, for {@code size()} readers on other threads. */
+    final void soProducerIndex(long next) {
+        PRODUCER_INDEX.setRelease(this, next); // release: after the slots' own release stores
+    }
+
+    /** Load plain (the producer): its private cached limit. */
+    final long lpProducerLimit() {
+        return producerLimit; // plain: producer-private
+    }
+
+    /** Store plain (the producer): its private cached limit. */
+    final void spProducerLimit(long limit) {
+        producerLimit = limit; // plain: producer-private
     }
 }
 
@@ -58,13 +76,13 @@ public final class SpscRing<E> extends SpscRingPad<E> {
     @Override
     public int offer(E element) {
         checkElement(element);
-        final long index = (long) PRODUCER_INDEX.get(this); // plain: only this thread writes it
-        if (index >= producerLimit && index >= refreshLimit()) {
+        final long index = lpProducerIndex(); // plain: only this thread writes it
+        if (index >= lpProducerLimit() && index >= refreshLimit()) {
             return FULL;
         }
-        storeRelease(buffer, (int) index & mask, element); // release: publish the element
-        PRODUCER_INDEX.setRelease(this, index + 1);        // release: for size() readers on other threads
-        return (int) (producerLimit - index - 1);
+        soSlot(buffer, (int) index & mask, element); // release: publish the element
+        soProducerIndex(index + 1);                  // release: for size() readers on other threads
+        return (int) (lpProducerLimit() - index - 1);
     }
 
     @Override
@@ -80,11 +98,11 @@ public final class SpscRing<E> extends SpscRingPad<E> {
 
     private int publish(E[] src, int offset, int count, boolean allOrNothing) {
         checkElements(src, offset, count);
-        final long index = (long) PRODUCER_INDEX.get(this); // plain: only this thread writes it
-        if (index + count > producerLimit) {
+        final long index = lpProducerIndex(); // plain: only this thread writes it
+        if (index + count > lpProducerLimit()) {
             refreshLimit();
         }
-        final long room = producerLimit - index;
+        final long room = lpProducerLimit() - index;
         if (allOrNothing ? room < count : room <= 0) {
             return count == 0 ? 0 : FULL;
         }
@@ -92,21 +110,22 @@ public final class SpscRing<E> extends SpscRingPad<E> {
         final Object[] buffer = this.buffer;
         final int mask = this.mask;
         for (int i = 0; i < n; i++) {
-            storeRelease(buffer, (int) (index + i) & mask, src[offset + i]); // release: publish in order
+            soSlot(buffer, (int) (index + i) & mask, src[offset + i]); // release: publish in order
         }
-        PRODUCER_INDEX.setRelease(this, index + n); // release: one store per burst, for size() readers
+        soProducerIndex(index + n); // release: one store per burst, for size() readers
         return n;
     }
 
     private long refreshLimit() {
         // acquire: the consumer's plain null stores before its release of the index are visible
-        producerLimit = consumerIndexAcquire() + mask + 1; // plain: producer-private cache
-        return producerLimit;
+        final long limit = laConsumerIndex() + mask + 1;
+        spProducerLimit(limit); // plain: producer-private cache
+        return limit;
     }
 
     @Override
-    long producerCountVolatile() {
-        return (long) PRODUCER_INDEX.getVolatile(this); // volatile: snapshot from any thread
+    long lvProducerCount() {
+        return lvProducerIndex(); // volatile: snapshot from any thread
     }
 
     @Override
