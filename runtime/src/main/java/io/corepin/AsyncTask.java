@@ -1,5 +1,6 @@
 package io.corepin;
 
+import io.corepin.ring.internal.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -46,15 +47,9 @@ import java.lang.invoke.VarHandle;
  * <p>A task is spawned once ({@link Exec#spawn(AsyncTask)}); spawning it again throws.
  */
 public abstract class AsyncTask implements Waker {
-    private static final VarHandle WAKE_TOKEN;
+    private static final VarHandle WAKE_TOKEN =
+        VarHandles.field(MethodHandles.lookup(), AsyncTask.class, "wakeToken", int.class);
 
-    static {
-        try {
-            WAKE_TOKEN = MethodHandles.lookup().findVarHandle(AsyncTask.class, "wakeToken", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     /** What the run queues hold for this task: its poll step (allocated once, with the task). */
     final Runnable step = new Step(this);

@@ -1,5 +1,6 @@
 package io.corepin;
 
+import io.corepin.ring.internal.VarHandles;
 import io.corepin.ring.MpscRing;
 import io.corepin.ring.Ring;
 import java.lang.invoke.MethodHandles;
@@ -31,15 +32,9 @@ import java.util.function.Consumer;
  * terminated, their producer drains it itself ({@link #enqueueWake}).
  */
 final class Inbound {
-    private static final VarHandle PARKED;
+    private static final VarHandle PARKED =
+        VarHandles.field(MethodHandles.lookup(), Inbound.class, "parked", int.class);
 
-    static {
-        try {
-            PARKED = MethodHandles.lookup().findVarHandle(Inbound.class, "parked", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private final String name;
     private final MpscRing<Runnable> ring;

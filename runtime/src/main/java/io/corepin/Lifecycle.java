@@ -1,5 +1,6 @@
 package io.corepin;
 
+import io.corepin.ring.internal.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
@@ -18,15 +19,9 @@ final class Lifecycle {
     static final int STOP = 2;
     static final int TERMINATED = 3;
 
-    private static final VarHandle STATE;
+    private static final VarHandle STATE =
+        VarHandles.field(MethodHandles.lookup(), Lifecycle.class, "state", int.class);
 
-    static {
-        try {
-            STATE = MethodHandles.lookup().findVarHandle(Lifecycle.class, "state", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     private volatile int state;
 
