@@ -77,7 +77,7 @@ public abstract class AsyncTask implements Waker {
     private AsyncTask prevLive;
     private AsyncTask nextLive;
     private boolean live;
-    /** With {@link Levels}: the lane its next poll is queued in (-1: the default). Owner thread after spawn. */
+    /** With levels: the lane its next poll is queued in (-1: the default). Owner thread after spawn. */
     private int lane = -1;
 
     /** For subclasses. */
@@ -191,7 +191,7 @@ public abstract class AsyncTask implements Waker {
                 wokenWhilePolling = false;
                 e.loop().unlinkLive(this);
             } else {
-                e.loop().suspended(this); // with levels: its next poll is queued in the followup channel
+                e.loop().suspended(this); // with levels: its next poll is queued in the followup lane
                 if (wokenWhilePolling && !done) {
                     wokenWhilePolling = false;
                     queued = true;

@@ -44,7 +44,7 @@ public final class Backpressure {
      *       shut down is rejected naming it. Un-keyed work goes to the balancer's pick (when it answers
      *       {@link LoadBalancer#NONE}, the open Exec with the shortest ring); keyed work to the key's Exec, in
      *       per-key order (see {@link ExecGroup}). Spawning an {@link AsyncTask} or submitting into a
-     *       {@link TaskChannel} through the group has no backlog path: with no room it is rejected at once.
+     *       {@link io.corepin.levels.Lane} through the group has no backlog path: with no room it is rejected at once.
      * </ul>
      *
      * @throws IllegalArgumentException naming the value if the timeout is negative

@@ -1,6 +1,8 @@
 package io.corepin;
 
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.levels.Lane;
+import io.corepin.levels.Levels;
 import io.corepin.ring.MpscRing;
 import io.corepin.ring.Ring;
 import java.time.Duration;
@@ -38,8 +40,8 @@ import java.util.function.Supplier;
  * Besides {@code Runnable}s an Exec runs {@link AsyncTask}s (poll style, woken soundly from any thread) and the
  * bodies of {@link Promise}s ({@link #spawn(java.util.function.Supplier)}); {@link #blockOn} and
  * {@link Builder#runHere} run an Exec on the caller's thread. A {@link Poller} plugs an event source into the loop.
- * With {@link Builder#levels(Levels)} the local queue becomes levels of {@link TaskChannel}s picked by a
- * highest-first or round-robin scheduler, with followup channels and per-channel close policies.
+ * With {@link Builder#levels(Levels)} the local queue becomes levels of {@link Lane}s picked by a
+ * highest-first or round-robin scheduler, with followup lanes and per-lane close policies.
  *
  * <h2>Failures</h2>
  * A task that throws does not stop the Exec: the throwable is counted ({@link #taskErrors()}) and handed to the
@@ -410,27 +412,27 @@ public final class Exec implements Executor, AutoCloseable {
         return loop.promiseChain();
     }
 
-    // ------------------------------------------------------------------------------------------ levels/channels
+    // --------------------------------------------------------------------------------------------- levels/lanes
 
     /**
-     * Runs {@code task} in {@code channel} of this Exec's {@link Levels}. From the Exec's own thread it goes straight
-     * into the channel's source; from another thread through the ring, tagged with the channel (one small object).
+     * Runs {@code task} in {@code lane} of this Exec's {@link Levels}. From the Exec's own thread it goes straight
+     * into the lane's source; from another thread through the ring, tagged with the lane (one small object).
      *
      * @throws IllegalStateException if this Exec was built without levels
-     * @throws IllegalArgumentException if the channel is not part of its levels
+     * @throws IllegalArgumentException if the lane is not part of its levels
      * @throws RejectedExecutionException if the ring is full or the Exec is shut down
      */
-    public void execute(TaskChannel channel, Runnable task) {
-        execute(channel, 0L, task);
+    public void execute(Lane lane, Runnable task) {
+        execute(lane, 0L, task);
     }
 
     /**
-     * {@link #execute(TaskChannel, Runnable)} with a deadline ({@code System.nanoTime()} scale) for deadline-ordered
-     * channels ({@link TaskChannel#deadlineFirst}); other channels ignore it.
+     * {@link #execute(Lane, Runnable)} with a deadline ({@code System.nanoTime()} scale) for deadline-ordered
+     * lanes ({@link Lane#deadlineFirst}); other lanes ignore it.
      */
-    public void execute(TaskChannel channel, long deadlineNanos, Runnable task) {
+    public void execute(Lane lane, long deadlineNanos, Runnable task) {
         Objects.requireNonNull(task, "task");
-        final int id = levelsOrThrow().idOf(channel);
+        final int id = levelsOrThrow().indexOf(lane);
         if (inEventLoop()) {
             loop.executeLocal(id, deadlineNanos, task);
             return;
@@ -441,10 +443,10 @@ public final class Exec implements Executor, AutoCloseable {
         }
     }
 
-    /** Starts {@code task} in {@code channel}; later wake-ups follow the levels' followup rule. */
-    public void spawn(TaskChannel channel, AsyncTask task) {
+    /** Starts {@code task} in {@code lane}; later wake-ups follow the levels' followup rule. */
+    public void spawn(Lane lane, AsyncTask task) {
         Objects.requireNonNull(task, "task");
-        final int id = levelsOrThrow().idOf(channel);
+        final int id = levelsOrThrow().indexOf(lane);
         if (task.exec() != null) {
             throw new IllegalStateException(task + " was already spawned on " + task.exec().name());
         }
@@ -466,7 +468,7 @@ public final class Exec implements Executor, AutoCloseable {
     private Levels levelsOrThrow() {
         final Levels levels = levels();
         if (levels == null) {
-            throw new IllegalStateException(name + " was built without Levels: no channels to submit to");
+            throw new IllegalStateException(name + " was built without Levels: no lanes to submit to");
         }
         return levels;
     }
@@ -624,8 +626,8 @@ public final class Exec implements Executor, AutoCloseable {
 
     /**
      * Graceful close as a stage: {@link #shutdown()}, and a future that completes once the thread has stopped. Tasks
-     * of complete-on-close channels (all tasks, without {@link Levels}) run to the end, suspended ones included;
-     * queued tasks of the other channels are handed back in the list and their suspended tasks cancelled.
+     * of complete-on-close lanes (all tasks, without {@link Levels}) run to the end, suspended ones included;
+     * queued tasks of the other lanes are handed back in the list and their suspended tasks cancelled.
      */
     public CompletableFuture<List<Runnable>> closeAsync() {
         shutdown();
@@ -859,7 +861,7 @@ public final class Exec implements Executor, AutoCloseable {
         }
 
         /**
-         * Schedule by these {@link Levels} of channels instead of one FIFO local queue (default: none). Each Exec
+         * Schedule by these {@link Levels} of lanes instead of one FIFO local queue (default: none). Each Exec
          * built from this builder gets its own sources. {@code null} removes them.
          */
         public Builder levels(Levels levels) {

@@ -17,9 +17,9 @@ interface ExecEntry extends Runnable {
     Runnable onStop();
 
     /**
-     * Whether a graceful close of {@link Levels} keeps this entry whatever its lane: {@code true} for corepin's own
-     * bookkeeping (dropping a completion would leave its waiters — possibly a task the close waits for — hanging);
-     * {@code false} for wrappers of user work, which a lane that does not complete on close drops.
+     * Whether a graceful close of {@link io.corepin.levels.Levels} keeps this entry whatever its lane: {@code true}
+     * for corepin's own bookkeeping (dropping a completion would leave its waiters — possibly a task the close waits
+     * for — hanging); {@code false} for wrappers of user work, which a lane that does not complete on close drops.
      */
     default boolean keptOnClose() {
         return true;

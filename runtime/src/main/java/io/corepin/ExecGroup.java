@@ -1,6 +1,8 @@
 package io.corepin;
 
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.levels.Lane;
+import io.corepin.levels.Levels;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -325,52 +327,52 @@ public final class ExecGroup implements Executor, AutoCloseable {
         return placed.get(0);
     }
 
-    // ------------------------------------------------------------------------------------------ levels/channels
+    // --------------------------------------------------------------------------------------------- levels/lanes
 
     /**
-     * Runs {@code task} in {@code channel} of the Exec the balancer picks (the group's Execs share one {@link Levels},
+     * Runs {@code task} in {@code lane} of the Exec the balancer picks (the group's Execs share one {@link Levels},
      * set through {@link Builder#execSettings}). No room: the group's backpressure, except caller-runs rejects.
      *
      * @throws IllegalStateException if the Execs have no levels
-     * @throws IllegalArgumentException if the channel is not part of them
+     * @throws IllegalArgumentException if the lane is not part of them
      */
-    public void execute(TaskChannel channel, Runnable task) {
-        execute(channel, 0L, task);
+    public void execute(Lane lane, Runnable task) {
+        execute(lane, 0L, task);
     }
 
-    /** {@link #execute(TaskChannel, Runnable)} with a deadline for deadline-ordered channels. */
-    public void execute(TaskChannel channel, long deadlineNanos, Runnable task) {
+    /** {@link #execute(Lane, Runnable)} with a deadline for deadline-ordered lanes. */
+    public void execute(Lane lane, long deadlineNanos, Runnable task) {
         Objects.requireNonNull(task, "task");
-        place(task, exec -> exec.execute(channel, deadlineNanos, task), task);
+        place(task, exec -> exec.execute(lane, deadlineNanos, task), task);
     }
 
     /**
-     * Runs {@code task} in {@code channel} on the Exec that owns {@code key}, never another one, in per-key order
-     * with the key's other submissions to that channel (as {@link #execute(long, Runnable)}: through the ring, from
+     * Runs {@code task} in {@code lane} on the Exec that owns {@code key}, never another one, in per-key order
+     * with the key's other submissions to that lane (as {@link #execute(long, Runnable)}: through the ring, from
      * the key's own Exec too). No room: as {@link #execute(long, Runnable)}.
      *
      * @throws IllegalStateException if the Execs have no levels
-     * @throws IllegalArgumentException if the channel is not part of them
+     * @throws IllegalArgumentException if the lane is not part of them
      */
-    public void execute(TaskChannel channel, long key, long deadlineNanos, Runnable task) {
+    public void execute(Lane lane, long key, long deadlineNanos, Runnable task) {
         Objects.requireNonNull(task, "task");
         Exec target = execFor(key);
         Levels levels = target.levels();
         if (levels == null) {
-            throw new IllegalStateException(target.name() + " was built without Levels: no channels to submit to");
+            throw new IllegalStateException(target.name() + " was built without Levels: no lanes to submit to");
         }
-        executeKeyed(key, new LevelScheduler.Routed(levels.idOf(channel), deadlineNanos, task));
+        executeKeyed(key, new LevelScheduler.Routed(levels.indexOf(lane), deadlineNanos, task));
     }
 
-    /** Starts {@code task} in {@code channel} on the Exec the balancer picks. */
-    public void spawn(TaskChannel channel, AsyncTask task) {
+    /** Starts {@code task} in {@code lane} on the Exec the balancer picks. */
+    public void spawn(Lane lane, AsyncTask task) {
         Objects.requireNonNull(task, "task");
-        place(task.step, exec -> exec.spawn(channel, task), task);
+        place(task.step, exec -> exec.spawn(lane, task), task);
     }
 
     /**
      * Graceful close as a stage (smartpool's close future): every Exec closes as {@link Exec#closeAsync()} does —
-     * complete-on-close channels run to the end, suspended tasks included; the others' queued tasks are handed back
+     * complete-on-close lanes run to the end, suspended tasks included; the others' queued tasks are handed back
      * (Exec by Exec, in index order) and their suspended tasks cancelled. Submits after this are rejected.
      */
     public CompletableFuture<List<Runnable>> closeAsync() {

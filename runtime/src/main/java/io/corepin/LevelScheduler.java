@@ -1,5 +1,8 @@
 package io.corepin;
 
+import io.corepin.levels.Lane;
+import io.corepin.levels.Levels;
+import io.corepin.levels.TaskSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -7,20 +10,20 @@ import java.util.function.Consumer;
 import org.agrona.concurrent.NanoClock;
 
 /**
- * One Exec's instance of its {@link Levels}, as its {@link RunQueue}: the sources, the bitmask of channels that may
- * hold tasks, the scheduler's state, and the close policy. Entries from the ring are queued in their channel; the
+ * One Exec's instance of its {@link Levels}, as its {@link RunQueue}: the sources, the bitmask of lanes that may hold
+ * tasks, the scheduler's state, and the close policy. Entries from the ring are queued in their lane; the
  * scheduler picks what runs. Owner thread only — plain fields, no atomics. Round-robin slices are measured on the
  * Exec's clock ({@link Exec.Builder#clock}), passed in at construction.
  */
 final class LevelScheduler implements RunQueue {
-    /** A cross-thread submission to a channel: the ring carries the channel (and deadline) with the task. */
+    /** A cross-thread submission to a lane: the ring carries the lane (and deadline) with the task. */
     static final class Routed implements ExecEntry {
-        final int channel;
+        final int lane;
         final long deadline;
         final Runnable task;
 
-        Routed(int channel, long deadline, Runnable task) {
-            this.channel = channel;
+        Routed(int lane, long deadline, Runnable task) {
+            this.lane = lane;
             this.deadline = deadline;
             this.task = task;
         }
@@ -49,77 +52,90 @@ final class LevelScheduler implements RunQueue {
     private final Levels levels;
     /** The Exec's clock: read once per turn, and only with round robin. */
     private final NanoClock clock;
+    // the configuration, read once from the Levels' accessors (lanes numbered by Levels.indexOf)
+    private final int[][] lanesOfLevel;
+    private final int[] followup;
+    private final long[] sliceNanos; // null: highest first
+    private final int defaultLane;
     private final TaskSource[] sources;
     private final long[] levelMask;
     private final long generatorMask;
     private final int[] levelCursor;
     private final boolean[] completeOnClose;
-    private long nonEmpty; // bit c: channel c may hold tasks
+    private long nonEmpty; // bit c: lane c may hold tasks
     private int rrLevel;
     private long sliceEnd;
     private boolean closing;
-    /** Tasks of channels that are not complete-on-close, removed by a graceful close: handed back at the end. */
+    /** Tasks of lanes that are not complete-on-close, removed by a graceful close: handed back at the end. */
     final List<Runnable> dropped = new ArrayList<>();
 
     LevelScheduler(Levels levels, NanoClock clock) {
         this.levels = levels;
         this.clock = java.util.Objects.requireNonNull(clock, "clock");
-        int n = levels.channels.length;
+        final long now = clock.nanoTime();
+        final List<Lane> lanes = levels.lanes();
+        final int n = lanes.size();
         this.sources = new TaskSource[n];
         this.completeOnClose = new boolean[n];
+        this.followup = new int[n];
         long generators = 0;
         for (int c = 0; c < n; c++) {
-            TaskChannel ch = levels.channels[c];
-            TaskSource s = ch.source().get();
+            Lane lane = lanes.get(c);
+            TaskSource s = lane.source().get();
             if (s == null) {
-                throw new NullPointerException("source factory of channel '" + ch.name() + "' returned null");
+                throw new NullPointerException("source factory of lane '" + lane.name() + "' returned null");
             }
             sources[c] = s;
-            completeOnClose[c] = ch.isCompleteOnClose();
+            completeOnClose[c] = lane.isCompleteOnClose();
+            followup[c] = levels.indexOf(levels.followup(lane));
             if (s.generates()) {
                 generators |= 1L << c;
             }
         }
         this.generatorMask = generators;
-        this.levelMask = new long[levels.channelsOfLevel.length];
+        this.defaultLane = levels.indexOf(levels.defaultLane());
+        this.lanesOfLevel = new int[levels.levels()][];
+        this.levelMask = new long[lanesOfLevel.length];
         for (int l = 0; l < levelMask.length; l++) {
-            for (int c : levels.channelsOfLevel[l]) {
+            final List<Lane> ofLevel = levels.lanesOf(l);
+            lanesOfLevel[l] = new int[ofLevel.size()];
+            for (int i = 0; i < lanesOfLevel[l].length; i++) {
+                final int c = levels.indexOf(ofLevel.get(i));
+                lanesOfLevel[l][i] = c;
                 levelMask[l] |= 1L << c;
             }
         }
         this.levelCursor = new int[levelMask.length];
-        if (levels.sliceNanos != null) {
-            sliceEnd = clock.nanoTime() + levels.sliceNanos[0];
+        if (levels.isRoundRobin()) {
+            this.sliceNanos = new long[levelMask.length];
+            for (int l = 0; l < sliceNanos.length; l++) {
+                sliceNanos[l] = levels.sliceNanos(l);
+            }
+            sliceEnd = now + sliceNanos[0];
+        } else {
+            this.sliceNanos = null;
         }
     }
 
     /** This turn's time for {@link #next}: one read of the Exec's clock with round robin, else 0 (no read). */
     long turnTime() {
-        return levels.sliceNanos != null ? clock.nanoTime() : 0L;
+        return sliceNanos != null ? clock.nanoTime() : 0L;
     }
 
     Levels levels() {
         return levels;
     }
 
-    int defaultChannel() {
-        return levels.defaultChannel;
-    }
-
-    int followup(int channel) {
-        return levels.followup[channel];
-    }
-
-    /** Queues a run-queue entry: a routed submission, an async task's step, or a plain task (default channel). */
+    /** Queues a run-queue entry: a routed submission, an async task's step, or a plain task (default lane). */
     void dispatch(Runnable entry) {
         if (entry instanceof Routed) {
             Routed r = (Routed) entry;
-            offer(r.channel, r.task, r.deadline);
+            offer(r.lane, r.task, r.deadline);
             return;
         }
         AsyncTask task = AsyncTask.of(entry);
-        int channel = task != null && task.lane() >= 0 ? task.lane() : levels.defaultChannel;
-        offer(channel, entry, 0L);
+        int lane = task != null && task.lane() >= 0 ? task.lane() : defaultLane;
+        offer(lane, entry, 0L);
     }
 
     // ------------------------------------------------------------------------------------------------ RunQueue
@@ -131,7 +147,7 @@ final class LevelScheduler implements RunQueue {
 
     @Override
     public boolean runsInbound() {
-        return false; // queued in their channel; the scheduler picks
+        return false; // queued in their lane; the scheduler picks
     }
 
     @Override
@@ -144,18 +160,18 @@ final class LevelScheduler implements RunQueue {
         return ran;
     }
 
-    /** A task's poll returned "not done": its next poll goes to the followup channel (cancelled if closing). */
+    /** A task's poll returned "not done": its next poll goes to the followup lane (cancelled if closing). */
     @Override
     public void suspended(AsyncTask task, LiveTasks live) {
-        final int from = task.lane() < 0 ? levels.defaultChannel : task.lane();
-        task.lane(levels.followup[from]);
+        final int from = task.lane() < 0 ? defaultLane : task.lane();
+        task.lane(followup[from]);
         if (closing && !completesOnClose(task.lane())) {
             live.remove(task);
-            task.cancel(); // closing: its channel does not complete on close
+            task.cancel(); // closing: its lane does not complete on close
         }
     }
 
-    /** Graceful close: take out the tasks of channels that do not complete on close, and cancel their live tasks. */
+    /** Graceful close: take out the tasks of lanes that do not complete on close, and cancel their live tasks. */
     @Override
     public void beginClose(LiveTasks live) {
         if (closing) {
@@ -184,20 +200,20 @@ final class LevelScheduler implements RunQueue {
         return dropped.size() + totalQueued();
     }
 
-    void offer(int channel, Runnable entry, long deadline) {
-        if (closing && !completeOnClose[channel] && !keptOnClose(entry)) {
-            drop(channel, entry, dropped);
+    void offer(int lane, Runnable entry, long deadline) {
+        if (closing && !completeOnClose[lane] && !keptOnClose(entry)) {
+            drop(lane, entry, dropped);
             return;
         }
-        sources[channel].offer(entry, deadline);
-        nonEmpty |= 1L << channel; // plain: owner-only bitmask
+        sources[lane].offer(entry, deadline);
+        nonEmpty |= 1L << lane; // plain: owner-only bitmask
     }
 
     private static boolean keptOnClose(Runnable entry) {
         return entry instanceof ExecEntry && ((ExecEntry) entry).keptOnClose();
     }
 
-    /** Whether no channel holds a task (generators aside). */
+    /** Whether no lane holds a task (generators aside). */
     @Override
     public boolean isEmpty() {
         return (nonEmpty & ~generatorMask) == 0 && totalQueued() == 0;
@@ -213,7 +229,7 @@ final class LevelScheduler implements RunQueue {
 
     /** The next task by the scheduler, or {@code null}. {@code now} is this turn's clock (round robin only). */
     Runnable next(long now) {
-        return levels.sliceNanos == null ? nextHighestFirst() : nextRoundRobin(now);
+        return sliceNanos == null ? nextHighestFirst() : nextRoundRobin(now);
     }
 
     private Runnable nextHighestFirst() {
@@ -256,17 +272,17 @@ final class LevelScheduler implements RunQueue {
 
     private void advance(long now) {
         rrLevel = rrLevel + 1 == levelMask.length ? 0 : rrLevel + 1;
-        sliceEnd = now + levels.sliceNanos[rrLevel];
+        sliceEnd = now + sliceNanos[rrLevel];
     }
 
-    /** Channels of level {@code l} take turns; clears the bit of a channel found empty. */
+    /** Lanes of level {@code l} take turns; clears the bit of a lane found empty. */
     private Runnable pollLevel(int l, long mask) {
-        final int[] channels = levels.channelsOfLevel[l];
-        final int n = channels.length;
+        final int[] lanes = lanesOfLevel[l];
+        final int n = lanes.length;
         for (int k = 0; k < n; k++) {
             int i = levelCursor[l];
             levelCursor[l] = i + 1 == n ? 0 : i + 1;
-            int c = channels[i];
+            int c = lanes[i];
             long bit = 1L << c;
             if ((mask & bit) == 0) {
                 continue;
@@ -285,10 +301,10 @@ final class LevelScheduler implements RunQueue {
     }
 
     /**
-     * Graceful close begins: tasks of the channels that do not complete on close are taken out. corepin's own
+     * Graceful close begins: tasks of the lanes that do not complete on close are taken out. corepin's own
      * entries ({@link ExecEntry}: promise completions and continuations, yields, scope children) are not the user's
-     * tasks and stay, whatever their channel: dropping them would leave their waiters — possibly a task of a
-     * complete-on-close channel that the close waits for — hanging. Owner thread.
+     * tasks and stay, whatever their lane: dropping them would leave their waiters — possibly a task of a
+     * complete-on-close lane that the close waits for — hanging. Owner thread.
      */
     void beginClose() {
         if (closing) {
@@ -316,15 +332,11 @@ final class LevelScheduler implements RunQueue {
         }
     }
 
-    boolean isClosing() {
-        return closing;
+    boolean completesOnClose(int lane) {
+        return completeOnClose[lane < 0 ? defaultLane : lane];
     }
 
-    boolean completesOnClose(int channel) {
-        return completeOnClose[channel < 0 ? levels.defaultChannel : channel];
-    }
-
-    /** shutdownNow / termination: everything still queued, every channel. */
+    /** shutdownNow / termination: everything still queued, every lane. */
     void drainAll(List<Runnable> into) {
         for (int c = 0; c < sources.length; c++) {
             drainInto(c, into);
@@ -332,29 +344,29 @@ final class LevelScheduler implements RunQueue {
         nonEmpty = 0;
     }
 
-    private void drainInto(int channel, List<Runnable> into) {
-        TaskSource s = sources[channel];
+    private void drainInto(int lane, List<Runnable> into) {
+        TaskSource s = sources[lane];
         for (int guard = s.size(); guard > 0; guard--) {
             Runnable r = s.poll();
             if (r == null) {
                 break;
             }
-            drop(channel, r, into);
+            drop(lane, r, into);
         }
     }
 
     /**
      * A task that will not run here: an async task is cancelled, a spawn's body fails its promise now (a task of a
-     * complete-on-close channel may be waiting for it, and the close waits for that task), anything else is the
+     * complete-on-close lane may be waiting for it, and the close waits for that task), anything else is the
      * caller's and goes into {@code into}.
      */
-    private void drop(int channel, Runnable entry, List<Runnable> into) {
+    private void drop(int lane, Runnable entry, List<Runnable> into) {
         AsyncTask task = AsyncTask.of(entry);
         if (task != null) {
             task.cancel(); // an async task cannot run elsewhere
-        } else if (entry instanceof StagePromise && closing && !completeOnClose[channel]) { // not at shutdownNow
-            ((StagePromise<?>) entry).completeOnOwner(null, new CancellationException("spawn not run: channel '"
-                + levels.channels[channel].name() + "' does not complete on close"));
+        } else if (entry instanceof StagePromise && closing && !completeOnClose[lane]) { // not at shutdownNow
+            ((StagePromise<?>) entry).completeOnOwner(null, new CancellationException("spawn not run: lane '"
+                + levels.lanes().get(lane).name() + "' does not complete on close"));
         } else {
             into.add(entry instanceof Routed ? ((Routed) entry).task : entry);
         }

@@ -15,7 +15,7 @@ package io.corepin;
  *   <li>The check costs the owner one load of its own ring's producer index per turn (already read by the drain);
  *       siblings are looked at only when the backlog passes the threshold.
  * </ul>
- * Not applied to Execs with {@link Levels} (their ring is only a transport into channels).
+ * Not applied to Execs with {@link io.corepin.levels.Levels} (their ring is only a transport into lanes).
  */
 public final class WorkBalancing {
     private static final WorkBalancing OFF = new WorkBalancing(Integer.MAX_VALUE, 0);

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.levels.Lane;
+import io.corepin.levels.Levels;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -165,10 +167,10 @@ class KeyOrderTest {
     }
 
     @Test
-    void keyedChannelSubmitsFromTheKeysOwnExecKeepKeyOrderToo() throws Exception {
+    void keyedLaneSubmitsFromTheKeysOwnExecKeepKeyOrderToo() throws Exception {
         int n = 10;
-        TaskChannel ch = TaskChannel.fifo("keyed");
-        Levels levels = Levels.builder().level(ch).highestFirst().build();
+        Lane lane = Lane.fifo("keyed");
+        Levels levels = Levels.builder().level(lane).highestFirst().build();
         try (ExecGroup g = ExecGroup.builder()
             .affinity(AffinityPlan.unpinned(1))
             .execSettings(Exec.builder().name("kl").daemon(true).ringCapacity(64).turn(2, 64).levels(levels))
@@ -178,10 +180,10 @@ class KeyOrderTest {
             CountDownLatch running = new CountDownLatch(1);
             CountDownLatch token = new CountDownLatch(1);
             CountDownLatch done = new CountDownLatch(n + 1);
-            g.execute(ch, KEY, 0L, () -> {
+            g.execute(lane, KEY, 0L, () -> {
                 running.countDown();
                 await(token, "the token");
-                g.execute(ch, KEY, 0L, () -> { // happens after every submit of 0..n-1
+                g.execute(lane, KEY, 0L, () -> { // happens after every submit of 0..n-1
                     order.add(n);
                     done.countDown();
                 });
@@ -189,7 +191,7 @@ class KeyOrderTest {
             await(running, "the Exec to be inside the task");
             for (int i = 0; i < n; i++) {
                 final int seq = i;
-                g.execute(ch, KEY, 0L, () -> {
+                g.execute(lane, KEY, 0L, () -> {
                     order.add(seq);
                     done.countDown();
                 });

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.levels.Lane;
+import io.corepin.levels.Levels;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,13 +22,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** Levels of channels: highest first, round robin shares, SDF, followup, close policies, bad configuration. */
+/** Levels of lanes: highest first, round robin shares, SDF, followup, close policies, bad configuration. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class LevelsTest {
 
     /**
-     * Runs {@code body} on the Exec, then waits for a task queued after it in the default channel: a barrier for
-     * work queued in that channel or higher.
+     * Runs {@code body} on the Exec, then waits for a task queued after it in the default lane: a barrier for
+     * work queued in that lane or higher.
      */
     private static void onExec(Exec exec, Runnable body) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
@@ -36,11 +38,11 @@ class LevelsTest {
     }
 
     @Test
-    void highestLevelFirstFifoWithinAChannelFromOwnerAndOtherThreads() throws Exception {
-        TaskChannel high = TaskChannel.fifo("high");
-        TaskChannel mid = TaskChannel.fifo("mid");
-        TaskChannel low = TaskChannel.fifo("low");
-        Levels levels = Levels.builder().level(high).level(mid).level(low).defaultChannel(mid).build();
+    void highestLevelFirstFifoWithinALaneFromOwnerAndOtherThreads() throws Exception {
+        Lane high = Lane.fifo("high");
+        Lane mid = Lane.fifo("mid");
+        Lane low = Lane.fifo("low");
+        Levels levels = Levels.builder().level(high).level(mid).level(low).defaultLane(mid).build();
         try (Exec exec = Exec.builder().name("levels").levels(levels).daemon(true).build()) {
             List<String> order = new CopyOnWriteArrayList<>();
             CountDownLatch ran = new CountDownLatch(9);
@@ -55,7 +57,7 @@ class LevelsTest {
             assertTrue(ran.await(10, TimeUnit.SECONDS));
             assertEquals(List.of("H0", "H1", "H2", "M0", "M1", "M2", "L0", "L1", "L2"), order);
 
-            // the same from another thread: the ring carries the channel; one burst is dispatched before running
+            // the same from another thread: the ring carries the lane; one burst is dispatched before running
             order.clear();
             CountDownLatch ran2 = new CountDownLatch(9);
             Gate gate = Gate.hold(exec);
@@ -73,7 +75,7 @@ class LevelsTest {
 
     @Test
     void shortestDeadlineFirstRunsByDeadlineNotArrival() throws Exception {
-        TaskChannel sdf = TaskChannel.deadlineFirst("sdf");
+        Lane sdf = Lane.deadlineFirst("sdf");
         Levels levels = Levels.builder().level(sdf).build();
         ManualClock clock = new ManualClock(); // deadlines are values of the Exec's clock
         try (Exec exec = Exec.builder().name("sdf").levels(levels).clock(clock).daemon(true).build()) {
@@ -105,9 +107,9 @@ class LevelsTest {
 
     @Test
     void roundRobinGivesEachLevelItsConfiguredShareOfTime() throws Exception {
-        TaskChannel a = TaskChannel.fifo("a");
-        TaskChannel b = TaskChannel.fifo("b");
-        TaskChannel c = TaskChannel.fifo("c");
+        Lane a = Lane.fifo("a");
+        Lane b = Lane.fifo("b");
+        Lane c = Lane.fifo("c");
         long[] slicesMicros = {4000, 2000, 1000};
         Levels levels = Levels.builder().level(a).level(b).level(c)
             .roundRobin(Duration.ofNanos(slicesMicros[0] * 1000), Duration.ofNanos(slicesMicros[1] * 1000),
@@ -121,13 +123,13 @@ class LevelsTest {
         long[] ran = new long[3];
         CountDownLatch finished = new CountDownLatch(1);
         try (Exec exec = Exec.builder().name("rr").levels(levels).turn(32, 4).clock(clock::get).daemon(true).build()) {
-            TaskChannel[] channels = {a, b, c};
+            Lane[] lanes = {a, b, c};
             long end = clock.get() + runFor;
             onExec(exec, () -> {
                 for (int l = 0; l < 3; l++) {
                     int level = l;
                     for (int k = 0; k < 4; k++) { // every level always has work
-                        exec.execute(channels[level], new Runnable() {
+                        exec.execute(lanes[level], new Runnable() {
                             @Override
                             public void run() {
                                 if (clock.get() >= end) {
@@ -136,7 +138,7 @@ class LevelsTest {
                                 }
                                 clock.addAndGet(taskNanos);
                                 ran[level]++; // owner thread only
-                                exec.execute(channels[level], this);
+                                exec.execute(lanes[level], this);
                             }
                         });
                     }
@@ -175,10 +177,10 @@ class LevelsTest {
     }
 
     @Test
-    void aWokenTaskIsRequeuedInItsFollowupChannel() throws Exception {
+    void aWokenTaskIsRequeuedInItsFollowupLane() throws Exception {
         for (boolean withFollowup : new boolean[] {false, true}) {
-            TaskChannel responsive = TaskChannel.fifo("responsive");
-            TaskChannel backlog = TaskChannel.fifo("backlog");
+            Lane responsive = Lane.fifo("responsive");
+            Lane backlog = Lane.fifo("backlog");
             Levels.Builder lb = Levels.builder().level(responsive).level(backlog);
             if (withFollowup) {
                 lb.followup(backlog, responsive);
@@ -197,7 +199,7 @@ class LevelsTest {
                     Thread.sleep(1);
                 }
                 assertEquals(withFollowup ? List.of("T1", "T2", "B0", "B1", "B2") : List.of("T1", "B0", "B1", "B2", "T2"),
-                    order, withFollowup ? "followup backlog→responsive" : "default followup: same channel");
+                    order, withFollowup ? "followup backlog→responsive" : "default followup: same lane");
             }
         }
     }
@@ -226,9 +228,9 @@ class LevelsTest {
     }
 
     @Test
-    void closeRunsCompleteOnCloseChannelsToTheEndAndHandsBackExactlyTheOthers() throws Exception {
-        TaskChannel keep = TaskChannel.fifo("keep");
-        TaskChannel drop = TaskChannel.fifo("drop").completeOnClose(false);
+    void closeRunsCompleteOnCloseLanesToTheEndAndHandsBackExactlyTheOthers() throws Exception {
+        Lane keep = Lane.fifo("keep");
+        Lane drop = Lane.fifo("drop").completeOnClose(false);
         Levels levels = Levels.builder().level(keep).level(drop).build();
         Exec exec = Exec.builder().name("close").levels(levels).daemon(true).build();
         Waiter keepWaiter = new Waiter();
@@ -250,21 +252,21 @@ class LevelsTest {
         CompletableFuture<List<Runnable>> closed = exec.closeAsync();
         assertThrows(RejectedExecutionException.class, () -> exec.execute(keep, () -> { }), "closed");
         gate.open();
-        assertTrue(dropWaiter.cancelled.await(10, TimeUnit.SECONDS), "suspended drop-channel task cancelled");
+        assertTrue(dropWaiter.cancelled.await(10, TimeUnit.SECONDS), "suspended drop-lane task cancelled");
         assertFalse(exec.awaitTermination(100, TimeUnit.MILLISECONDS), "waits for the suspended keep task");
         assertFalse(closed.isDone());
         keepWaiter.ready.set(true);
         keepWaiter.wake(); // through the overflow queue: the ring is closed
-        assertEquals(dropped, closed.get(10, TimeUnit.SECONDS), "exactly the unrun drop-channel tasks");
+        assertEquals(dropped, closed.get(10, TimeUnit.SECONDS), "exactly the unrun drop-lane tasks");
         assertEquals(List.of("K0", "K1", "K2"), ran);
         assertTrue(keepWaiter.finished.await(1, TimeUnit.SECONDS), "suspended keep task driven to the end");
         assertEquals(1, keepWaiter.cancelled.getCount(), "and not cancelled");
     }
 
     @Test
-    void shutdownNowHandsBackEveryChannelsTasks() throws Exception {
-        TaskChannel keep = TaskChannel.fifo("keep");
-        TaskChannel drop = TaskChannel.fifo("drop").completeOnClose(false);
+    void shutdownNowHandsBackEveryLanesTasks() throws Exception {
+        Lane keep = Lane.fifo("keep");
+        Lane drop = Lane.fifo("drop").completeOnClose(false);
         Exec exec = Exec.builder().name("now").levels(Levels.builder().level(keep, drop).build()).daemon(true).build();
         Gate gate = Gate.hold(exec);
         List<Runnable> submitted = new ArrayList<>();
@@ -282,8 +284,8 @@ class LevelsTest {
 
     @Test
     void aGroupSharesOneDeclarativeSetup() throws Exception {
-        TaskChannel urgent = TaskChannel.fifo("urgent");
-        TaskChannel bulk = TaskChannel.fifo("bulk").completeOnClose(false);
+        Lane urgent = Lane.fifo("urgent");
+        Lane bulk = Lane.fifo("bulk").completeOnClose(false);
         Levels levels = Levels.builder().level(urgent).level(bulk).build();
         try (ExecGroup group = ExecGroup.builder().affinity(AffinityPlan.unpinned(2))
             .execSettings(Exec.builder().name("g").levels(levels).daemon(true)).build()) {
@@ -299,7 +301,7 @@ class LevelsTest {
         }
     }
 
-    /** A keep-channel task that waits for {@code promise} (a continuation registered on its Exec wakes it). */
+    /** A keep-lane task that waits for {@code promise} (a continuation registered on its Exec wakes it). */
     static final class AwaitsPromise extends AsyncTask {
         final Promise<String> promise;
         final CountDownLatch polled = new CountDownLatch(1);
@@ -332,10 +334,10 @@ class LevelsTest {
     }
 
     @Test
-    void aGracefulCloseWithADefaultChannelThatIsNotCompleteOnCloseStillDeliversPromiseCompletions() throws Exception {
-        TaskChannel keep = TaskChannel.fifo("keep");
-        TaskChannel bulk = TaskChannel.fifo("bulk").completeOnClose(false);
-        Levels levels = Levels.builder().level(keep).level(bulk).defaultChannel(bulk).build();
+    void aGracefulCloseWithADefaultLaneThatIsNotCompleteOnCloseStillDeliversPromiseCompletions() throws Exception {
+        Lane keep = Lane.fifo("keep");
+        Lane bulk = Lane.fifo("bulk").completeOnClose(false);
+        Levels levels = Levels.builder().level(keep).level(bulk).defaultLane(bulk).build();
         Exec exec = Exec.builder().name("close-default").levels(levels).daemon(true).build();
         try {
             AwaitsPromise waiter = new AwaitsPromise(new Promise<>(exec));
@@ -348,7 +350,7 @@ class LevelsTest {
                 assertEquals(List.of(), closed.get(10, TimeUnit.SECONDS), "nothing of the user's was left");
             } catch (java.util.concurrent.TimeoutException hang) {
                 throw new AssertionError("graceful close hangs: the promise completion was dropped with the "
-                    + "default channel, so the keep task it would wake never finishes", hang);
+                    + "default lane, so the keep task it would wake never finishes", hang);
             }
             assertTrue(waiter.finished.await(1, TimeUnit.SECONDS), "the keep task ran to the end");
             assertEquals(1, waiter.cancelled.getCount(), "and was not cancelled");
@@ -358,10 +360,10 @@ class LevelsTest {
     }
 
     @Test
-    void aYieldDuringAGracefulCloseIsRunNotHandedBackWhenTheDefaultChannelIsNotCompleteOnClose() throws Exception {
-        TaskChannel keep = TaskChannel.fifo("keep");
-        TaskChannel bulk = TaskChannel.fifo("bulk").completeOnClose(false);
-        Levels levels = Levels.builder().level(keep).level(bulk).defaultChannel(bulk).build();
+    void aYieldDuringAGracefulCloseIsRunNotHandedBackWhenTheDefaultLaneIsNotCompleteOnClose() throws Exception {
+        Lane keep = Lane.fifo("keep");
+        Lane bulk = Lane.fifo("bulk").completeOnClose(false);
+        Levels levels = Levels.builder().level(keep).level(bulk).defaultLane(bulk).build();
         Exec exec = Exec.builder().name("close-yield").levels(levels).daemon(true).build();
         try {
             CountDownLatch resumed = new CountDownLatch(1);
@@ -380,9 +382,9 @@ class LevelsTest {
 
     @Test
     void aSpawnDroppedByAGracefulCloseFailsAtOnceSoATaskWaitingForItFinishes() throws Exception {
-        TaskChannel keep = TaskChannel.fifo("keep");
-        TaskChannel bulk = TaskChannel.fifo("bulk").completeOnClose(false);
-        Levels levels = Levels.builder().level(keep).level(bulk).defaultChannel(bulk).build();
+        Lane keep = Lane.fifo("keep");
+        Lane bulk = Lane.fifo("bulk").completeOnClose(false);
+        Levels levels = Levels.builder().level(keep).level(bulk).defaultLane(bulk).build();
         Exec exec = Exec.builder().name("close-spawn").levels(levels).daemon(true).build();
         try {
             AwaitsPromise[] waiter = new AwaitsPromise[1];
@@ -390,7 +392,7 @@ class LevelsTest {
             Gate gate = new Gate();
             exec.execute(keep, gate);
             gate.awaitEntered();
-            exec.execute(keep, () -> { // runs while the Exec closes: its spawn lands in the dropped default channel
+            exec.execute(keep, () -> { // runs while the Exec closes: its spawn lands in the dropped default lane
                 waiter[0] = new AwaitsPromise(exec.spawn(() -> CompletableFuture.completedFuture("x")));
                 exec.spawn(keep, waiter[0]);
                 started.countDown();
@@ -413,24 +415,24 @@ class LevelsTest {
     }
 
     @Test
-    void badConfigurationAndBadChannelsAreRefusedWithClearMessages() throws Exception {
-        TaskChannel a = TaskChannel.fifo("a");
+    void badConfigurationAndBadLanesAreRefusedWithClearMessages() throws Exception {
+        Lane a = Lane.fifo("a");
         Levels levels = Levels.builder().level(a).build();
         IllegalArgumentException twice = assertThrows(IllegalArgumentException.class,
             () -> Levels.builder().level(a).build());
         assertTrue(twice.getMessage().contains("'a'"), twice.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Levels.builder().build());
         assertThrows(IllegalArgumentException.class, () -> Levels.builder().level());
-        TaskChannel x = TaskChannel.fifo("x");
-        TaskChannel y = TaskChannel.fifo("y");
+        Lane x = Lane.fifo("x");
+        Lane y = Lane.fifo("y");
         IllegalArgumentException slices = assertThrows(IllegalArgumentException.class,
             () -> Levels.builder().level(x).level(y).roundRobin(Duration.ofMillis(1)).build());
         assertTrue(slices.getMessage().contains("2 levels, 1 slices"), slices.getMessage());
         assertThrows(IllegalArgumentException.class,
-            () -> Levels.builder().level(TaskChannel.fifo("z")).roundRobin(Duration.ZERO));
-        TaskChannel stranger = TaskChannel.fifo("stranger");
+            () -> Levels.builder().level(Lane.fifo("z")).roundRobin(Duration.ZERO));
+        Lane stranger = Lane.fifo("stranger");
         assertThrows(IllegalArgumentException.class,
-            () -> Levels.builder().level(TaskChannel.fifo("w")).followup(stranger, stranger).build());
+            () -> Levels.builder().level(Lane.fifo("w")).followup(stranger, stranger).build());
         try (Exec exec = Exec.builder().name("bad").levels(levels).daemon(true).build();
              Exec plain = Exec.builder().name("plain").daemon(true).build()) {
             IllegalArgumentException foreign = assertThrows(IllegalArgumentException.class,

@@ -112,7 +112,7 @@ class SoakTest {
 
     @Test
     @Timeout(value = 20, unit = TimeUnit.MINUTES)
-    void levelsWithTasksInSeveralChannels() throws Exception {
+    void levelsWithTasksInSeveralLanes() throws Exception {
         feature(LevelsSoak::run);
     }
 

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corepin.levels.Lane;
+import io.corepin.levels.Levels;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -477,9 +479,9 @@ class TimerTest {
 
     @Test
     void timersFireOnAnExecWithLevelsFromTheOwnerAndAnotherThread() throws Exception {
-        TaskChannel high = TaskChannel.fifo("high");
-        TaskChannel low = TaskChannel.fifo("low");
-        Levels levels = Levels.builder().level(high).level(low).defaultChannel(low).build();
+        Lane high = Lane.fifo("high");
+        Lane low = Lane.fifo("low");
+        Levels levels = Levels.builder().level(high).level(low).defaultLane(low).build();
         try (Exec exec = manual().levels(levels).build()) {
             CountDownLatch fired = new CountDownLatch(3);
             exec.schedule(fired::countDown, 10, TimeUnit.MILLISECONDS); // cross-thread: the arm message is routed

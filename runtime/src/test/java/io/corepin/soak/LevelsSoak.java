@@ -3,9 +3,9 @@ package io.corepin.soak;
 import io.corepin.AsyncTask;
 import io.corepin.Exec;
 import io.corepin.ExecGroup;
-import io.corepin.Levels;
-import io.corepin.TaskChannel;
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.levels.Lane;
+import io.corepin.levels.Levels;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,42 +13,42 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Levels: a group whose Execs schedule by {@link Levels} — realtime, responsive (the default), and a level of
- * backlog (not complete-on-close, its suspended tasks follow up in responsive) beside a deadline-first channel.
- * Producer threads put keyed tasks into every channel ({@code execute(channel, key, deadline, task)}, deadlines
- * increasing per producer) and spawn async tasks into the channels through the balancer; each async task yields
+ * backlog (not complete-on-close, its suspended tasks follow up in responsive) beside a deadline-first lane.
+ * Producer threads put keyed tasks into every lane ({@code execute(lane, key, deadline, task)}, deadlines
+ * increasing per producer) and spawn async tasks into the lanes through the balancer; each async task yields
  * twice, then submits a child task locally into realtime. Checked: every accepted unit runs once, or — only when a
- * close may do that: from backlog on a graceful close, from any channel on shutdownNow — is handed back or
- * cancelled once; one producer's tasks of one (key, channel) run in submit order on the key's Exec.
+ * close may do that: from backlog on a graceful close, from any lane on shutdownNow — is handed back or
+ * cancelled once; one producer's tasks of one (key, lane) run in submit order on the key's Exec.
  */
 public final class LevelsSoak {
     static final String FEATURE = "levels";
     private static final int KEYS = 16;
-    private static final int CHANNELS = 4;
+    private static final int LANES = 4;
 
     private final Soak soak;
     private final Soak.End end;
     private final Books books;
     private final ExecGroup group;
-    private final TaskChannel[] channels;
+    private final Lane[] lanes;
     private final int backlog;
-    /** The channel each unit was put in (children: realtime). Written before the unit is submitted. */
-    private final int[] channelOf;
+    /** The lane each unit was put in (children: realtime). Written before the unit is submitted. */
+    private final int[] laneOf;
     private final long start = System.nanoTime();
 
     private LevelsSoak(Soak soak, Soak.End end) {
         this.soak = soak;
         this.end = end;
-        TaskChannel realtime = TaskChannel.fifo("realtime");
-        TaskChannel responsive = TaskChannel.fifo("responsive");
-        TaskChannel backlogChannel = TaskChannel.fifo("backlog").completeOnClose(false);
-        TaskChannel deadlines = TaskChannel.deadlineFirst("deadlines");
-        Levels levels = Levels.builder().level(realtime).level(responsive).level(backlogChannel, deadlines)
-            .highestFirst().followup(backlogChannel, responsive).defaultChannel(responsive).build();
-        this.channels = new TaskChannel[] {realtime, responsive, backlogChannel, deadlines};
+        Lane realtime = Lane.fifo("realtime");
+        Lane responsive = Lane.fifo("responsive");
+        Lane backlogLane = Lane.fifo("backlog").completeOnClose(false);
+        Lane deadlines = Lane.deadlineFirst("deadlines");
+        Levels levels = Levels.builder().level(realtime).level(responsive).level(backlogLane, deadlines)
+            .highestFirst().followup(backlogLane, responsive).defaultLane(responsive).build();
+        this.lanes = new Lane[] {realtime, responsive, backlogLane, deadlines};
         this.backlog = 2;
         // ids 0..units-1 from producers; units..2*units-1 the async tasks' local children
-        this.books = new Books(FEATURE, 2 * soak.units, soak.producers, KEYS * CHANNELS);
-        this.channelOf = new int[2 * soak.units];
+        this.books = new Books(FEATURE, 2 * soak.units, soak.producers, KEYS * LANES);
+        this.laneOf = new int[2 * soak.units];
         this.group = ExecGroup.builder().affinity(AffinityPlan.unpinned(soak.execs))
             .backpressure(io.corepin.Backpressure.block(Duration.ofSeconds(Soak.WAIT_SECONDS)))
             .execSettings(Soak.execSettings("soak-levels", books).levels(levels))
@@ -60,7 +60,7 @@ public final class LevelsSoak {
         new LevelsSoak(soak, end).round();
     }
 
-    /** A keyed task in one channel. */
+    /** A keyed task in one lane. */
     private final class LevelUnit implements Runnable {
         final Exec owner;
         final int id;
@@ -78,7 +78,7 @@ public final class LevelsSoak {
 
         @Override
         public void run() {
-            books.placement(owner, "task in " + channels[channelOf[id]].name(), id);
+            books.placement(owner, "task in " + lanes[laneOf[id]].name(), id);
             if (orderKey >= 0) {
                 books.observe(producer, orderKey, seq);
             }
@@ -86,7 +86,7 @@ public final class LevelsSoak {
         }
     }
 
-    /** An async task in a channel: yields twice, then submits a child locally into realtime. */
+    /** An async task in a lane: yields twice, then submits a child locally into realtime. */
     private final class Yielder extends AsyncTask {
         final int id;
         int polls; // plain: owner thread
@@ -97,16 +97,16 @@ public final class LevelsSoak {
 
         @Override
         protected boolean poll() {
-            books.placement(exec(), "poll of an async task spawned in " + channels[channelOf[id]].name(), id);
+            books.placement(exec(), "poll of an async task spawned in " + lanes[laneOf[id]].name(), id);
             if (++polls < 3) {
                 wake();
                 return false;
             }
             books.ran(id);
             int child = id + soak.units;
-            channelOf[child] = 0;
+            laneOf[child] = 0;
             try {
-                exec().execute(channels[0], new LevelUnit(exec(), child, 0, -1, 0)); // local: straight in
+                exec().execute(lanes[0], new LevelUnit(exec(), child, 0, -1, 0)); // local: straight in
                 books.accept(child);
             } catch (RejectedExecutionException closing) {
                 // finishing: not accepted
@@ -122,25 +122,25 @@ public final class LevelsSoak {
 
     private void produce(int p) {
         int per = soak.perProducer();
-        long[] seqOf = new long[KEYS * CHANNELS];
+        long[] seqOf = new long[KEYS * LANES];
         for (int i = 0; i < per; i++) {
             if ((i & 255) == 0 && soak.pastDeadline()) {
                 return;
             }
             int id = p * per + i;
-            int c = (i / 5) % CHANNELS;
-            channelOf[id] = c;
+            int c = (i / 5) % LANES;
+            laneOf[id] = c;
             boolean accepted;
             if (i % 5 == 4) {
-                accepted = Soak.retry(group, () -> group.spawn(channels[c], new Yielder(id)));
+                accepted = Soak.retry(group, () -> group.spawn(lanes[c], new Yielder(id)));
             } else {
                 int key = Soak.keyOf(i, KEYS);
-                int orderKey = key * CHANNELS + c;
+                int orderKey = key * LANES + c;
                 long seq = seqOf[orderKey];
                 long deadline = start + TimeUnit.MICROSECONDS.toNanos(i); // increasing per producer
                 Exec owner = group.execFor(key);
                 accepted = Soak.retry(group,
-                    () -> group.execute(channels[c], key, deadline, new LevelUnit(owner, id, p, orderKey, seq)));
+                    () -> group.execute(lanes[c], key, deadline, new LevelUnit(owner, id, p, orderKey, seq)));
                 if (accepted) {
                     seqOf[orderKey]++;
                 }
@@ -175,14 +175,14 @@ public final class LevelsSoak {
                     handBack(group.closeAsync().get(Soak.WAIT_SECONDS, TimeUnit.SECONDS));
                 } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                     throw new AssertionError("[" + FEATURE + "] closeAsync did not complete within "
-                        + Soak.WAIT_SECONDS + " s (a channel that is not complete-on-close keeps the Exec open?)", e);
+                        + Soak.WAIT_SECONDS + " s (a lane that is not complete-on-close keeps the Exec open?)", e);
                 }
                 if (!group.awaitTermination(Soak.WAIT_SECONDS, TimeUnit.SECONDS)) {
                     throw new AssertionError("[" + FEATURE + "] the group did not terminate after closeAsync");
                 }
                 for (int id = 0; id < books.ids(); id++) {
-                    if (channelOf[id] != backlog && !books.hasRun(id) && books.hasAccepted(id)) {
-                        books.fail("id " + id + " of " + channels[channelOf[id]].name()
+                    if (laneOf[id] != backlog && !books.hasRun(id) && books.hasAccepted(id)) {
+                        books.fail("id " + id + " of " + lanes[laneOf[id]].name()
                             + " (complete-on-close) did not run on a graceful close");
                     }
                 }

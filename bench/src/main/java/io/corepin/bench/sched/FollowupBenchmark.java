@@ -3,17 +3,17 @@ package io.corepin.bench.sched;
 import io.corepin.AsyncTask;
 import io.corepin.Exec;
 import io.corepin.IdleStrategy;
-import io.corepin.Levels;
-import io.corepin.TaskChannel;
+import io.corepin.levels.Lane;
+import io.corepin.levels.Levels;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Time to completion with and without a higher-priority followup channel (smartpool's claim), measured in one run.
+ * Time to completion with and without a higher-priority followup lane (smartpool's claim), measured in one run.
  *
  * <p>{@code TASKS} tasks of {@code STEPS} steps each (a step is {@code STEP_MICROS} of busy work, then a yield) are
- * spawned at once into a {@code backlog} channel of one Exec with two levels ({@code responsive} above
+ * spawned at once into a {@code backlog} lane of one Exec with two levels ({@code responsive} above
  * {@code backlog}). Without followup a yielded task goes back to the end of {@code backlog}: the steps of all tasks
  * interleave and every task finishes near the end. With {@code followup(backlog → responsive)} a task that has
  * started is resumed before any new one starts: they finish one after another. Same work, same makespan; the mean
@@ -52,7 +52,7 @@ public final class FollowupBenchmark {
                 Thread.onSpinWait();
             }
             if (++step < STEPS) {
-                wake(); // yield: re-queued in the followup channel of the one it came from
+                wake(); // yield: re-queued in the followup lane of the one it came from
                 return false;
             }
             doneAt[index] = System.nanoTime() - start;
@@ -63,8 +63,8 @@ public final class FollowupBenchmark {
 
     /** One round: mean, p50, p99 and max completion time in µs. */
     static double[] round(boolean followupHigher) throws InterruptedException {
-        TaskChannel responsive = TaskChannel.fifo("responsive");
-        TaskChannel backlog = TaskChannel.fifo("backlog");
+        Lane responsive = Lane.fifo("responsive");
+        Lane backlog = Lane.fifo("backlog");
         Levels.Builder lb = Levels.builder().level(responsive).level(backlog);
         if (followupHigher) {
             lb.followup(backlog, responsive);
@@ -106,9 +106,9 @@ public final class FollowupBenchmark {
             TASKS, STEPS, STEP_MICROS, rounds);
         System.out.println("| followup of `backlog` | mean completion (µs) | p50 (µs) | p99 (µs) | makespan (µs) |");
         System.out.println("|---|--:|--:|--:|--:|");
-        row("`backlog` (default: same channel)", same);
+        row("`backlog` (default: same lane)", same);
         row("`responsive` (one level higher)", higher);
-        System.out.printf("%nmean completion, higher followup / same channel: %.2f×%n",
+        System.out.printf("%nmean completion, higher followup / same lane: %.2f×%n",
             median(higher, 0) / median(same, 0));
     }
 

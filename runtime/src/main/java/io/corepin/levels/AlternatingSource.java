@@ -1,4 +1,4 @@
-package io.corepin;
+package io.corepin.levels;
 
 import java.util.Objects;
 import java.util.function.Supplier;

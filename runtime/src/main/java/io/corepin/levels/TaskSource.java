@@ -1,11 +1,11 @@
-package io.corepin;
+package io.corepin.levels;
 
 import java.util.function.Supplier;
 
 /**
  * Where an Exec with {@link Levels} takes its next task from: a FIFO queue, a shortest-deadline-first queue, a
  * multi-queue, or anything else that can be polled — a poller of a NIC or socket that turns events into tasks
- * ({@link #generates()}). Each Exec owns its own instances (a {@link TaskChannel} holds the factory).
+ * ({@link #generates()}). Each Exec owns its own instances (a {@link Lane} holds the factory).
  *
  * <p>Owner thread only: every method is called on the owning Exec's thread, so implementations need no
  * synchronization and should use none.
@@ -40,7 +40,7 @@ public interface TaskSource {
 
     /**
      * {@code ways} inner sources used in rotation: offers go to them in turn, polls take from them in turn (skipping
-     * empty ones) — smartpool's multi-channel.
+     * empty ones): a multi-queue lane (smartpool's multi-channel).
      *
      * @throws IllegalArgumentException naming the value if {@code ways < 1}
      */
