@@ -138,8 +138,7 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
         final long delay = Math.max(-MAX_DELAY_NANOS, Math.min(delayUntil(deadlineNanos, now), MAX_DELAY_NANOS));
         final long deadline = now + delay;
         SleepPromise promise = new SleepPromise(exec);
-        promise.timer = new Timer(exec, promise, deadline, 0);
-        submit(promise.timer);
+        submit(promise.timedBy(new Timer(exec, promise, deadline, 0)));
         return promise;
     }
 
@@ -190,10 +189,9 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
         } else if (wheel.timerCount() == 0) {
             wheel.currentTickTime(clock.nanoTime()); // an empty wheel jumps to now: no ticks to walk later
         }
-        timer.seq = seq++;
         final long deadline = timer.deadline();
         final long id = wheel.scheduleTimer(deadline);
-        timer.wheelId = id;
+        timer.inWheel(seq++, id);
         byId.put(id, timer);
         if (deadline < earliest) {
             earliest = deadline;
@@ -214,11 +212,11 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
     }
 
     private void remove(Timer timer) {
-        final long id = timer.wheelId;
+        final long id = timer.wheelId();
         if (id != -1 && byId.get(id) == timer) {
             byId.remove(id);
             wheel.cancelTimer(id);
-            timer.wheelId = -1;
+            timer.outOfWheel();
         }
     }
 
@@ -279,7 +277,7 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
     /** Moves a timer the wheel handed out (or the sweep found due) to the due list. */
     private void take(long timerId) {
         final Timer timer = byId.remove(timerId);
-        timer.wheelId = -1;
+        timer.outOfWheel();
         if (dueCount == due.length) {
             due = Arrays.copyOf(due, dueCount * 2);
         }
@@ -324,7 +322,7 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
 
     private static int compare(Timer a, Timer b) {
         final long diff = a.deadline() - b.deadline();
-        return diff != 0 ? (diff < 0 ? -1 : 1) : Long.compare(a.seq, b.seq);
+        return diff != 0 ? (diff < 0 ? -1 : 1) : Long.compare(a.seq(), b.seq());
     }
 
     private long scanEarliest() {
@@ -404,7 +402,7 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
         }
         pending.sort(ExecTimers::compare);
         for (Timer t : pending) {
-            t.wheelId = -1;
+            t.outOfWheel();
             if (!t.cancelQuietly()) {
                 continue; // already cancelled (or running: a Fire caught by the stop is PENDING, so not here)
             }

@@ -8,7 +8,13 @@ import java.util.concurrent.CancellationException;
  */
 final class SleepPromise extends Promise<Void> implements Runnable, ExecCancellable {
     /** Set right after construction, before the promise is published. */
-    Timer timer;
+    private Timer timer;
+
+    /** Before it is handed out: the timer that completes it (cancelling the promise cancels the timer). */
+    Timer timedBy(Timer t) {
+        this.timer = t;
+        return t;
+    }
 
     SleepPromise(Exec exec) {
         super(exec);

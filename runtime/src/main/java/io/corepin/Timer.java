@@ -34,9 +34,9 @@ public final class Timer {
     /** 0: one-shot; {@code > 0}: fixed rate; {@code < 0}: fixed delay of {@code -period}. Immutable. */
     final long period;
     /** Scheduling order on the owning Exec, to order timers with equal deadlines. Owner thread. */
-    long seq;
+    private long seq;
     /** Its id in the wheel while it is in there, else -1. Owner thread. */
-    long wheelId = -1;
+    private long wheelId = -1;
     /** What the Exec runs when the timer fires: allocated once, reused by every period. */
     final Runnable fire = new Fire(this);
 
@@ -77,6 +77,29 @@ public final class Timer {
     /** Whether it was cancelled: by {@link #cancel()}, by {@link Exec#shutdownNow()}, or (periodic) by a shutdown. */
     public boolean isCancelled() {
         return state == CANCELLED; // volatile load
+    }
+
+    // ------------------------------------------------------------- the wheel's bookkeeping (ExecTimers, owner)
+
+    /** Owner thread: the timer went into the wheel as its {@code seq}-th timer, under {@code id}. */
+    final void inWheel(long seq, long id) {
+        this.seq = seq;
+        this.wheelId = id;
+    }
+
+    /** Owner thread: the timer left the wheel (fired, cancelled, or taken out by a stop). */
+    final void outOfWheel() {
+        wheelId = -1;
+    }
+
+    /** Owner thread: its id in the wheel, or -1. */
+    final long wheelId() {
+        return wheelId;
+    }
+
+    /** Owner thread: its scheduling order, for timers due at the same time. */
+    final long seq() {
+        return seq;
     }
 
     /** Whether the timer will never run again: it ran (one-shot), failed, or was cancelled. */
