@@ -220,8 +220,11 @@ public final class Exec implements Executor, AutoCloseable {
         return e != null && e.hostActive ? e : null;
     }
 
-    /** Whether the calling thread is this Exec's owner. */
-    boolean isOwnerThread() {
+    /**
+     * Whether the calling thread is this Exec's owner, the thread that runs its tasks (Netty's {@code inEventLoop()}):
+     * where state confined to the Exec, such as a {@code Channel.local} channel, may be touched.
+     */
+    public boolean isOwnerThread() {
         return Thread.currentThread() == thread;
     }
 
