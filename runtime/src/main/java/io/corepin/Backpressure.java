@@ -1,5 +1,6 @@
 package io.corepin;
 
+import io.corepin.balance.LoadBalancer;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -124,7 +124,8 @@ public final class Exec implements Executor, AutoCloseable {
 
     /**
      * Whether the calling thread is this Exec's owner (Netty's {@code EventExecutor.inEventLoop()}): where every
-     * operation takes its local path. Any thread.
+     * operation takes its local path, and where state confined to the Exec (a {@code Channel.local} channel) may be
+     * touched. Any thread.
      */
     public boolean inEventLoop() {
         return Thread.currentThread() == thread;

@@ -1,6 +1,8 @@
 package io.corepin;
 
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.balance.LoadBalancer;
+import io.corepin.balance.Targets;
 import io.corepin.levels.Lane;
 import io.corepin.levels.Levels;
 import java.util.ArrayList;
@@ -44,6 +46,8 @@ public final class ExecGroup implements Executor, AutoCloseable {
 
     private final Exec[] execs;
     private final LoadBalancer balancer;
+    /** What the balancer sees of {@link #execs}: their number and ring depths, not the Execs or this group. */
+    private final Targets targets;
     private final Backpressure backpressure;
     private final AffinityPlan plan;
     /** Un-keyed group submissions are wrapped as movable only when work balancing is on. */
@@ -53,6 +57,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
                       WorkBalancing balancing) {
         this.execs = execs;
         this.balancer = balancer;
+        this.targets = new Rings(execs);
         this.backpressure = backpressure;
         this.plan = plan;
         this.movable = balancing.isOn();
@@ -425,7 +430,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
     /** The balancer's pick, or {@code null} for NONE; throws if the group is shut down or the index is bad. */
     private Exec choose(Runnable probe) {
         // corepin's wrappers (a scheduler's tracked task, a scope child): the balancer sees the user's task
-        int index = balancer.select(probe instanceof WrapsTask ? ((WrapsTask) probe).userTask() : probe, this);
+        int index = balancer.select(probe instanceof WrapsTask ? ((WrapsTask) probe).userTask() : probe, targets);
         if (index == LoadBalancer.NONE) {
             for (Exec exec : execs) {
                 if (!exec.isShutdown()) {
@@ -452,9 +457,13 @@ public final class ExecGroup implements Executor, AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------------- routing
 
-    /** The index of the Exec that owns {@code key}: fixed for the life of the group, the same for equal keys. */
+    /**
+     * The index of the Exec that owns {@code key}: fixed for the life of the group, the same for equal keys —
+     * {@link LoadBalancer#indexFor(long, int) LoadBalancer.indexFor(key, size())}, where a
+     * {@link LoadBalancer#keyHash} balancer puts a task with that key.
+     */
     public int indexFor(long key) {
-        return KeyHash.index(key, execs.length);
+        return LoadBalancer.indexFor(key, execs.length);
     }
 
     /** The Exec that owns {@code key}. */
@@ -479,6 +488,11 @@ public final class ExecGroup implements Executor, AutoCloseable {
     /** Tasks waiting in the ring of the Exec at {@code index} (a snapshot). */
     public int depth(int index) {
         return execs[index].depth();
+    }
+
+    /** The view {@link #execute(Runnable)} hands the balancer (for {@link ExecScheduler}'s timer placement). */
+    Targets targets() {
+        return targets;
     }
 
     /** The affinity plan the Execs were started with. */
@@ -558,6 +572,33 @@ public final class ExecGroup implements Executor, AutoCloseable {
             sb.append(", ").append(exec.name()).append("@cpu").append(exec.cpu());
         }
         return sb.append('}').toString();
+    }
+
+    /**
+     * The balancer's view of a group: its Execs' number and ring depths. A class of its own (not the group itself),
+     * so a balancer can neither cast its way to the Execs nor submit to them.
+     */
+    private static final class Rings implements Targets {
+        private final Exec[] execs;
+
+        Rings(Exec[] execs) {
+            this.execs = execs;
+        }
+
+        @Override
+        public int size() {
+            return execs.length;
+        }
+
+        @Override
+        public int depth(int index) {
+            return execs[index].depth();
+        }
+
+        @Override
+        public String toString() {
+            return execs.length + " Execs";
+        }
     }
 
     /** Settings for an {@link ExecGroup}. {@link #build()} starts all of its Execs. */

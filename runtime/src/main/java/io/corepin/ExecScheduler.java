@@ -1,5 +1,6 @@
 package io.corepin;
 
+import io.corepin.balance.LoadBalancer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -56,7 +57,7 @@ public final class ExecScheduler extends AbstractExecutorService implements Sche
     private final Exec exec;       // one Exec, or null for a group
     private final ExecGroup group; // or a group
     /** Where timers go in a group: per-thread cursors, no shared counter. */
-    private final RoundRobin placement = new RoundRobin();
+    private final LoadBalancer placement = LoadBalancer.roundRobin();
     /** Accepted and not started (periodic: not finished): what shutdownNow may hand back. */
     private final Set<Tracked> tracked = ConcurrentHashMap.newKeySet();
     /** Acceptance order of the tracked tasks (an atomic add per task: interop, not the Exec's hot path). */
@@ -100,7 +101,7 @@ public final class ExecScheduler extends AbstractExecutorService implements Sche
     }
 
     private Exec pick() {
-        return exec != null ? exec : group.exec(placement.select(null, group));
+        return exec != null ? exec : group.exec(placement.select(null, group.targets()));
     }
 
     // -------------------------------------------------------------------------------------------------- submission

@@ -86,6 +86,21 @@ public class Promise<T> extends CompletableFuture<T> {
         this.exec = Objects.requireNonNull(exec, "exec");
     }
 
+    /**
+     * An incomplete promise owned by {@code exec} that the task {@code producer} is going to complete — an
+     * {@link AsyncTask} that waits on something (a channel, say) for it. When the outcome is decided, by anyone and
+     * however ({@link #complete}, {@link #completeExceptionally}, {@link #cancel}, {@code orTimeout}), the producer is
+     * woken once as the outcome reaches the owner, so that a producer whose promise someone else completed or
+     * cancelled sees {@link #isDone()} in its next poll and stops waiting. Its own completion wakes it too, harmlessly
+     * (a task that finishes in the poll during which it was woken is not polled again).
+     *
+     * @throws NullPointerException if exec or producer is null
+     */
+    public Promise(Exec exec, AsyncTask producer) {
+        this(exec);
+        this.producer = Objects.requireNonNull(producer, "producer"); // plain: reaches the owner with the promise
+    }
+
     /** The Exec this promise's actions run on. */
     public final Exec exec() {
         return exec;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corepin.affinity.AffinityPlan;
 import io.corepin.affinity.CpuLayout;
+import io.corepin.balance.LoadBalancer;
 import io.corepin.ring.MpscRing;
 import java.time.Duration;
 import java.util.Arrays;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.balance.LoadBalancer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -132,7 +133,7 @@ class ExecGroupTest {
             for (long k = 0; k < 40_000; k++) {
                 int i = g.indexFor(k);
                 assertEquals(i, g.indexFor(k));
-                assertEquals(i, KeyHash.index(k, 4));
+                assertEquals(i, LoadBalancer.indexFor(k, 4));
                 counts[i]++;
             }
             for (int c : counts) {

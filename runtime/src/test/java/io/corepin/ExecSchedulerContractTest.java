@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.balance.LoadBalancer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;

@@ -95,6 +95,42 @@ class PromiseTest {
     }
 
     @Test
+    void aCancelFromAnotherThreadWakesThePromisesProducerTask() throws Exception {
+        Exec exec = small().build();
+        try {
+            AtomicReference<Promise<String>> promise = new AtomicReference<>();
+            CountDownLatch firstPoll = new CountDownLatch(1);
+            CountDownLatch sawDone = new CountDownLatch(1);
+            AtomicInteger polls = new AtomicInteger();
+            AsyncTask producer = new AsyncTask() {
+                @Override
+                protected boolean poll() {
+                    polls.incrementAndGet();
+                    if (promise.get().isDone()) {
+                        sawDone.countDown();
+                        return true;
+                    }
+                    firstPoll.countDown();
+                    return false; // arranges no wake: only the promise's outcome may poll it again
+                }
+            };
+            exec.submit(() -> {
+                promise.set(new Promise<>(exec, producer));
+                exec.spawn(producer);
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            assertTrue(firstPoll.await(10, TimeUnit.SECONDS), "the producer was polled once and waits");
+            assertTrue(promise.get().cancel(false)); // the test thread decides the outcome
+            assertTrue(sawDone.await(10, TimeUnit.SECONDS), "the cancel woke the producer, which saw its promise done");
+            assertEquals(2, polls.get());
+            assertThrows(NullPointerException.class, () -> new Promise<String>(exec, null));
+        } finally {
+            exec.shutdownNow(); // bounded: a producer never woken would keep a graceful close waiting forever
+            assertTrue(exec.awaitTermination(10, TimeUnit.SECONDS), exec.name() + " did not terminate");
+        }
+    }
+
+    @Test
     void yieldNowLetsQueuedWorkRunFirst() throws Exception {
         try (Exec exec = small().build()) {
             StringBuffer order = new StringBuffer();

@@ -3,6 +3,7 @@ package io.corepin;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.balance.LoadBalancer;
 import io.corepin.soak.AsyncTaskSoak;
 import io.corepin.soak.ChannelSoak;
 import io.corepin.soak.LevelsSoak;

@@ -1,11 +1,11 @@
 package io.corepin.soak;
 
 import io.corepin.AsyncTask;
-import io.corepin.Channel;
-import io.corepin.ChannelClosedException;
 import io.corepin.Exec;
 import io.corepin.ExecGroup;
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.channel.Channel;
+import io.corepin.channel.ChannelClosedException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;

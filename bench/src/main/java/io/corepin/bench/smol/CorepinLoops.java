@@ -1,8 +1,8 @@
 package io.corepin.bench.smol;
 
 import io.corepin.AsyncTask;
-import io.corepin.Channel;
-import io.corepin.ChannelClosedException;
+import io.corepin.channel.Channel;
+import io.corepin.channel.ChannelClosedException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,7 +1,6 @@
 package io.corepin.bench.smol;
 
 import io.corepin.Backpressure;
-import io.corepin.Channel;
 import io.corepin.Corepin;
 import io.corepin.Exec;
 import io.corepin.ExecGroup;
@@ -14,6 +13,7 @@ import io.corepin.bench.smol.CorepinLoops.Forwarder;
 import io.corepin.bench.smol.CorepinLoops.Responder;
 import io.corepin.bench.smol.CorepinLoops.Spinner;
 import io.corepin.bench.smol.CorepinLoops.Yielder;
+import io.corepin.channel.Channel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.corepin;
+package io.corepin.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corepin.AsyncTask;
+import io.corepin.Exec;
+import io.corepin.Promise;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
@@ -21,6 +25,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Channels: suspension on full/empty, FIFO, close with end of stream, local confinement, bad input. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class ChannelTest {
+
+    /** Returns once {@code exec} ran everything queued before it (as AsyncTaskTest.drain, which is in io.corepin). */
+    static void drain(Exec exec) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        exec.execute(() -> exec.execute(done::countDown)); // behind the ring burst, then behind local work
+        assertTrue(done.await(10, TimeUnit.SECONDS), exec.name() + " did not drain within 10 s");
+    }
 
     /** Sends from..n-1 then closes; a promise of the count sent. Loops while sends succeed at once (no deep recursion). */
     static CompletionStage<Integer> produce(Channel<Integer> ch, int from, int n) {
@@ -141,7 +152,7 @@ class ChannelTest {
             Channel<String> ch = Channel.bounded(1);
             assertTrue(ch.trySend("kept"));
             Promise<Void> blockedSend = exec.spawn(() -> ch.send("blocked")); // full: waits
-            AsyncTaskTest.drain(exec);
+            drain(exec);
             assertFalse(blockedSend.isDone());
             ch.close();
             Throwable sendFailure = assertThrows(CompletionException.class, blockedSend::join).getCause();
@@ -154,7 +165,7 @@ class ChannelTest {
 
             Channel<String> empty = Channel.bounded(4);
             Promise<String> waitingRecv = exec.spawn(empty::recv);
-            AsyncTaskTest.drain(exec);
+            drain(exec);
             assertFalse(waitingRecv.isDone());
             empty.close();
             assertTrue(assertThrows(CompletionException.class, waitingRecv::join).getCause()

@@ -1,4 +1,4 @@
-package io.corepin;
+package io.corepin.balance;
 
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -6,8 +6,8 @@ import java.util.concurrent.ThreadLocalRandom;
 final class PowerOfTwoChoices implements LoadBalancer {
 
     @Override
-    public int select(Runnable task, ExecGroup group) {
-        int size = group.size();
+    public int select(Runnable task, Targets targets) {
+        int size = targets.size();
         if (size == 1) {
             return 0;
         }
@@ -17,7 +17,7 @@ final class PowerOfTwoChoices implements LoadBalancer {
         if (b >= a) {
             b++; // distinct from a, still uniform
         }
-        return group.depth(a) <= group.depth(b) ? a : b;
+        return targets.depth(a) <= targets.depth(b) ? a : b;
     }
 
     @Override

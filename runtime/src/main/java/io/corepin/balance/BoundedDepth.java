@@ -1,4 +1,4 @@
-package io.corepin;
+package io.corepin.balance;
 
 /**
  * Round robin over the Execs whose ring holds fewer than {@code maxDepth} tasks. Starting from the thread's cursor
@@ -16,12 +16,12 @@ final class BoundedDepth implements LoadBalancer {
     }
 
     @Override
-    public int select(Runnable task, ExecGroup group) {
-        int size = group.size();
+    public int select(Runnable task, Targets targets) {
+        int size = targets.size();
         int[] c = cursor.get();
         for (int tried = 0; tried < size; tried++) {
             int i = RoundRobin.next(c, size);
-            if (group.depth(i) < maxDepth) {
+            if (targets.depth(i) < maxDepth) {
                 return i;
             }
         }

@@ -1,5 +1,6 @@
-package io.corepin;
+package io.corepin.channel;
 
+import io.corepin.Waker;
 import java.util.Objects;
 
 /** {@link Channel#bounded(int)} and {@link Channel#unbounded()}: the buffer behind one monitor. */

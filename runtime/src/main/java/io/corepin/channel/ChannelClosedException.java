@@ -1,4 +1,4 @@
-package io.corepin;
+package io.corepin.channel;
 
 /**
  * Thrown by a send on a closed {@link Channel}, and the failure of a {@code recv()} promise at the end of the stream

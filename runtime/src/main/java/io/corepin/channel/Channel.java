@@ -1,4 +1,9 @@
-package io.corepin;
+package io.corepin.channel;
+
+import io.corepin.AsyncTask;
+import io.corepin.Exec;
+import io.corepin.Promise;
+import io.corepin.Waker;
 
 /**
  * A FIFO channel between tasks, bounded or unbounded. Receiving from an empty channel or sending into a full one

@@ -1,8 +1,10 @@
-package io.corepin;
+package io.corepin.balance;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corepin.Exec;
+import io.corepin.ExecGroup;
 import io.corepin.affinity.AffinityPlan;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,21 +40,19 @@ class RoundRobinTest {
     }
 
     @Test
-    void eachThreadThenRotatesThroughEveryIndex() throws Exception {
-        try (ExecGroup group = ExecGroup.builder().affinity(AffinityPlan.unpinned(3))
-            .execSettings(Exec.builder().name("rr-rotate").daemon(true)).build()) {
-            RoundRobin rr = new RoundRobin();
-            List<Integer> picks = new ArrayList<>();
-            for (int i = 0; i < 6; i++) {
-                picks.add(rr.select(() -> { }, group));
-            }
-            for (int i = 1; i < picks.size(); i++) {
-                assertEquals((picks.get(i - 1) + 1) % 3, picks.get(i), "rotates: " + picks);
-            }
-            assertEquals(Set.of(0, 1, 2), new HashSet<>(picks));
-            int[] cursor = {Integer.MAX_VALUE};
-            int next = RoundRobin.next(cursor, 3);
-            assertTrue(next >= 0 && next < 3, "wraps past Integer.MAX_VALUE: " + next);
+    void eachThreadThenRotatesThroughEveryIndex() {
+        RoundRobin rr = new RoundRobin();
+        Targets three = LoadBalancerTest.targets(0, 0, 0);
+        List<Integer> picks = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            picks.add(rr.select(() -> { }, three));
         }
+        for (int i = 1; i < picks.size(); i++) {
+            assertEquals((picks.get(i - 1) + 1) % 3, picks.get(i), "rotates: " + picks);
+        }
+        assertEquals(Set.of(0, 1, 2), new HashSet<>(picks));
+        int[] cursor = {Integer.MAX_VALUE};
+        int next = RoundRobin.next(cursor, 3);
+        assertTrue(next >= 0 && next < 3, "wraps past Integer.MAX_VALUE: " + next);
     }
 }

@@ -1,10 +1,12 @@
-package io.corepin;
+package io.corepin.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.corepin.Exec;
+import io.corepin.Promise;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -123,7 +125,7 @@ class ChannelCancelTest {
             int left = settledWaiters(exec, ch, 0);
             assertTrue(left <= BOUND, "senders still registered after " + TIMED_OUT + " timed-out sends: " + left);
             assertEquals("kept", onExec(exec, ch::tryRecv));
-            AsyncTaskTest.drain(exec); // the freed slot wakes whatever still waits: nothing may send now
+            ChannelTest.drain(exec); // the freed slot wakes whatever still waits: nothing may send now
             assertNull(onExec(exec, ch::tryRecv), "a timed-out send sent its element");
         }
     }
@@ -148,7 +150,7 @@ class ChannelCancelTest {
                 assertFalse(ch.send("y", () -> recv[0].cancel(false))); // a waiting sender that cancels the receive
                 return null;
             });
-            AsyncTaskTest.drain(exec);
+            ChannelTest.drain(exec);
             assertTrue(recv[0].isCancelled(), "the receive was cancelled: " + recv[0]);
             assertEquals("x", onExec(exec, ch::tryRecv), "the element handed to the cancelled receive is lost");
         }
@@ -172,7 +174,7 @@ class ChannelCancelTest {
             assertTrue(recvs[1].cancel(false), "the loser is still waiting");
             assertTrue(recvs[1].isCancelled() || waitCancelled(recvs[1]));
             assertTrue(b.trySend("for the next receiver"));
-            AsyncTaskTest.drain(exec);
+            ChannelTest.drain(exec);
             assertEquals("for the next receiver", b.tryRecv(), "the cancelled loser took the element");
             assertEquals(0, settledWaiters(exec, b, 0), "the cancelled loser deregistered");
         }

@@ -1,5 +1,7 @@
-package io.corepin;
+package io.corepin.channel;
 
+import io.corepin.AsyncTask;
+import io.corepin.Waker;
 import java.util.ArrayDeque;
 
 /**

@@ -1,4 +1,4 @@
-package io.corepin;
+package io.corepin.balance;
 
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -12,8 +12,8 @@ final class RoundRobin implements LoadBalancer {
         ThreadLocal.withInitial(() -> new int[] {ThreadLocalRandom.current().nextInt(Integer.MAX_VALUE)});
 
     @Override
-    public int select(Runnable task, ExecGroup group) {
-        return next(cursor.get(), group.size());
+    public int select(Runnable task, Targets targets) {
+        return next(cursor.get(), targets.size());
     }
 
     /**

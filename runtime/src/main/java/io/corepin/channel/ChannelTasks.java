@@ -1,15 +1,20 @@
-package io.corepin;
+package io.corepin.channel;
 
+import io.corepin.AsyncTask;
+import io.corepin.Exec;
+import io.corepin.Promise;
+import io.corepin.Waker;
 import java.util.concurrent.CancellationException;
 
 /**
  * The tasks behind {@link Channel#send(Object)} and {@link Channel#recv()}: poll-style loops completing a promise.
  *
  * <p>Their promise may be completed by someone else first — cancelled (the loser of {@code anyOf}), timed out
- * ({@code orTimeout}), completed by hand. The promise's {@code producer} wake (and, failing that, the channel's sweep
- * of abandoned waiters) makes the task poll again; it then leaves the channel's waiter lists and ends without taking
- * or sending anything. A receive whose promise is won by a cancel <em>while</em> it takes the element puts the
- * element back at the head of the channel: an element never vanishes into a cancelled promise.
+ * ({@code orTimeout}), completed by hand. The promise wakes the task then (it is the promise's producer,
+ * {@link Promise#Promise(Exec, AsyncTask)}), and failing that the channel's sweep of abandoned waiters does: the task
+ * polls again, leaves the channel's waiter lists and ends without taking or sending anything. A receive whose
+ * promise is won by a cancel <em>while</em> it takes the element puts the element back at the head of the channel:
+ * an element never vanishes into a cancelled promise.
  */
 final class ChannelTasks {
     private ChannelTasks() {
@@ -26,13 +31,13 @@ final class ChannelTasks {
 
     static <T> Promise<T> completed(Exec exec, T value) {
         Promise<T> p = new Promise<>(exec);
-        p.completeOnOwner(value, null);
+        p.complete(value); // no producer to wake
         return p;
     }
 
     static <T> Promise<T> failed(Exec exec, Throwable failure) {
         Promise<T> p = new Promise<>(exec);
-        p.completeOnOwner(null, failure);
+        p.completeExceptionally(failure); // no producer to wake
         return p;
     }
 
@@ -59,8 +64,7 @@ final class ChannelTasks {
         final Channel<E> channel;
 
         Wait(Exec exec, Channel<E> channel) {
-            this.promise = new Promise<>(exec);
-            this.promise.producedBy(this); // owner thread: a completion by someone else wakes this task
+            this.promise = new Promise<>(exec, this); // a completion by someone else wakes this task
             this.channel = channel;
         }
 
@@ -74,7 +78,7 @@ final class ChannelTasks {
         @Override
         protected final void onCancel() {
             leave(); // a shared channel outlives this Exec: do not leave a dead waker in it
-            promise.completeOnOwner(null, new CancellationException(what() + " cancelled: Exec shut down now"));
+            promise.completeExceptionally(new CancellationException(what() + " cancelled: Exec shut down now"));
         }
 
         abstract String what();
@@ -99,7 +103,7 @@ final class ChannelTasks {
                 return true;
             }
             if (channel.isDrained()) {
-                promise.completeOnOwner(null, new ChannelClosedException("end of stream: channel closed"));
+                promise.completeExceptionally(new ChannelClosedException("end of stream: channel closed"));
                 return true;
             }
             return false;
@@ -148,9 +152,9 @@ final class ChannelTasks {
                 if (!channel.send(element, this)) {
                     return false;
                 }
-                promise.completeOnOwner(null, null);
+                promise.complete(null);
             } catch (ChannelClosedException closed) {
-                promise.completeOnOwner(null, closed);
+                promise.completeExceptionally(closed);
             }
             return true;
         }

@@ -1,4 +1,6 @@
-package io.corepin;
+package io.corepin.channel;
+
+import io.corepin.Waker;
 
 /**
  * What {@link ChannelTasks}' waiting tasks need from corepin's own channels ({@link SharedChannel},

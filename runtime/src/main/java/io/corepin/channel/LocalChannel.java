@@ -1,5 +1,7 @@
-package io.corepin;
+package io.corepin.channel;
 
+import io.corepin.Exec;
+import io.corepin.Waker;
 import java.util.Objects;
 
 /** {@link Channel#local(int)}: the buffer confined to one Exec's thread — plain loads and stores only. */
