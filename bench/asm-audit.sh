@@ -20,7 +20,7 @@
 # so under G1 spawnLocal shows that fence; the consumer hot loop stores only nulls, which need no post-barrier, and
 # stays at 0. The zero-parallel rule accepts only such stack fences under G1, never a lock cmpxchg/xadd/xchg.
 #
-# The contrast audit of Exec::loop (the idle path) prints where its fences are: they must all come from
+# The contrast audit of OwnerLoop::cycle (turn + idle) prints where its fences are: they must all come from
 # parkUntilWoken's volatile store, the one fence an Exec pays before it parks.
 #
 # Usage:

@@ -37,7 +37,8 @@ import java.util.function.Supplier;
  * submits wait in the target's backlog.
  *
  * <p>A task follows one path: {@code ExecGroup.execute} → {@code LoadBalancer.select} → {@code Exec.offer} →
- * {@code MpscRing.offer} → the Exec's {@code runTurn} → {@code Runnable.run}.
+ * {@code Inbound.offer} → {@code MpscRing.offer}; on the Exec's thread {@code OwnerLoop.doWork} →
+ * {@code RingConsumer.drain} → {@code OwnerLoop.runTask} → {@code Runnable.run}.
  */
 public final class ExecGroup implements Executor, AutoCloseable {
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);

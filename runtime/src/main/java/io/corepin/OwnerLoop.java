@@ -2,7 +2,6 @@ package io.corepin;
 
 import io.corepin.affinity.AffinityPlan;
 import io.corepin.affinity.Pinning;
-import java.util.ArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;

@@ -81,8 +81,8 @@ final class RawRingPingPong implements PingPong {
     }
 
     // The loops below are duty cycles around small methods (roundTrip, bounce), as Agrona's doWork and the Exec's
-    // runTurn are: each is called millions of times and gets a normal C2 compilation, instead of the whole loop
-    // living in one on-stack-replaced frame.
+    // OwnerLoop.doWork are: each is called millions of times and gets a normal C2 compilation, instead of the whole
+    // loop living in one on-stack-replaced frame.
 
     private void initiatorLoop(int cpu) {
         initiatorCpu = Pin.self(cpu);
