@@ -301,7 +301,7 @@ public abstract class AsyncTask implements Waker {
         }
 
         @Override
-        public boolean keptOnClose() {
+        public boolean mustComplete() {
             return false;
         }
 

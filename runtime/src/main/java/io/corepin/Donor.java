@@ -27,7 +27,7 @@ final class Donor {
         }
 
         @Override
-        public boolean keptOnClose() {
+        public boolean mustComplete() {
             return false;
         }
 

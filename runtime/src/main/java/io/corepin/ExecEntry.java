@@ -17,11 +17,16 @@ interface ExecEntry extends Runnable {
     Runnable onStop();
 
     /**
-     * Whether a graceful close of {@link io.corepin.levels.Levels} keeps this entry whatever its lane: {@code true}
-     * for corepin's own bookkeeping (dropping a completion would leave its waiters — possibly a task the close waits
-     * for — hanging); {@code false} for wrappers of user work, which a lane that does not complete on close drops.
+     * Whether this entry must run or stop even once its Exec takes no more work: {@code true} for corepin's own
+     * bookkeeping (a completion, a continuation, a registration, a yield, a scope child — dropping one would leave
+     * its waiters, possibly a task the close waits for, hanging). So a graceful close of
+     * {@link io.corepin.levels.Levels} keeps it whatever its lane, and after termination a late waker stops it on its
+     * own thread
+     * ({@link Inbound#drainLate}). {@code false} for wrappers of user work (an async task's poll, a spawn's body, a
+     * routed or movable submission): a closing lane drops them, and a late one is not stopped by the waker — the
+     * owner's finish cancels or hands back that work itself.
      */
-    default boolean keptOnClose() {
+    default boolean mustComplete() {
         return true;
     }
 

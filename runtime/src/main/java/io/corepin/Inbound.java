@@ -123,12 +123,15 @@ final class Inbound {
 
     /**
      * After termination nobody polls this Exec's queues: corepin's entries (promise completions) are stopped on the
-     * calling thread so that their waiters are not left hanging; wakes for tasks already cancelled are dropped.
+     * calling thread so that their waiters are not left hanging; wakes of async tasks are dropped (the owner's
+     * finish cancels each live task itself).
      */
     void drainLate() {
         for (Runnable r; (r = overflow.poll()) != null; ) { // CAS: MPMC poll, termination path only
-            if (r instanceof ExecEntry) { // only corepin's entries and wakes are offered after the ring closed
-                ((ExecEntry) r).onStop(); // completions run late; nothing is handed back now
+            // only corepin's entries and async tasks' wakes are offered after the ring closed: completions run
+            // late (nothing is handed back now); a wake is dropped — the owner's finish cancels its task, once
+            if (r instanceof ExecEntry && ((ExecEntry) r).mustComplete()) {
+                ((ExecEntry) r).onStop();
             }
         }
     }

@@ -35,11 +35,11 @@ final class LevelScheduler implements RunQueue {
 
         @Override
         public Runnable onStop() {
-            return task; // the user's task, handed back in this entry's place
+            return ExecEntry.stop(task); // what the routed work's own kind does at a stop (a user task: handed back)
         }
 
         @Override
-        public boolean keptOnClose() {
+        public boolean mustComplete() {
             return false;
         }
 
@@ -201,7 +201,7 @@ final class LevelScheduler implements RunQueue {
     }
 
     void offer(int lane, Runnable entry, long deadline) {
-        if (closing && !completeOnClose[lane] && !keptOnClose(entry)) {
+        if (closing && !completeOnClose[lane] && !mustComplete(entry)) {
             drop(lane, entry, dropped);
             return;
         }
@@ -209,8 +209,8 @@ final class LevelScheduler implements RunQueue {
         nonEmpty |= 1L << lane; // plain: owner-only bitmask
     }
 
-    private static boolean keptOnClose(Runnable entry) {
-        return entry instanceof ExecEntry && ((ExecEntry) entry).keptOnClose();
+    private static boolean mustComplete(Runnable entry) {
+        return entry instanceof ExecEntry && ((ExecEntry) entry).mustComplete();
     }
 
     /** Whether no lane holds a task (generators aside). */
@@ -319,7 +319,7 @@ final class LevelScheduler implements RunQueue {
                     if (r == null) {
                         break;
                     }
-                    if (keptOnClose(r)) {
+                    if (mustComplete(r)) {
                         s.offer(r, 0L); // behind the rest: their order among themselves is kept
                     } else {
                         drop(c, r, dropped); // may run continuations, which may queue entries of ours here

@@ -63,7 +63,7 @@ final class StagePromise<T> extends Promise<T> implements ExecEntry {
 
     /** A spawn's body is user work: a lane that does not complete on close drops it (see LevelScheduler). */
     @Override
-    public boolean keptOnClose() {
+    public boolean mustComplete() {
         return false;
     }
 
