@@ -1,6 +1,5 @@
-package io.corepin.stress.exec;
+package io.corepin;
 
-import io.corepin.Exec;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -8,7 +7,7 @@ import java.util.concurrent.locks.LockSupport;
  * A task that records, on the Exec's thread, how many times that Exec had parked when it ran, then flags that it ran.
  * Allocated in a {@code @State} constructor, so its fields are ordered only by the Exec's ring and the flag.
  */
-final class Probe implements Runnable {
+final class ExecProbe implements Runnable {
     /** The Exec's park count when this task ran; plain, published by the volatile {@link #runs} store. */
     long parksWhenRun;
     /** How many times it ran; volatile so the waiting actor sees it (and everything before it). */
@@ -16,11 +15,11 @@ final class Probe implements Runnable {
     /** Spins after flagging the run, on the Exec's thread: delays the Exec's park decision past the flag. */
     private final int spinsAfter;
 
-    Probe() {
+    ExecProbe() {
         this(0);
     }
 
-    Probe(int spinsAfter) {
+    ExecProbe(int spinsAfter) {
         this.spinsAfter = spinsAfter;
     }
 

@@ -1,10 +1,9 @@
-package io.corepin.stress.exec;
+package io.corepin;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.corepin.Exec;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -41,7 +40,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @State
 public class ExecCloseNowVsSubmit {
     private final Exec exec = Exec.builder().name("stress-close").daemon(true).ringCapacity(2).build();
-    private final Probe probe = new Probe();
+    private final ExecProbe probe = new ExecProbe();
     private CompletableFuture<List<Runnable>> handedBack;
 
     /** Submits the probe from outside the Exec. */

@@ -1,11 +1,9 @@
-package io.corepin.stress.exec;
+package io.corepin;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.corepin.Exec;
-import io.corepin.IdleStrategy;
 import java.util.concurrent.ThreadLocalRandom;
 import org.openjdk.jcstress.annotations.Actor;
 import org.openjdk.jcstress.annotations.Description;
@@ -50,8 +48,8 @@ public class ExecParkWake {
         .idleStrategy(IdleStrategy.park(0, 0)).build();
 
     /** A flags that it ran, then keeps the Exec busy for a random 0..255 spins before it goes idle. */
-    private final Probe a = new Probe(ThreadLocalRandom.current().nextInt(256));
-    private final Probe b = new Probe();
+    private final ExecProbe a = new ExecProbe(ThreadLocalRandom.current().nextInt(256));
+    private final ExecProbe b = new ExecProbe();
     /** The producer's own random delay (0..15 spins) after seeing A's flag. */
     private final int spins = ThreadLocalRandom.current().nextInt(16);
 

@@ -1,4 +1,4 @@
-package io.corepin.stress.ring;
+package io.corepin;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;

@@ -1,4 +1,4 @@
-package io.corepin.stress.ring;
+package io.corepin;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
@@ -22,7 +22,7 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * wraps around the end of the array, and the claim has to refresh the producers' cached limit.
  *
  * <p>{@code r1} is {@code offerBurst}'s return value (3), {@code r2} what the racing drain saw, {@code r3} what the
- * arbiter drained afterwards (digit encoding, see the package doc). The two drains together must be exactly
+ * arbiter drained afterwards (the {@link Digits} encoding). The two drains together must be exactly
  * {@code 123}.
  */
 @JCStressTest

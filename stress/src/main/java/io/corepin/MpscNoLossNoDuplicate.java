@@ -1,4 +1,4 @@
-package io.corepin.stress.ring;
+package io.corepin;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
@@ -18,7 +18,7 @@ import org.openjdk.jcstress.infra.results.II_Result;
  *
  * <p>Producer A offers 1. Producer B offers 2 and then, being also the ring's one consumer, drains it while A may
  * still be claiming or publishing. The arbiter drains whatever is left. {@code r1} is what B's drain saw, {@code r2}
- * what the arbiter saw (digit encoding, see the package doc).
+ * what the arbiter saw (the {@link Digits} encoding).
  *
  * <p>B's own element is published before B drains (program order), so:
  * <ul>

@@ -1,11 +1,8 @@
-package io.corepin.stress.exec;
+package io.corepin;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.corepin.Exec;
-import io.corepin.ExecGroup;
-import io.corepin.Scope;
 import io.corepin.affinity.AffinityPlan;
 import java.time.Duration;
 import org.openjdk.jcstress.annotations.Actor;

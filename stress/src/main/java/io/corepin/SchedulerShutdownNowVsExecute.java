@@ -1,11 +1,9 @@
-package io.corepin.stress.exec;
+package io.corepin;
 
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE;
 import static org.openjdk.jcstress.annotations.Expect.ACCEPTABLE_INTERESTING;
 import static org.openjdk.jcstress.annotations.Expect.FORBIDDEN;
 
-import io.corepin.Exec;
-import io.corepin.ExecScheduler;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +40,7 @@ public class SchedulerShutdownNowVsExecute {
     private final Exec exec = Exec.builder().name("stress-sched").daemon(true).ringCapacity(2)
         .stallThreshold(0, TimeUnit.MILLISECONDS).build();
     private final ExecScheduler scheduler = ExecScheduler.of(exec);
-    private final Probe probe = new Probe();
+    private final ExecProbe probe = new ExecProbe();
     private List<Runnable> handedBack;
 
     @Actor

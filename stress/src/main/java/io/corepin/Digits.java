@@ -1,8 +1,12 @@
-package io.corepin.stress.ring;
+package io.corepin;
 
 import io.corepin.ring.Ring;
 
-/** The digit encoding of the package doc: a consumed sequence of elements 1..9 as one decimal number, oldest first. */
+/**
+ * The digit encoding of the ring tests: their elements are the small boxed ints 1..9, and a sequence that a consumer
+ * saw is reported as one decimal number, oldest first: {@code 0} is "nothing", {@code 12} is "1 then 2", {@code 21}
+ * is "2 then 1". An outcome therefore shows both what was seen and in which order.
+ */
 final class Digits {
     private Digits() {
     }
