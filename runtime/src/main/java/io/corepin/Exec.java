@@ -1,6 +1,7 @@
 package io.corepin;
 
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.affinity.Pinning;
 import io.corepin.levels.Lane;
 import io.corepin.levels.Levels;
 import io.corepin.ring.MpscRing;
@@ -676,6 +677,14 @@ public final class Exec implements Executor, AutoCloseable {
     /** The CPU this Exec's thread is pinned to, or {@link AffinityPlan#UNPINNED} (-1) if it is not pinned. */
     public int cpu() {
         return loop.cpu();
+    }
+
+    /**
+     * The NUMA node of the CPU this Exec's thread is pinned to ({@link Pinning#numaNodeOf(int)}), or -1 if it is not
+     * pinned or the machine's nodes are unknown.
+     */
+    public int numaNode() {
+        return Pinning.numaNodeOf(cpu());
     }
 
     /** The id of this Exec's thread (for JMX CPU-time readers and thread dumps). */

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.affinity.CpuLayout;
 import io.corepin.balance.LoadBalancer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -316,6 +317,27 @@ class ExecGroupTest {
                 assertTrue(cpu == planned || cpu == AffinityPlan.UNPINNED,
                     "exec " + i + " got cpu " + cpu + ", plan said " + planned);
             }
+        }
+    }
+
+    @Test
+    void execsReportTheirNumaNode() throws Exception {
+        CpuLayout layout = CpuLayout.detect();
+        try (ExecGroup g = ExecGroup.builder().execs(2)
+            .execSettings(Exec.builder().name("numa").daemon(true)).build()) {
+            for (int i = 0; i < g.size(); i++) {
+                Exec exec = g.exec(i);
+                int cpu = exec.cpu();
+                int expected = cpu == AffinityPlan.UNPINNED ? -1 : layout.numaNode(cpu);
+                assertEquals(expected, exec.numaNode(), exec + " on " + layout);
+                assertTrue(!layout.numaKnown() || cpu == AffinityPlan.UNPINNED || exec.numaNode() >= 0,
+                    layout.toString());
+                assertEquals(g.plan().cpuFor(i) == cpu ? g.plan().nodeFor(i) : -1, exec.numaNode(),
+                    g.plan().describe());
+            }
+        }
+        try (ExecGroup g = group(1).build()) {
+            assertEquals(-1, g.exec(0).numaNode(), "unpinned: no node");
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * Which CPU each Exec of a group is pinned to: {@link #cpuFor(int) cpuFor(i)} for Exec {@code i}, or
@@ -18,10 +19,12 @@ public final class AffinityPlan {
     public static final int UNPINNED = -1;
 
     private final int[] cpus;
+    private final int[] nodes;
     private final String description;
 
-    private AffinityPlan(int[] cpus, String description) {
+    private AffinityPlan(int[] cpus, int[] nodes, String description) {
         this.cpus = cpus;
+        this.nodes = nodes;
         this.description = description;
     }
 
@@ -64,15 +67,21 @@ public final class AffinityPlan {
     }
 
     /**
-     * {@code execs} Execs over the allowed CPUs of {@code layout}, at most one per CPU:
-     * <ul>
-     *   <li>CPUs are taken in ascending order, but one per physical core first, then hyperthread siblings (when the
-     *       layout knows siblings); a sibling of a skipped CPU 0 comes after the whole cores but before any CPU that
-     *       would share a core with another Exec;</li>
-     *   <li>with {@code skipCpu0}, CPU 0 (where the OS puts interrupts and housekeeping) is left out, unless that
-     *       would leave fewer CPUs than Execs, in which case it is used and {@link #describe()} says so;</li>
-     *   <li>Execs beyond the number of usable CPUs are {@link #UNPINNED}, and {@link #describe()} says so.</li>
-     * </ul>
+     * {@code execs} Execs over the allowed CPUs of this process, CPU 0 skipped when the others suffice, with a choice
+     * of NUMA placement: {@link #auto(int, boolean, CpuLayout, Numa) auto(execs, true, CpuLayout.detect(), numa)}.
+     *
+     * @param execs number of Execs, at least 1
+     * @param numa keep the group on one node ({@link Numa#ONE_NODE}, the default elsewhere) or deal it across nodes
+     * @return the plan
+     * @throws IllegalArgumentException naming the value if {@code execs < 1}
+     */
+    public static AffinityPlan auto(int execs, Numa numa) {
+        return auto(execs, true, CpuLayout.detect(), numa);
+    }
+
+    /**
+     * {@code execs} Execs over the allowed CPUs of {@code layout}, kept on one NUMA node:
+     * {@link #auto(int, boolean, CpuLayout, Numa) auto(execs, skipCpu0, layout, Numa.ONE_NODE)}.
      *
      * @param execs number of Execs, at least 1
      * @param skipCpu0 leave CPU 0 alone when the other allowed CPUs suffice
@@ -81,8 +90,54 @@ public final class AffinityPlan {
      * @throws IllegalArgumentException naming the value if {@code execs < 1}
      */
     public static AffinityPlan auto(int execs, boolean skipCpu0, CpuLayout layout) {
+        return auto(execs, skipCpu0, layout, Numa.ONE_NODE);
+    }
+
+    /** Where a default plan puts a group's Execs when the machine has several NUMA nodes. */
+    public enum Numa {
+        /**
+         * All on one node when one node has enough usable CPUs (the Execs then share local memory, and a message
+         * between two of them never crosses the socket interconnect): of the nodes that hold every Exec, the one whose
+         * best CPUs (isolated, nohz_full) are best, then the lowest node id. When no node holds the group, the node
+         * holding most of it is filled first, then the next.
+         */
+        ONE_NODE,
+        /** Exec {@code i} on node {@code i mod nodes} (nodes in id order, a node that runs out is passed over). */
+        SPREAD
+    }
+
+    /**
+     * {@code execs} Execs over the allowed CPUs of {@code layout}, at most one per CPU:
+     * <ul>
+     *   <li>isolated CPUs first ({@link CpuLayout#isolated()}, booted with {@code isolcpus=}: the scheduler puts no
+     *       other task there), then {@code nohz_full} ones ({@link CpuLayout#nohzFull()}: no tick while one task runs),
+     *       then the rest; precisely, in this order: isolated and nohz_full, isolated only, nohz_full only, neither.
+     *       Only CPUs of the allowed set count: {@code isolcpus=} takes CPUs out of every process's default mask, so
+     *       start the JVM under {@code taskset -c} naming them; {@link #describe()} names the isolated CPUs that are
+     *       not allowed;</li>
+     *   <li>within each of those classes CPUs are taken in ascending order, but one per physical core first, then
+     *       hyperthread siblings (when the layout knows siblings); a sibling of a skipped CPU 0 comes after the whole
+     *       cores but before any CPU that would share a core with another Exec;</li>
+     *   <li>on a machine with several NUMA nodes ({@link CpuLayout#numaKnown()}), the group is placed as
+     *       {@code numa} says: on one node, the node chosen before the CPUs within it (so a node that holds every
+     *       Exec wins over isolated CPUs on a node that does not, and {@link #describe()} names the isolated CPUs left
+     *       unused), or spread across nodes;</li>
+     *   <li>with {@code skipCpu0}, CPU 0 (where the OS puts interrupts and housekeeping) is left out, unless that
+     *       would leave fewer CPUs than Execs, in which case it is used and {@link #describe()} says so;</li>
+     *   <li>Execs beyond the number of usable CPUs are {@link #UNPINNED}, and {@link #describe()} says so.</li>
+     * </ul>
+     *
+     * @param execs number of Execs, at least 1
+     * @param skipCpu0 leave CPU 0 alone when the other allowed CPUs suffice
+     * @param layout the machine to plan for
+     * @param numa keep the group on one NUMA node, or spread it
+     * @return the plan
+     * @throws IllegalArgumentException naming the value if {@code execs < 1}
+     */
+    public static AffinityPlan auto(int execs, boolean skipCpu0, CpuLayout layout, Numa numa) {
         checkExecs(execs);
         Objects.requireNonNull(layout, "layout");
+        Objects.requireNonNull(numa, "numa");
         int[] allowed = layout.allowedCpus();
         List<String> notes = new ArrayList<>();
         List<Integer> candidates = new ArrayList<>(allowed.length);
@@ -102,56 +157,63 @@ public final class AffinityPlan {
                     + (allowed.length - 1 == 1 ? "" : "s") + " for " + execs + " Execs");
             }
         }
-        // Order of preference, each tier in ascending CPU order:
-        // 1. one CPU per physical core, on cores other than skipped CPU 0's;
-        // 2. one hyperthread sibling of skipped CPU 0 (shares a core with the OS, not with another Exec);
-        // 3. every other sibling.
         int osCore = cpu0Skipped ? layout.physicalCoreOf(0) : -1;
+        // The candidates of each node (one group, node -1, when nodes are unknown), each in order of preference.
+        TreeMap<Integer, List<Integer>> byNode = new TreeMap<>();
+        for (int cpu : candidates) {
+            byNode.computeIfAbsent(layout.numaNode(cpu), n -> new ArrayList<>()).add(cpu);
+        }
+        List<List<Integer>> nodeOrders = new ArrayList<>();
+        for (List<Integer> cpusOfNode : byNode.values()) {
+            nodeOrders.add(preferenceOrder(cpusOfNode, layout, osCore));
+        }
         List<Integer> ordered = new ArrayList<>(candidates.size());
-        BitSet coresUsed = new BitSet();
-        BitSet taken = new BitSet();
-        for (int cpu : candidates) {
-            int physical = layout.physicalCoreOf(cpu);
-            if (physical != osCore && !coresUsed.get(physical)) {
-                coresUsed.set(physical);
-                taken.set(cpu);
-                ordered.add(cpu);
+        if (numa == Numa.SPREAD) {
+            for (int round = 0; ordered.size() < candidates.size(); round++) {
+                for (List<Integer> node : nodeOrders) {
+                    if (round < node.size()) {
+                        ordered.add(node.get(round));
+                    }
+                }
             }
-        }
-        int cpu0Sibling = -1;
-        for (int cpu : candidates) {
-            if (layout.physicalCoreOf(cpu) == osCore) {
-                cpu0Sibling = cpu;
-                taken.set(cpu);
-                ordered.add(cpu);
-                break;
-            }
-        }
-        for (int cpu : candidates) {
-            if (!taken.get(cpu)) {
-                ordered.add(cpu);
+        } else {
+            nodeOrders.sort((a, b) -> compareNodes(a, b, execs, layout));
+            for (List<Integer> node : nodeOrders) {
+                ordered.addAll(node);
             }
         }
         int pinned = Math.min(execs, ordered.size());
         int[] cpus = new int[execs];
+        int[] nodes = new int[execs];
         BitSet coresPinned = new BitSet();
+        BitSet cpusPinned = new BitSet();
         boolean siblingsShared = false;
         for (int i = 0; i < execs; i++) {
             if (i < pinned) {
                 cpus[i] = ordered.get(i);
+                nodes[i] = layout.numaNode(cpus[i]);
+                cpusPinned.set(cpus[i]);
                 int physical = layout.physicalCoreOf(cpus[i]);
                 siblingsShared |= coresPinned.get(physical);
                 coresPinned.set(physical);
             } else {
                 cpus[i] = UNPINNED;
+                nodes[i] = UNPINNED;
             }
         }
-        if (cpu0Sibling >= 0 && ordered.indexOf(cpu0Sibling) < pinned) {
-            notes.add("CPU " + cpu0Sibling + " shares a physical core with CPU 0");
+        if (cpu0Skipped) {
+            for (int i = 0; i < pinned; i++) {
+                if (layout.physicalCoreOf(cpus[i]) == osCore) {
+                    notes.add("CPU " + cpus[i] + " shares a physical core with CPU 0");
+                    break;
+                }
+            }
         }
         if (siblingsShared) {
             notes.add("some Execs share a physical core as hyperthread siblings");
         }
+        isolationNotes(layout, candidates, cpusPinned, pinned, cpus, notes);
+        numaNotes(layout, numa, execs, pinned, nodes, notes);
         if (pinned < execs) {
             notes.add((execs - pinned) + " of " + execs + " Execs unpinned: only " + ordered.size()
                 + " usable CPU" + (ordered.size() == 1 ? "" : "s"));
@@ -164,7 +226,146 @@ public final class AffinityPlan {
         for (String note : notes) {
             description.append("; ").append(note);
         }
-        return new AffinityPlan(cpus, description.toString());
+        return new AffinityPlan(cpus, nodes, description.toString());
+    }
+
+    /** 0: isolated and nohz_full; 1: isolated; 2: nohz_full; 3: neither. Lower is preferred. */
+    private static int isolationClass(CpuLayout layout, int cpu) {
+        return (layout.isIsolated(cpu) ? 0 : 2) + (layout.isNohzFull(cpu) ? 0 : 1);
+    }
+
+    private static final int CLASSES = 4;
+
+    /**
+     * The CPUs (ascending) in order of preference: by isolation class, and within a class, one CPU per physical core
+     * not already taken (nor skipped CPU 0's), then one sibling of CPU 0, then the rest, each in ascending order.
+     */
+    private static List<Integer> preferenceOrder(List<Integer> cpus, CpuLayout layout, int osCore) {
+        List<Integer> ordered = new ArrayList<>(cpus.size());
+        BitSet coresUsed = new BitSet();
+        BitSet taken = new BitSet();
+        boolean osCoreUsed = false;
+        for (int c = 0; c < CLASSES; c++) {
+            for (int cpu : cpus) {
+                int physical = layout.physicalCoreOf(cpu);
+                if (isolationClass(layout, cpu) == c && physical != osCore && !coresUsed.get(physical)) {
+                    coresUsed.set(physical);
+                    taken.set(cpu);
+                    ordered.add(cpu);
+                }
+            }
+            for (int cpu : cpus) {
+                if (!osCoreUsed && isolationClass(layout, cpu) == c && layout.physicalCoreOf(cpu) == osCore) {
+                    osCoreUsed = true;
+                    taken.set(cpu);
+                    ordered.add(cpu);
+                }
+            }
+            for (int cpu : cpus) {
+                if (isolationClass(layout, cpu) == c && !taken.get(cpu)) {
+                    coresUsed.set(layout.physicalCoreOf(cpu));
+                    taken.set(cpu);
+                    ordered.add(cpu);
+                }
+            }
+        }
+        return ordered;
+    }
+
+    /**
+     * For {@link Numa#ONE_NODE}: the node missing fewer of the {@code execs} CPUs first, then the one whose first
+     * {@code execs} CPUs have the better isolation classes (compared in order), then the lower node id (unknown last).
+     */
+    private static int compareNodes(List<Integer> a, List<Integer> b, int execs, CpuLayout layout) {
+        int byShortfall = Integer.compare(Math.max(0, execs - a.size()), Math.max(0, execs - b.size()));
+        if (byShortfall != 0) {
+            return byShortfall;
+        }
+        for (int i = 0; i < execs; i++) {
+            int ca = i < a.size() ? isolationClass(layout, a.get(i)) : CLASSES;
+            int cb = i < b.size() ? isolationClass(layout, b.get(i)) : CLASSES;
+            if (ca != cb) {
+                return Integer.compare(ca, cb);
+            }
+        }
+        return Integer.compareUnsigned(layout.numaNode(a.get(0)), layout.numaNode(b.get(0))); // -1 sorts last
+    }
+
+    /** Which isolated / nohz_full CPUs the plan uses, which it cannot (not allowed) and which it left unused. */
+    private static void isolationNotes(CpuLayout layout, List<Integer> candidates, BitSet cpusPinned, int pinned,
+                                       int[] cpus, List<String> notes) {
+        BitSet allowed = layout.allowedSet();
+        String[] names = {"isolated", "nohz_full"};
+        BitSet[] sets = {layout.isolatedSet(), layout.nohzFullSet()};
+        for (int k = 0; k < 2; k++) {
+            BitSet used = (BitSet) sets[k].clone();
+            used.and(cpusPinned);
+            if (!used.isEmpty()) {
+                notes.add("on " + names[k] + " CPUs " + CpuList.format(used));
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            BitSet outside = (BitSet) sets[k].clone();
+            outside.andNot(allowed);
+            if (!outside.isEmpty()) {
+                boolean one = outside.cardinality() == 1;
+                notes.add(names[k] + (one ? " CPU " : " CPUs ") + CpuList.format(outside) + (one ? " is" : " are")
+                    + " not allowed to this process (start it under taskset -c to use " + (one ? "it)" : "them)"));
+            }
+        }
+        // Preferred CPUs left over while a worse one was used: only the choice of one NUMA node does that.
+        int worstUsed = -1;
+        for (int i = 0; i < pinned; i++) {
+            worstUsed = Math.max(worstUsed, isolationClass(layout, cpus[i]));
+        }
+        BitSet unused = new BitSet();
+        for (int cpu : candidates) {
+            if (!cpusPinned.get(cpu) && isolationClass(layout, cpu) < worstUsed) {
+                unused.set(cpu);
+            }
+        }
+        if (!unused.isEmpty()) {
+            BitSet iso = (BitSet) unused.clone();
+            iso.and(sets[0]);
+            notes.add((iso.equals(unused) ? "isolated" : "isolated/nohz_full") + " CPUs " + CpuList.format(unused)
+                + " unused: the group is kept on one NUMA node (Numa.SPREAD would use them)");
+        }
+    }
+
+    private static void numaNotes(CpuLayout layout, Numa numa, int execs, int pinned, int[] nodes,
+                                  List<String> notes) {
+        if (!layout.numaKnown()) {
+            if (numa == Numa.SPREAD) {
+                notes.add("NUMA nodes unknown: nothing to spread over");
+            }
+            return;
+        }
+        List<Integer> used = new ArrayList<>();
+        for (int i = 0; i < pinned; i++) {
+            if (nodes[i] >= 0 && !used.contains(nodes[i])) {
+                used.add(nodes[i]);
+            }
+        }
+        if (used.isEmpty()) {
+            return;
+        }
+        StringBuilder list = new StringBuilder();
+        for (int n : used) {
+            list.append(list.length() == 0 ? "" : ",").append(n);
+        }
+        if (used.size() == 1) {
+            notes.add("on NUMA node " + list);
+        } else if (numa == Numa.SPREAD) {
+            List<Integer> sorted = new ArrayList<>(used);
+            sorted.sort(null);
+            StringBuilder s = new StringBuilder();
+            for (int n : sorted) {
+                s.append(s.length() == 0 ? "" : ",").append(n);
+            }
+            notes.add("spread over NUMA nodes " + s);
+        } else {
+            notes.add("over NUMA nodes " + list + ": no node has " + execs + " usable CPUs");
+        }
     }
 
     /**
@@ -212,7 +413,12 @@ public final class AffinityPlan {
             }
             seen.set(cpu);
         }
-        return new AffinityPlan(cpus.clone(), "as given, " + cpus.length + (cpus.length == 1 ? " Exec" : " Execs")
+        int[] nodes = new int[cpus.length];
+        for (int i = 0; i < cpus.length; i++) {
+            nodes[i] = layout.numaNode(cpus[i]);
+        }
+        return new AffinityPlan(cpus.clone(), nodes, "as given, " + cpus.length
+            + (cpus.length == 1 ? " Exec" : " Execs")
             + " on " + Arrays.toString(cpus));
     }
 
@@ -227,7 +433,7 @@ public final class AffinityPlan {
         checkExecs(execs);
         int[] cpus = new int[execs];
         Arrays.fill(cpus, UNPINNED);
-        return new AffinityPlan(cpus, "unpinned, " + execs + (execs == 1 ? " Exec" : " Execs"));
+        return new AffinityPlan(cpus, cpus.clone(), "unpinned, " + execs + (execs == 1 ? " Exec" : " Execs"));
     }
 
     private static void checkExecs(int execs) {
@@ -253,11 +459,26 @@ public final class AffinityPlan {
      * @throws IndexOutOfBoundsException naming the index if it is outside {@code [0, execCount())}
      */
     public int cpuFor(int execIndex) {
+        return cpus[check(execIndex)];
+    }
+
+    /**
+     * The NUMA node of one Exec's CPU, as the layout the plan was made from knew it.
+     *
+     * @param execIndex the Exec, {@code 0 .. execCount()-1}
+     * @return the node id, or -1 if the Exec is {@link #UNPINNED} or the node is unknown
+     * @throws IndexOutOfBoundsException naming the index if it is outside {@code [0, execCount())}
+     */
+    public int nodeFor(int execIndex) {
+        return nodes[check(execIndex)];
+    }
+
+    private int check(int execIndex) {
         if (execIndex < 0 || execIndex >= cpus.length) {
             throw new IndexOutOfBoundsException("Exec index " + execIndex + " is outside this plan of "
                 + cpus.length + (cpus.length == 1 ? " Exec (index 0)" : " Execs (indexes 0-" + (cpus.length - 1) + ")"));
         }
-        return cpus[execIndex];
+        return execIndex;
     }
 
     /**

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.BitSet;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import net.openhft.affinity.impl.VanillaCpuLayout;
 
@@ -20,6 +22,12 @@ import net.openhft.affinity.impl.VanillaCpuLayout;
  * topology unknown, every CPU its own physical core. An architecture whose {@code /proc/cpuinfo} has no
  * {@code core id} lines (most ARM) comes out the same way, as one core per CPU.
  * The topology is read once per process; the allowed set afresh on every {@link #detect()}.
+ *
+ * <p>From {@code /sys} (also once per process) it knows which CPUs the kernel isolates ({@link #isolated()}:
+ * {@code isolcpus=}), which run without the scheduler tick ({@link #nohzFull()}: {@code nohz_full=}) and the NUMA
+ * node of each CPU ({@link #numaNode(int)}); {@link AffinityPlan#auto(int)} prefers the first two and keeps a group on
+ * one node. Absent files mean nothing isolated and nodes unknown; a malformed one is ignored, and {@link #toString()}
+ * (and one WARNING per process on the {@code io.corepin.affinity} logger) names the file and its text.
  */
 public final class CpuLayout {
     private static final int UNKNOWN = -1;
@@ -33,9 +41,11 @@ public final class CpuLayout {
     private final boolean topologyKnown;
     private final String allowedSource;
     private final String topologySource;
+    private final CpuSysfs sysfs;
 
     private CpuLayout(BitSet allowed, int[] socket, int[] core, int[] thread, boolean topologyKnown,
-                      String allowedSource, String topologySource) {
+                      String allowedSource, String topologySource, CpuSysfs sysfs) {
+        this.sysfs = sysfs;
         this.allowed = (BitSet) allowed.clone();
         this.socket = socket;
         this.core = core;
@@ -68,7 +78,7 @@ public final class CpuLayout {
      */
     public static CpuLayout detect() {
         AllowedCpus.Reading reading = AllowedCpus.read();
-        return build(reading.cpus(), reading.source(), TopologyHolder.TOPOLOGY);
+        return build(reading.cpus(), reading.source(), TopologyHolder.TOPOLOGY, CpuSysfs.machine());
     }
 
     // ---- construction from explicit facts (tests) and from what was read ----
@@ -106,11 +116,21 @@ public final class CpuLayout {
             }
             thread[cpu] = seen.merge(((long) socket[cpu] << 32) | core[cpu], 1, Integer::sum) - 1;
         }
-        return new CpuLayout(allowed, socket.clone(), core.clone(), thread, true, "given", "given");
+        return new CpuLayout(allowed, socket.clone(), core.clone(), thread, true, "given", "given", CpuSysfs.NONE);
     }
 
-    /** A layout from the allowed set and a topology (known or not); sizes the machine to cover both. */
+    /** This layout with isolation and NUMA facts read from a (fake) {@code /sys} instead of its own (tests). */
+    CpuLayout withSysfs(CpuSysfs facts) {
+        return new CpuLayout(allowed, socket, core, thread, topologyKnown, allowedSource, topologySource, facts);
+    }
+
+    /** A layout from the allowed set and a topology, nothing known from {@code /sys}. */
     static CpuLayout build(BitSet allowed, String allowedSource, Topology topology) {
+        return build(allowed, allowedSource, topology, CpuSysfs.NONE);
+    }
+
+    /** A layout from the allowed set, a topology (known or not) and {@code /sys} facts; sized to fit the first two. */
+    static CpuLayout build(BitSet allowed, String allowedSource, Topology topology, CpuSysfs sysfs) {
         int n = Math.max(topology.cpuCount(), allowed.length());
         int[] socket = new int[n];
         int[] core = new int[n];
@@ -123,7 +143,8 @@ public final class CpuLayout {
             System.arraycopy(topology.core(), 0, core, 0, topology.core().length);
             System.arraycopy(topology.thread(), 0, thread, 0, topology.thread().length);
         }
-        return new CpuLayout(allowed, socket, core, thread, topology.known(), allowedSource, topology.source());
+        return new CpuLayout(allowed, socket, core, thread, topology.known(), allowedSource, topology.source(),
+            sysfs);
     }
 
     /**
@@ -301,6 +322,73 @@ public final class CpuLayout {
         return physicalCore[check(cpu)];
     }
 
+    /**
+     * The CPUs the kernel isolates from general scheduling and load balancing, booted with {@code isolcpus=}
+     * ({@code /sys/devices/system/cpu/isolated}): all of them, whether this process may run on them or not. A default
+     * {@link AffinityPlan} puts Execs on the allowed ones first.
+     *
+     * @return a new array, ascending; empty if none (or the file is absent or malformed)
+     */
+    public int[] isolated() {
+        return sysfs.isolated().stream().toArray();
+    }
+
+    /**
+     * The CPUs that run without the periodic scheduler tick while they have one task, booted with {@code nohz_full=}
+     * ({@code /sys/devices/system/cpu/nohz_full}). A default {@link AffinityPlan} prefers the allowed ones after the
+     * isolated ones.
+     *
+     * @return a new array, ascending; empty if none (or the file is absent or malformed)
+     */
+    public int[] nohzFull() {
+        return sysfs.nohzFull().stream().toArray();
+    }
+
+    /**
+     * Whether the NUMA node of each CPU was read from {@code /sys}.
+     *
+     * @return {@code false} on a kernel without NUMA support, or if a node file was malformed (then every node is -1)
+     */
+    public boolean numaKnown() {
+        return sysfs.numaKnown();
+    }
+
+    /**
+     * The NUMA node of a CPU ({@code /sys/devices/system/node/node<N>/cpulist}).
+     *
+     * @param cpu a CPU id in {@code [0, cpuCount())}
+     * @return the node id ({@code >= 0}), or -1 if NUMA is unknown or the CPU is on no node (offline)
+     * @throws IndexOutOfBoundsException if {@code cpu} is not in {@code [0, cpuCount())}
+     */
+    public int numaNode(int cpu) {
+        return sysfs.nodeOf(check(cpu));
+    }
+
+    boolean isIsolated(int cpu) {
+        return sysfs.isIsolated(cpu);
+    }
+
+    BitSet allowedSet() {
+        return (BitSet) allowed.clone();
+    }
+
+    BitSet isolatedSet() {
+        return sysfs.isolated();
+    }
+
+    BitSet nohzFullSet() {
+        return sysfs.nohzFull();
+    }
+
+    boolean isNohzFull(int cpu) {
+        return sysfs.isNohzFull(cpu);
+    }
+
+    /** What /sys had that was malformed and ignored (tests, {@link #toString()}). */
+    List<String> sysfsProblems() {
+        return sysfs.problems();
+    }
+
     private int check(int cpu) {
         if (cpu < 0 || cpu >= socket.length) {
             throw new IndexOutOfBoundsException("CPU " + cpu + " is not on this machine (CPU ids 0-"
@@ -323,6 +411,7 @@ public final class CpuLayout {
                 .append(physicalCores).append(physicalCores == 1 ? " physical core" : " physical cores");
         }
         sb.append("; allowed ").append(allowedList()).append(" (").append(allowedSource).append("); ");
+        appendSysfs(sb);
         if (!topologyKnown) {
             return sb.append(topologySource).append(", treating every CPU as its own core").toString();
         }
@@ -339,5 +428,31 @@ public final class CpuLayout {
             }
         }
         return sb.toString();
+    }
+
+    /** {@code "isolated 2-5; nohz_full 4-5; 2 NUMA nodes (0: 0-3, 1: 4-7); "}, and what was ignored. */
+    private void appendSysfs(StringBuilder sb) {
+        sb.append("isolated ").append(CpuList.show(sysfs.isolated()))
+            .append("; nohz_full ").append(CpuList.show(sysfs.nohzFull())).append("; ");
+        if (sysfs.numaKnown()) {
+            TreeMap<Integer, BitSet> nodes = new TreeMap<>();
+            for (int cpu = 0; cpu < cpuCount(); cpu++) {
+                if (sysfs.nodeOf(cpu) >= 0) {
+                    nodes.computeIfAbsent(sysfs.nodeOf(cpu), n -> new BitSet()).set(cpu);
+                }
+            }
+            sb.append(nodes.size()).append(nodes.size() == 1 ? " NUMA node (" : " NUMA nodes (");
+            String sep = "";
+            for (Map.Entry<Integer, BitSet> e : nodes.entrySet()) {
+                sb.append(sep).append(e.getKey()).append(": ").append(CpuList.format(e.getValue()));
+                sep = ", ";
+            }
+            sb.append("); ");
+        } else {
+            sb.append("NUMA nodes unknown; ");
+        }
+        for (String problem : sysfs.problems()) {
+            sb.append(problem).append("; ");
+        }
     }
 }

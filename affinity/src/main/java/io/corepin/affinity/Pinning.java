@@ -120,6 +120,17 @@ public final class Pinning {
         }
     }
 
+    /**
+     * The NUMA node of a CPU of this machine, from {@code /sys/devices/system/node} (read once per process, as
+     * {@link CpuLayout#numaNode(int)} reads it). Never throws.
+     *
+     * @param cpu a CPU id, or {@link AffinityPlan#UNPINNED}
+     * @return the node id, or -1 for {@link AffinityPlan#UNPINNED}, a CPU on no node, or when nodes are unknown
+     */
+    public static int numaNodeOf(int cpu) {
+        return CpuSysfs.machine().nodeOf(cpu);
+    }
+
     private static boolean disabled() {
         return Boolean.getBoolean(DISABLE_PROPERTY);
     }

@@ -5,9 +5,11 @@
  *   <li>{@link io.corepin.affinity.AllowedCpus}: the CPUs this process may use (affinity mask within the cgroup
  *       cpuset);</li>
  *   <li>{@link io.corepin.affinity.CpuLayout}: a snapshot of the machine, with socket/core/thread per CPU where
- *       {@code /proc/cpuinfo} tells;</li>
- *   <li>{@link io.corepin.affinity.AffinityPlan}: Exec index to CPU, decided up front (skip CPU 0, whole cores
- *       first, never two Execs on one CPU);</li>
+ *       {@code /proc/cpuinfo} tells, and from {@code /sys} the isolated ({@code isolcpus=}) and {@code nohz_full}
+ *       CPUs and each CPU's NUMA node;</li>
+ *   <li>{@link io.corepin.affinity.AffinityPlan}: Exec index to CPU (and its node), decided up front (isolated and
+ *       nohz_full CPUs first, one NUMA node per group unless spread, skip CPU 0, whole cores first, never two Execs
+ *       on one CPU);</li>
  *   <li>{@link io.corepin.affinity.Pinning}: carries a decision out on the calling thread and reports what took.</li>
  * </ul>
  */

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.concurrent.Callable;
 import net.openhft.affinity.impl.VanillaCpuLayout;
@@ -160,5 +161,30 @@ class CpuLayoutTest {
             assertTrue(layout.physicalCoreOf(cpu) >= 0);
         }
         assertArrayEquals(AllowedCpus.detect().stream().toArray(), layout.allowedCpus());
+    }
+
+    @Test
+    void isolationAndNumaOfThisMachine() {
+        // only what holds on every machine: the real /sys, read through the same code as the fake ones
+        CpuLayout layout = CpuLayout.detect();
+        System.out.println("[CpuLayoutTest] isolated=" + Arrays.toString(layout.isolated()) + " nohz_full="
+            + Arrays.toString(layout.nohzFull()) + " numaKnown=" + layout.numaKnown());
+        for (int cpu : layout.isolated()) {
+            assertTrue(cpu >= 0, layout.toString());
+        }
+        for (int cpu : layout.allowedCpus()) {
+            int node = layout.numaNode(cpu);
+            // an allowed CPU is online, and every online CPU is on some node: known means >= 0, unknown means -1
+            assertTrue(layout.numaKnown() ? node >= 0 : node == -1, "CPU " + cpu + " node " + node + ": " + layout);
+            assertEquals(node, Pinning.numaNodeOf(cpu), "the process-wide map agrees");
+        }
+        assertEquals(-1, Pinning.numaNodeOf(AffinityPlan.UNPINNED));
+        AffinityPlan plan = AffinityPlan.auto(layout.allowedCpus().length, false, layout);
+        for (int i = 0; i < plan.execCount(); i++) {
+            int cpu = plan.cpuFor(i);
+            assertEquals(cpu < 0 ? -1 : layout.numaNode(cpu), plan.nodeFor(i), plan.describe());
+        }
+        // on real /sys, the files read are well-formed
+        assertTrue(CpuSysfs.machine().problems().isEmpty(), CpuSysfs.machine().problems().toString());
     }
 }
