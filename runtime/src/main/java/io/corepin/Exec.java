@@ -84,6 +84,8 @@ public final class Exec implements Executor, AutoCloseable {
     private final Executor ownerExecutor = this::hop;
     /** Work balancing of an ExecGroup; null when off. */
     private final Donor donor;
+    /** The values of {@link ExecLocal}s on this Exec (owner thread only). */
+    private final ExecLocals locals = new ExecLocals();
 
     /**
      * @param host the owner thread when it is the caller's (hosted: runHere, blockOn; driven), {@code null} for an
@@ -537,6 +539,11 @@ public final class Exec implements Executor, AutoCloseable {
 
     ExecTimers timers() {
         return timers;
+    }
+
+    /** This Exec's {@link ExecLocal} values. Owner thread. */
+    ExecLocals locals() {
+        return locals;
     }
 
     /**
