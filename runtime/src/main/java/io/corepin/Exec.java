@@ -537,6 +537,18 @@ public final class Exec implements Executor, AutoCloseable {
         return timers.sleepUntil(deadlineNanos);
     }
 
+    /**
+     * A periodic stream of ticks on this Exec: one at every {@code period} from now, on this Exec's clock and timer
+     * wheel, received on this Exec's thread ({@link Ticker#recv()}). Ticks nobody received yet are coalesced into
+     * one that counts the periods (see {@link Ticker}); {@link Ticker#close()} or this Exec's shutdown ends it.
+     *
+     * @throws IllegalArgumentException naming the value if {@code period <= 0}
+     * @throws RejectedExecutionException if the Exec is shut down (or, from another thread, its ring is full)
+     */
+    public Ticker ticks(long period, TimeUnit unit) {
+        return new Ticker(this, ExecTimers.periodNanos("period", period, unit));
+    }
+
     ExecTimers timers() {
         return timers;
     }

@@ -127,6 +127,16 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
     }
 
     /**
+     * A fixed-rate timer that skips the periods it missed instead of catching up ({@link Timer#skipsMissed}): the
+     * {@link Ticker}'s. Periodic, so a shutdown cancels it like any other.
+     */
+    Timer scheduleSkippingMissed(Runnable task, long firstDeadline, long period) {
+        final Timer timer = new Timer(exec, Objects.requireNonNull(task, "task"), firstDeadline, period, true);
+        submit(timer);
+        return timer;
+    }
+
+    /**
      * A one-shot timer at {@code deadline}, a value of the Exec's clock ({@link PromiseTimeout}). Owner thread (from
      * another thread it travels through the ring as {@link #schedule} does).
      */
