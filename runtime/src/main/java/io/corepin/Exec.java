@@ -85,6 +85,8 @@ public final class Exec implements Executor, AutoCloseable {
     private final Executor ownerExecutor = this::hop;
     /** Work balancing of an ExecGroup; null when off. */
     private final Donor donor;
+    /** The values of {@link ExecLocal}s on this Exec (owner thread only). */
+    private final ExecLocals locals = new ExecLocals();
 
     /**
      * @param host the owner thread when it is the caller's (hosted: runHere, blockOn; driven), {@code null} for an
@@ -461,6 +463,55 @@ public final class Exec implements Executor, AutoCloseable {
         }
     }
 
+    /**
+     * {@link #spawn(Supplier)} in {@code lane} of this Exec's {@link Levels}: the body runs at that lane's level, and
+     * while its stage is pending the waiting is an async task of that lane (its wake-ups follow the levels'
+     * followup rule; continuations composed on the Exec run inside its final poll). A graceful close drops the
+     * body, failing its promise, if the lane does not complete on close. Promise completions arriving from other
+     * threads, and {@link #yieldNow()}, use the default lane; {@link #yieldNow(Lane)} names one.
+     *
+     * @throws IllegalStateException if this Exec was built without levels
+     * @throws IllegalArgumentException if the lane is not part of its levels
+     * @throws RejectedExecutionException if the ring is full or the Exec is shut down
+     */
+    public <T> Promise<T> spawn(Lane lane, Supplier<? extends CompletionStage<T>> body) {
+        final StagePromise<T> promise = new StagePromise<>(this, Objects.requireNonNull(body, "body"));
+        promise.lane(levelsOrThrow().indexOf(lane)); // plain: published with the enqueue
+        execute(lane, promise); // one object when the body's stage is already complete: the promise is the task
+        return promise;
+    }
+
+    /**
+     * {@link #submit(Callable)} in {@code lane} of this Exec's {@link Levels}.
+     *
+     * @throws IllegalStateException if this Exec was built without levels
+     * @throws IllegalArgumentException if the lane is not part of its levels
+     * @throws RejectedExecutionException if the ring is full or the Exec is shut down
+     */
+    public <T> Promise<T> submit(Lane lane, Callable<T> work) {
+        Objects.requireNonNull(work, "work");
+        final CallPromise<T> promise = new CallPromise<>(this, work); // one object: the promise is the task
+        execute(lane, promise);
+        return promise;
+    }
+
+    /**
+     * {@link #yieldNow()} into {@code lane} of the calling Exec's {@link Levels}: the promise completes when that
+     * lane's turn comes — after the work queued in it and in higher levels, ahead of lower ones (a realtime body
+     * that yields stays realtime). Cancelled as {@code yieldNow()}'s if the Exec stops first.
+     *
+     * @throws IllegalStateException if the caller is not on an Exec's thread, or that Exec has no levels
+     * @throws IllegalArgumentException if the lane is not part of its levels
+     */
+    public static Promise<Void> yieldNow(Lane lane) {
+        final Exec exec = current();
+        if (exec == null) {
+            throw new IllegalStateException("yieldNow(" + lane + ") called on " + Thread.currentThread().getName()
+                + ", which is not an Exec's thread");
+        }
+        return exec.loop.yieldNow(exec.levelsOrThrow().indexOf(lane));
+    }
+
     /** The levels this Exec schedules by, or {@code null} (one local FIFO queue). */
     public Levels levels() {
         final LevelScheduler levels = loop.levels();
@@ -536,8 +587,25 @@ public final class Exec implements Executor, AutoCloseable {
         return timers.sleepUntil(deadlineNanos);
     }
 
+    /**
+     * A periodic stream of ticks on this Exec: one at every {@code period} from now, on this Exec's clock and timer
+     * wheel, received on this Exec's thread ({@link Ticker#recv()}). Ticks nobody received yet are coalesced into
+     * one that counts the periods (see {@link Ticker}); {@link Ticker#close()} or this Exec's shutdown ends it.
+     *
+     * @throws IllegalArgumentException naming the value if {@code period <= 0}
+     * @throws RejectedExecutionException if the Exec is shut down (or, from another thread, its ring is full)
+     */
+    public Ticker ticks(long period, TimeUnit unit) {
+        return new Ticker(this, ExecTimers.periodNanos("period", period, unit));
+    }
+
     ExecTimers timers() {
         return timers;
+    }
+
+    /** This Exec's {@link ExecLocal} values. Owner thread. */
+    ExecLocals locals() {
+        return locals;
     }
 
     /**

@@ -377,6 +377,33 @@ public final class ExecGroup implements Executor, AutoCloseable {
     }
 
     /**
+     * {@link Exec#spawn(Lane, Supplier)} on the Exec the balancer picks (it sees a placeholder task). No room: the
+     * group's backpressure, except caller-runs rejects.
+     *
+     * @throws IllegalStateException if the Execs have no levels
+     * @throws IllegalArgumentException if the lane is not part of them
+     */
+    public <T> Promise<T> spawn(Lane lane, Supplier<? extends CompletionStage<T>> body) {
+        Objects.requireNonNull(body, "body");
+        List<Promise<T>> placed = new ArrayList<>(1);
+        place(NO_RUNNABLE, exec -> placed.add(exec.spawn(lane, body)), body);
+        return placed.get(0);
+    }
+
+    /**
+     * {@link Exec#submit(Lane, Callable)} on the Exec the balancer picks. No room: as {@link #spawn(Lane, Supplier)}.
+     *
+     * @throws IllegalStateException if the Execs have no levels
+     * @throws IllegalArgumentException if the lane is not part of them
+     */
+    public <T> Promise<T> submit(Lane lane, Callable<T> work) {
+        Objects.requireNonNull(work, "work");
+        List<Promise<T>> placed = new ArrayList<>(1);
+        place(NO_RUNNABLE, exec -> placed.add(exec.submit(lane, work)), work);
+        return placed.get(0);
+    }
+
+    /**
      * Graceful close as a stage (smartpool's close future): every Exec closes as {@link Exec#closeAsync()} does —
      * complete-on-close lanes run to the end, suspended tasks included; the others' queued tasks are handed back
      * (Exec by Exec, in index order) and their suspended tasks cancelled. Submits after this are rejected.

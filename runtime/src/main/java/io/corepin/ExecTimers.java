@@ -126,6 +126,26 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
         return timer;
     }
 
+    /**
+     * A fixed-rate timer that skips the periods it missed instead of catching up ({@link Timer#skipsMissed}): the
+     * {@link Ticker}'s. Periodic, so a shutdown cancels it like any other.
+     */
+    Timer scheduleSkippingMissed(Runnable task, long firstDeadline, long period) {
+        final Timer timer = new Timer(exec, Objects.requireNonNull(task, "task"), firstDeadline, period, true);
+        submit(timer);
+        return timer;
+    }
+
+    /**
+     * A one-shot timer at {@code deadline}, a value of the Exec's clock ({@link PromiseTimeout}). Owner thread (from
+     * another thread it travels through the ring as {@link #schedule} does).
+     */
+    Timer scheduleAt(Runnable task, long deadline) {
+        final Timer timer = new Timer(exec, Objects.requireNonNull(task, "task"), deadline, 0);
+        submit(timer);
+        return timer;
+    }
+
     /** A promise that completes {@code delayNanos} (at most {@link #MAX_DELAY_NANOS}) from now on the Exec's clock. */
     Promise<Void> sleep(long delayNanos) {
         return sleepUntil(clock.nanoTime() + delayNanos);
@@ -366,7 +386,8 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
 
     /**
      * The Exec's finish: {@code unrun} (what the ring and local queue still held) loses the timer messages, pending
-     * one-shot timers' tasks are added to it, everything else is cancelled. Owner thread, once.
+     * one-shot timers' tasks are added to it, everything else is cancelled (sleeps and promise timeouts, which are
+     * corepin's, fail their promises). Owner thread, once.
      */
     void finish(List<Runnable> unrun) {
         finished = true;
@@ -406,7 +427,7 @@ final class ExecTimers implements DeadlineTimerWheel.TimerHandler {
             if (!t.cancelQuietly()) {
                 continue; // already cancelled (or running: a Fire caught by the stop is PENDING, so not here)
             }
-            if (t.period == 0 && !(t.task instanceof SleepPromise)) {
+            if (t.period == 0 && !(t.task instanceof SleepPromise) && !(t.task instanceof PromiseTimeout)) {
                 unrun.add(t.task); // handed back: it never ran
             } else {
                 notifyCancelled(t); // periodic timers and sleeps are cancelled, their futures completed

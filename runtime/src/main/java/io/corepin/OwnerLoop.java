@@ -344,6 +344,17 @@ final class OwnerLoop implements Idler.Parker {
         return promise;
     }
 
+    /** {@link Exec#yieldNow(io.corepin.levels.Lane)}: a yield entry in {@code lane}, or cancelled when finishing. */
+    Promise<Void> yieldNow(int lane) {
+        final Promise<Void> promise = new Promise<>(exec);
+        if (finishing) {
+            Yield.cancel(promise); // the Exec is stopping: nothing gets another turn
+        } else {
+            levels.offer(lane, new Yield(promise), 0L); // plain: owner-thread sources
+        }
+        return promise;
+    }
+
     /** An async task started its poll: remember it as unfinished. */
     void linkLive(AsyncTask task) {
         live.add(task);

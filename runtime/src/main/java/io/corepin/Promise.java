@@ -46,8 +46,9 @@ import java.util.function.Supplier;
  * {@code exceptionallyCompose} and the second source of {@code *Both}/{@code *Either} by completing the dependent
  * directly, bypassing {@code complete()}; no override of {@code complete} can bring those back to the owner. So a
  * Promise keeps only {@code CompletableFuture}'s outcome word (and with it {@code get}, {@code join},
- * {@code isDone}, {@code orTimeout}, interop with {@code allOf}/{@code anyOf}) and implements every
- * {@code CompletionStage} method itself. {@link #obtrudeValue} and {@link #obtrudeException} are refused: an outcome
+ * {@code isDone}, interop with {@code allOf}/{@code anyOf}) and implements every {@code CompletionStage} method
+ * itself; {@link #orTimeout} and {@link #completeOnTimeout} run on the Exec's own timer wheel (no JDK delayer
+ * thread). {@link #obtrudeValue} and {@link #obtrudeException} are refused: an outcome
  * that others may have acted on is final. Stages made by {@code CompletableFuture}'s static methods
  * ({@code allOf}, {@code anyOf}) are plain {@code CompletableFuture}s with its placement, not Promises.
  *
@@ -162,6 +163,40 @@ public class Promise<T> extends CompletableFuture<T> {
     @Override
     public Promise<T> completeAsync(Supplier<? extends T> supplier) {
         return completeAsync(supplier, exec.ownerExecutor());
+    }
+
+    /**
+     * Completes this promise exceptionally with a {@link TimeoutException} if it is not complete after
+     * {@code timeout}, measured on its Exec's clock by its Exec's own timer wheel — not by
+     * {@code CompletableFuture}'s JVM-wide delayer thread, which is never started. The timeout fires on the owner
+     * (a cancelled {@code recv()} or spawned body waiting for this promise stops there); a completion before the
+     * deadline, by anyone, takes the timer out of the wheel at once. A graceful shutdown of the Exec still fires it
+     * at its deadline (as a sleep); an Exec that stops first ({@code shutdownNow}, or already terminated) cannot, so
+     * the promise fails with a {@link CancellationException} naming the Exec instead of waiting for ever. Nothing
+     * happens if the promise is done already.
+     *
+     * @return this promise
+     * @throws IllegalArgumentException naming the value if {@code timeout} is negative
+     * @throws NullPointerException if unit is null
+     */
+    @Override
+    public Promise<T> orTimeout(long timeout, TimeUnit unit) {
+        PromiseTimeout.start(this, null, true, timeout, unit);
+        return this;
+    }
+
+    /**
+     * Completes this promise with {@code value} if it is not complete after {@code timeout}: as
+     * {@link #orTimeout}, on the Exec's own timer wheel.
+     *
+     * @return this promise
+     * @throws IllegalArgumentException naming the value if {@code timeout} is negative
+     * @throws NullPointerException if unit is null
+     */
+    @Override
+    public Promise<T> completeOnTimeout(T value, long timeout, TimeUnit unit) {
+        PromiseTimeout.start(this, value, false, timeout, unit);
+        return this;
     }
 
     /**

@@ -13,6 +13,8 @@ import java.util.function.Supplier;
  */
 final class StagePromise<T> extends Promise<T> implements ExecEntry {
     private Supplier<? extends CompletionStage<T>> body; // plain: set before the (ring or local) enqueue publishes it
+    /** With levels: the lane the body was spawned in, where its waiting task goes too; -1: the default. */
+    private int lane = -1; // plain: set before the enqueue publishes it
 
     StagePromise(Exec exec, Supplier<? extends CompletionStage<T>> body) {
         super(exec);
@@ -47,7 +49,16 @@ final class StagePromise<T> extends Promise<T> implements ExecEntry {
                 return;
             }
         }
-        exec().spawn(new StageTask<>(this, stage)); // owner thread: local queue, linked as live work
+        final StageTask<T> waiting = new StageTask<>(this, stage);
+        if (lane >= 0) {
+            waiting.lane(lane); // its polls queue in the body's lane, then in its followup
+        }
+        exec().spawn(waiting); // owner thread: local queue, linked as live work
+    }
+
+    /** Before the enqueue: the body runs in this lane of the Exec's levels, and so does its waiting. */
+    void lane(int lane) {
+        this.lane = lane;
     }
 
     /**

@@ -33,6 +33,11 @@ public final class Timer {
     final Runnable task;
     /** 0: one-shot; {@code > 0}: fixed rate; {@code < 0}: fixed delay of {@code -period}. Immutable. */
     final long period;
+    /**
+     * Fixed rate only: after a late execution the next deadline is the first period boundary after now, instead of
+     * catching up with one execution per missed period ({@link Ticker}). Immutable.
+     */
+    final boolean skipsMissed;
     /** Scheduling order on the owning Exec, to order timers with equal deadlines. Owner thread. */
     private long seq;
     /** Its id in the wheel while it is in there, else -1. Owner thread. */
@@ -46,9 +51,14 @@ public final class Timer {
     private long deadline;
 
     Timer(Exec exec, Runnable task, long deadline, long period) {
+        this(exec, task, deadline, period, false);
+    }
+
+    Timer(Exec exec, Runnable task, long deadline, long period, boolean skipsMissed) {
         this.exec = exec;
         this.task = task;
         this.period = period;
+        this.skipsMissed = skipsMissed && period > 0;
         DEADLINE.setOpaque(this, deadline); // opaque: published with the timer (ring release or owner thread)
     }
 
@@ -165,7 +175,13 @@ public final class Timer {
             STATE.setRelease(this, DONE); // release: nobody else writes after RUNNING of a one-shot timer
         } else if (STATE.compareAndSet(this, RUNNING, PENDING)) { // CAS: a cancel during the run wins
             final ExecTimers timers = exec.timers();
-            final long next = period > 0 ? deadline() + period : timers.now() - period; // fixed delay: from now
+            long next = period > 0 ? deadline() + period : timers.now() - period; // fixed delay: from now
+            if (skipsMissed) {
+                final long late = timers.now() - next; // one clock read, for these timers only
+                if (late >= 0) {
+                    next += (late / period + 1) * period; // the first boundary after now: missed periods skipped
+                }
+            }
             timers.rearm(this, next);
         }
     }
