@@ -102,7 +102,8 @@ public final class Exec implements Executor, AutoCloseable {
         this.counters = new ExecCounters(b.clock);
         this.inbound = new Inbound(name, b.ringCapacity, lifecycle, counters, poller);
         this.timers = new ExecTimers(this, b.clock);
-        final RunQueue runQueue = b.levels == null ? new FifoRunQueue() : new LevelScheduler(b.levels, b.clock);
+        final RunQueue runQueue = b.levels == null ? new FifoRunQueue() : new LevelScheduler(b.levels, b.clock,
+            inbound::wakeForSource); // a generator lane's wake-up
         this.donor = balancing.isOn() && b.levels == null ? new Donor(this, balancing) : null;
         this.loop = new OwnerLoop(this, thread, lifecycle, inbound, runQueue, poller, timers, counters, donor, b, cpu);
         counters.sampleFrom(inbound.ring()); // sampled by the owner; start() also registers it in the counters file

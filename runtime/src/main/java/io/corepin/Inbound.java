@@ -153,6 +153,19 @@ final class Inbound {
     }
 
     /**
+     * A generator lane's wake-up ({@code TaskSource#attach}): its source has made work ready — visible to the owner's
+     * re-check through the source's {@code size()} — and wants a parked owner to take a turn. Any thread. The same
+     * Dekker argument as a ring claim's, with an explicit full fence in place of the claim's CAS (the source may
+     * have published with a plain or release store): either this load sees {@code parked == 1} and unparks, or the
+     * owner's re-check, after its {@link #svParked()}, sees the source's size. Costs a fence and a load while the
+     * owner is awake; a CAS and an unpark only when it parks.
+     */
+    void wakeForSource() {
+        VarHandle.fullFence(); // StoreLoad: the source's publication before our load of parked
+        wakeIfParked();
+    }
+
+    /**
      * Dekker with the owner's park (see the class comment): our claim was a CAS (a full fence), so this volatile load
      * either sees the owner's {@code parked = 1}, or the owner's re-check (after its volatile store) sees our claim.
      */

@@ -59,7 +59,10 @@ final class LevelScheduler implements RunQueue {
     private final int defaultLane;
     private final TaskSource[] sources;
     private final long[] levelMask;
-    private final long generatorMask;
+    /** Lanes whose source generates: polled whenever their level's turn comes. Owner-only, plain. */
+    private long generatorMask;
+    /** Generator lanes closed by a graceful close (not complete-on-close): no longer polled, drained or counted. */
+    private long closedGenerators;
     private final int[] levelCursor;
     private final boolean[] completeOnClose;
     private long nonEmpty; // bit c: lane c may hold tasks
@@ -69,7 +72,11 @@ final class LevelScheduler implements RunQueue {
     /** Tasks of lanes that are not complete-on-close, removed by a graceful close: handed back at the end. */
     final List<Runnable> dropped = new ArrayList<>();
 
-    LevelScheduler(Levels levels, NanoClock clock) {
+    /**
+     * @param wakeup the Exec's wake-up from any thread, given to every source ({@link TaskSource#attach}): how a
+     *     generator that made work on another thread gets a parked Exec to poll it
+     */
+    LevelScheduler(Levels levels, NanoClock clock, Runnable wakeup) {
         this.levels = levels;
         this.clock = java.util.Objects.requireNonNull(clock, "clock");
         final long now = clock.nanoTime();
@@ -86,6 +93,7 @@ final class LevelScheduler implements RunQueue {
                 throw new NullPointerException("source factory of lane '" + lane.name() + "' returned null");
             }
             sources[c] = s;
+            s.attach(wakeup); // before the Exec's thread starts: published by Thread.start
             completeOnClose[c] = lane.isCompleteOnClose();
             followup[c] = levels.indexOf(levels.followup(lane));
             if (s.generates()) {
@@ -213,7 +221,11 @@ final class LevelScheduler implements RunQueue {
         return entry instanceof ExecEntry && ((ExecEntry) entry).mustComplete();
     }
 
-    /** Whether no lane holds a task (generators aside). */
+    /**
+     * Whether no lane holds a task: a generator counts by its {@code size()} (what it could hand out now), so an Exec
+     * whose generator made work on another thread does not park on it (the park's re-check calls this after its
+     * fence). Called only when a turn found nothing, never per task.
+     */
     @Override
     public boolean isEmpty() {
         return (nonEmpty & ~generatorMask) == 0 && totalQueued() == 0;
@@ -221,8 +233,10 @@ final class LevelScheduler implements RunQueue {
 
     private int totalQueued() {
         int n = 0;
-        for (TaskSource s : sources) {
-            n += s.size();
+        for (int c = 0; c < sources.length; c++) {
+            if ((closedGenerators & (1L << c)) == 0) {
+                n += sources[c].size();
+            }
         }
         return n;
     }
@@ -328,6 +342,11 @@ final class LevelScheduler implements RunQueue {
                 if (s.size() == 0) {
                     nonEmpty &= ~(1L << c);
                 }
+                if ((generatorMask & (1L << c)) != 0) { // a generator whose lane does not complete: closed
+                    generatorMask &= ~(1L << c);
+                    closedGenerators |= 1L << c;
+                    nonEmpty &= ~(1L << c);
+                }
             }
         }
     }
@@ -345,6 +364,9 @@ final class LevelScheduler implements RunQueue {
     }
 
     private void drainInto(int lane, List<Runnable> into) {
+        if ((closedGenerators & (1L << lane)) != 0) {
+            return; // handed back what it held when the close began; what it made since was never accepted
+        }
         TaskSource s = sources[lane];
         for (int guard = s.size(); guard > 0; guard--) {
             Runnable r = s.poll();

@@ -415,6 +415,28 @@ class LevelsTest {
     }
 
     @Test
+    void theSixtyFourthLaneTheMasksTopBitRunsInPriorityOrder() throws Exception {
+        Lane[] lanes = new Lane[64];
+        Levels.Builder b = Levels.builder();
+        for (int i = 0; i < 64; i++) {
+            lanes[i] = Lane.fifo("lane" + i);
+            b.level(lanes[i]); // lane 63 is the lowest level and bit 63, the sign bit of the mask
+        }
+        Levels levels = b.build();
+        try (Exec exec = Exec.builder().name("64-lanes").levels(levels).daemon(true).build()) {
+            List<Integer> order = new CopyOnWriteArrayList<>();
+            CountDownLatch ran = new CountDownLatch(3);
+            onExec(exec, () -> {
+                for (int i : new int[] {63, 0, 62}) {
+                    exec.execute(lanes[i], () -> { order.add(i); ran.countDown(); });
+                }
+            });
+            assertTrue(ran.await(10, TimeUnit.SECONDS), "lane 63 never ran");
+            assertEquals(List.of(0, 62, 63), order);
+        }
+    }
+
+    @Test
     void badConfigurationAndBadLanesAreRefusedWithClearMessages() throws Exception {
         Lane a = Lane.fifo("a");
         Levels levels = Levels.builder().level(a).build();

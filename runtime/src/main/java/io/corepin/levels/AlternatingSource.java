@@ -3,12 +3,15 @@ package io.corepin.levels;
 import java.util.Objects;
 import java.util.function.Supplier;
 
-/** {@link TaskSource#alternating(int, Supplier)}: inner sources taken in rotation. Owner thread only. */
+/**
+ * {@link TaskSource#alternating(int, Supplier)}: inner sources taken in rotation. Owner thread only. Its size is the
+ * sum of the inner sizes, asked each time (not a count of offers minus polls: a generator inner source hands out
+ * tasks that were never offered).
+ */
 final class AlternatingSource implements TaskSource {
     private final TaskSource[] inner;
     private int nextOffer;
     private int nextPoll;
-    private int size;
 
     AlternatingSource(int ways, Supplier<? extends TaskSource> factory) {
         if (ways < 1) {
@@ -24,7 +27,6 @@ final class AlternatingSource implements TaskSource {
     public void offer(Runnable task, long deadlineNanos) {
         inner[nextOffer].offer(task, deadlineNanos);
         nextOffer = nextOffer + 1 == inner.length ? 0 : nextOffer + 1;
-        size++;
     }
 
     @Override
@@ -34,7 +36,6 @@ final class AlternatingSource implements TaskSource {
             nextPoll = nextPoll + 1 == inner.length ? 0 : nextPoll + 1;
             Runnable r = s.poll();
             if (r != null) {
-                size--;
                 return r;
             }
         }
@@ -43,7 +44,18 @@ final class AlternatingSource implements TaskSource {
 
     @Override
     public int size() {
+        int size = 0;
+        for (TaskSource s : inner) {
+            size += s.size();
+        }
         return size;
+    }
+
+    @Override
+    public void attach(Runnable wakeup) {
+        for (TaskSource s : inner) {
+            s.attach(wakeup);
+        }
     }
 
     @Override

@@ -67,6 +67,28 @@ class LevelsConfigurationTest {
     }
 
     @Test
+    void sixtyFourLanesAcrossLevelsBuildAndTheSixtyFifthIsRefusedWhereverItIs() {
+        Levels.Builder ok = Levels.builder();
+        Levels.Builder tooMany = Levels.builder();
+        for (int level = 0; level < 8; level++) { // 8 levels of 8 lanes: one bit each in the owner's long mask
+            Lane[] lanes = new Lane[8];
+            Lane[] more = new Lane[8];
+            for (int i = 0; i < 8; i++) {
+                lanes[i] = Lane.fifo("l" + level + "." + i);
+                more[i] = Lane.fifo("m" + level + "." + i);
+            }
+            ok.level(lanes);
+            tooMany.level(more);
+        }
+        Levels built = ok.build();
+        assertEquals(64, built.lanes().size());
+        assertEquals(63, built.indexOf(built.lanesOf(7).get(7)));
+        tooMany.level(Lane.fifo("one-too-many"));
+        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, tooMany::build);
+        assertTrue(refused.getMessage().contains("at most 64 lanes, got 65"), refused.getMessage());
+    }
+
+    @Test
     void aBuildRefusesMoreThan64LanesAndUndeclaredLanesNamingThem() {
         List<Lane> many = new ArrayList<>();
         for (int i = 0; i < 65; i++) {
