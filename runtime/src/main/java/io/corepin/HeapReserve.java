@@ -9,7 +9,7 @@ import java.util.concurrent.CompletableFuture;
  * reserve for the JVM ({@value #BYTES} bytes), allocated when the first Exec is made.
  *
  * <p>Class initialisation also plays one Exec's life on a throwaway Exec that never starts (a task through the ring,
- * a failing task, a stop, the finish and its hand-back), so that the first execution of those paths — which links
+ * a failing task, an empty turn, a park, a stop, the finish and its hand-back), so that the first execution of those paths — which links
  * call sites (VarHandles, invokedynamic), and that allocates — does not fall on an exhausted heap. Without it, the
  * first burst's ring release could fail under exhaustion and leave the ring's index behind its consumed slots.
  */
@@ -40,6 +40,8 @@ final class HeapReserve {
             throw failure;
         });
         Driven.turn(exec); // a ring burst, a failed task
+        Driven.turn(exec); // an empty turn (telemetry's idle count)
+        exec.loop().parkUntilWoken(1); // the park path: announce, re-check, restore, count, a 1 ns park, clear
         exec.execute(() -> { });
         exec.shutdownNow();
         Driven.turn(exec); // a stop caught mid-burst

@@ -245,14 +245,23 @@ final class OwnerLoop implements Idler.Parker {
         } catch (Throwable handlerError) {
             counters.addTaskError();
             HeapReserve.releaseOn(handlerError);
-            logQuietly(System.Logger.Level.ERROR, "error handler threw while handling " + error, handlerError);
+            logQuietly(System.Logger.Level.ERROR, "error handler threw while handling ", error, handlerError);
         }
     }
 
     /** Logs, unless even that fails (the heap is exhausted, say): for failure paths that must go on. */
     void logQuietly(System.Logger.Level level, String what, Throwable t) {
+        logQuietly(level, what, "", t);
+    }
+
+    /**
+     * Logs {@code what + detail}: the message is built inside the guard, because with the heap exhausted building it
+     * (a concatenation, {@code detail.toString()}) may itself throw an OutOfMemoryError — which must not escape a
+     * failure path (it would end the loop).
+     */
+    void logQuietly(System.Logger.Level level, String what, Object detail, Throwable t) {
         try {
-            System.getLogger("io.corepin.Exec").log(level, name + ": " + what, t);
+            System.getLogger("io.corepin.Exec").log(level, name + ": " + what + detail, t);
         } catch (Throwable logFailed) {
             // nothing left to report with
         }
