@@ -423,6 +423,20 @@ public final class ExecGroup implements Executor, AutoCloseable {
     }
 
     /**
+     * Runs {@code body} with a new {@link Scope} of this group, then waits for every child (smolscale's Nursery). An
+     * exception thrown by the body cancels the children (each on its own Exec), waits for them to stop, and is
+     * rethrown with their failures suppressed into it; without one, the scope closes as {@link Scope#close()} does.
+     *
+     * @throws X what the body threw
+     * @throws RuntimeException the first child failure, as {@link Scope#close()} throws it
+     * @throws BlockingOperationException if called on an Exec's thread (before the body runs): use {@link #scope()}
+     *     and {@link Scope#join()} there
+     */
+    public <X extends Exception> void scope(Scope.Body<X> body) throws X {
+        Scope.run(this, body);
+    }
+
+    /**
      * Puts work on the Exec the balancer picks for {@code probe}. When there is no room the group's backpressure
      * applies, except that it never runs on the caller (async work must run on an Exec): caller-runs rejects.
      */

@@ -1,6 +1,7 @@
 package io.corepin;
 
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The promise behind a {@link TaskHandle}: made lazily by the first {@link TaskHandle#done()}, installed in its
@@ -16,6 +17,12 @@ import java.util.concurrent.CancellationException;
  */
 final class TaskEnd extends Promise<Void> implements ExecEntry {
     private final AsyncTask task;
+    /**
+     * Completes once the task has really ended — after its {@code onCancel} when cancelled — which the promise
+     * itself does not wait for when an outside cancel decided it ({@link Scope} waits on this). Made on demand;
+     * volatile: installed by any thread, read where the end is seen ({@link #completeWithEnd}).
+     */
+    private volatile CompletableFuture<Void> stopped;
 
     TaskEnd(Exec exec, AsyncTask task) {
         super(exec);
@@ -82,7 +89,10 @@ final class TaskEnd extends Promise<Void> implements ExecEntry {
         return null;
     }
 
-    /** The task ended: the promise gets its end (a no-op when decided already). Any thread after seeing the end. */
+    /**
+     * The task ended: the promise gets its end (a no-op when decided already), then {@link #stopped} completes. Any
+     * thread after seeing the end.
+     */
     void completeWithEnd() {
         final int end = task.endVolatile();
         if (end == AsyncTask.COMPLETED) {
@@ -91,7 +101,39 @@ final class TaskEnd extends Promise<Void> implements ExecEntry {
             completeOnOwner(null, task.endFailure());
         } else if (end == AsyncTask.CANCELLED) {
             completeOnOwner(null, new CancellationException(task + " was cancelled on " + exec().name()));
+        } else {
+            return;
         }
+        final CompletableFuture<Void> s = stopped; // volatile: after the end was seen (see install in stopped())
+        if (s != null) {
+            s.complete(null);
+        }
+    }
+
+    /**
+     * A future that completes once the task has ended on its Exec (its {@code onCancel} done, if cancelled); its
+     * dependents run on the thread that completes it, the task's Exec normally. Installed as the promise is, and
+     * sent to the Exec the same way, so an end that read the field empty is reconciled there (late: by the Dekker
+     * pair of volatile stores and loads, as in {@link AsyncTask#ended}).
+     */
+    CompletableFuture<Void> stopped() {
+        final CompletableFuture<Void> existing = stopped;
+        if (existing != null) {
+            return existing;
+        }
+        final CompletableFuture<Void> fresh = new CompletableFuture<>();
+        synchronized (this) { // once per promise, on the spawning side
+            if (stopped != null) {
+                return stopped;
+            }
+            stopped = fresh; // volatile store
+        }
+        if (exec().isOwnerLoop()) {
+            reconcile();
+        } else {
+            sendToExec();
+        }
+        return fresh;
     }
 
     @Override

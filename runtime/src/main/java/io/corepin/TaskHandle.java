@@ -22,9 +22,12 @@ package io.corepin;
  *       runs there once, and the Exec no longer counts the task (a graceful shutdown does not wait for it). A task
  *       that ends on its own while the decision travels to its Exec (a poll in progress returned {@code true}) is not
  *       cancelled again: {@code onCancel} runs only for a task that had not ended. So exactly one of "the task
- *       ended on its own" and "{@code onCancel} ran" happens, whoever wins the race.
+ *       ended on its own" and "{@code onCancel} ran" happens, whoever wins the race. The promise completes when
+ *       the cancel decides it, so its waiters may wake before {@code onCancel} has run on the Exec; a {@link Scope}
+ *       counts an {@code AsyncTask} child until it has stopped there.
  *   <li><b>Cost</b>: the handle is the task's own run-queue entry, made with the task: a spawn allocates nothing for
- *       it, and a handle nobody asks for costs the Exec one plain load per poll and at the task's end. The first
+ *       it, and a handle nobody asks for costs the Exec one load (a plain {@code mov} on x86, no fence, no atomic
+ *       instruction) per poll and one at the task's end, plus a release store of the end. The first
  *       {@link #done()} (or {@link #cancel()}) makes one {@link Promise} — the same one for every later call — and,
  *       from a thread other than the task's Exec, sends it to the Exec once (one ring enqueue) so that it hears of the
  *       end.
