@@ -255,6 +255,14 @@ public final class Exec implements Executor, AutoCloseable {
         return inbound.offerKeyed(entry, inEventLoop(), joinWhenFull);
     }
 
+    /**
+     * A handle that submits to this Exec but cannot stop it: give it to code that should only submit (see
+     * {@link Submitter}; keys all map to this Exec, in per-key order). A new small object per call.
+     */
+    public Submitter submitter() {
+        return new ExecSubmitter(this);
+    }
+
     // ------------------------------------------------------------------------------------------------ async tasks
 
     /**

@@ -415,6 +415,14 @@ public final class ExecGroup implements Executor, AutoCloseable {
     }
 
     /**
+     * A handle that submits to this group exactly as the group does (its balancer, backpressure and keys) but cannot
+     * stop it: give it to code that should only submit (see {@link Submitter}). A new small object per call.
+     */
+    public Submitter submitter() {
+        return new GroupSubmitter(this);
+    }
+
+    /**
      * A structured scope over this group: children spawned through it run on the group's Execs, and closing it
      * waits for all of them (see {@link Scope}).
      */
