@@ -44,11 +44,22 @@ import java.lang.invoke.VarHandle;
  * A graceful {@link Exec#shutdown()} keeps polling suspended tasks until they finish; {@link Exec#shutdownNow()}
  * cancels every unfinished task: its {@link #onCancel()} runs on the Exec's thread and it is never polled again.
  *
- * <p>A task is spawned once ({@link Exec#spawn(AsyncTask)}); spawning it again throws.
+ * <p>A task is spawned once ({@link Exec#spawn(AsyncTask)}); spawning it again throws. The spawn returns the task's
+ * {@link TaskHandle}: wait for its end, or cancel it from any thread (its {@link #onCancel()} then runs on its Exec).
  */
 public abstract class AsyncTask implements Waker {
     private static final VarHandle WAKE_TOKEN =
         VarHandles.field(MethodHandles.lookup(), AsyncTask.class, "wakeToken", int.class);
+    private static final VarHandle END =
+        VarHandles.field(MethodHandles.lookup(), AsyncTask.class, "end", int.class);
+    private static final VarHandle END_PROMISE =
+        VarHandles.field(MethodHandles.lookup(), AsyncTask.class, "endPromise", TaskEnd.class);
+
+    /** Values of {@link #end}: not ended; poll returned {@code true}; poll threw; cancelled. */
+    static final int RUNNING = 0;
+    static final int COMPLETED = 1;
+    static final int FAILED = 2;
+    static final int CANCELLED = 3;
 
 
     /** What the run queues hold for this task: its poll step (allocated once, with the task). */
@@ -79,6 +90,19 @@ public abstract class AsyncTask implements Waker {
     private boolean live;
     /** With levels: the lane its next poll is queued in (-1: the default). Owner thread after spawn. */
     private int lane = -1;
+    /**
+     * How the task ended ({@link #RUNNING} until then), for its {@link TaskHandle}. Written once, by the owner, with
+     * a release store (a volatile one while the Exec finishes: see {@link #ended}); read plainly by the owner, with
+     * an acquire or volatile load elsewhere.
+     */
+    private int end;
+    /** The throwable a poll threw ({@link #FAILED}): plain, written before {@link #end} and read after it. */
+    private Throwable endFailure;
+    /**
+     * The handle's promise, made by the first {@link TaskHandle#done()} (any thread, one CAS), or null: nobody asked.
+     * Volatile: the owner reads it before each poll and at the end (a plain mov on x86).
+     */
+    private volatile TaskEnd endPromise;
 
     /** For subclasses. */
     protected AsyncTask() {
@@ -179,17 +203,27 @@ public abstract class AsyncTask implements Waker {
         }
         queued = false;
         final Exec e = exec;
+        final TaskEnd handle = endPromise; // volatile load (a plain mov on x86): null unless a handle was asked for
+        if (handle != null && handle.isDone()) {
+            cancelByHandle(); // decided from outside before this poll began: the poll does not begin
+            return;
+        }
         e.loop().linkLive(this);
         boolean finished = true;
+        Throwable thrown = null;
         polling = true;
         try {
             finished = poll();
+        } catch (Throwable t) {
+            thrown = t;
+            throw t; // to the error handler (runTask)
         } finally {
             polling = false;
             if (finished) { // also when poll threw: the failure goes to the error handler, the task is over
                 done = true;
                 wokenWhilePolling = false;
                 e.loop().unlinkLive(this);
+                ended(thrown == null ? COMPLETED : FAILED, thrown);
             } else {
                 e.loop().suspended(this); // with levels: its next poll is queued in the followup lane
                 if (wokenWhilePolling && !done) {
@@ -220,6 +254,84 @@ public abstract class AsyncTask implements Waker {
                 Thread.currentThread().interrupt();
             }
         }
+        ended(CANCELLED, null); // after onCancel: a handle's waiters see the task's cleanup done
+    }
+
+    // ----------------------------------------------------------------------------------- the handle (TaskEnd)
+
+    /** The handle {@link Exec#spawn(AsyncTask)} returns: this task's run-queue entry (no allocation). */
+    final TaskHandle handle() {
+        return (TaskHandle) step;
+    }
+
+    /**
+     * Owner thread: the task ended ({@link #done} is set); tell the handle's promise, if anyone asked for one. While
+     * the Exec finishes, a late {@link TaskEnd#onStop} may run on another thread at the same time: it installs the
+     * promise (CAS) and then reads {@link #end} volatile, the owner stores {@link #end} volatile and then reads the
+     * promise — so at least one of the two sees the other (Dekker). While the Exec runs, a promise installed after
+     * the load below reaches the owner in the ring and reconciles there, so a release store suffices (a plain mov
+     * on x86, and no StoreLoad fence on the owner's path).
+     */
+    private void ended(int how, Throwable failure) {
+        endFailure = failure; // plain: published by the store of end
+        if (exec.loop().isFinishing()) {
+            END.setVolatile(this, how); // termination only: the Dekker store (a fence)
+        } else {
+            END.setRelease(this, how);
+        }
+        final TaskEnd handle = endPromise; // volatile load
+        if (handle != null) {
+            handle.completeWithEnd();
+        }
+    }
+
+    /** The handle's promise was decided from outside and the task has not ended: stop it. Owner thread, not mid-poll. */
+    final void cancelByHandle() {
+        if (done) {
+            return;
+        }
+        exec.loop().unlinkLive(this); // no longer counted: a graceful shutdown does not wait for it
+        cancel();
+    }
+
+    /** {@link TaskHandle#done()}: the promise, made and installed on the first call (one CAS), sent to the Exec. */
+    final Promise<Void> endPromise() {
+        final TaskEnd existing = endPromise; // volatile
+        if (existing != null) {
+            return existing;
+        }
+        final TaskEnd fresh = new TaskEnd(exec, this); // exec: written before spawn returned the handle
+        final TaskEnd witness = (TaskEnd) END_PROMISE.compareAndExchange(this, null, fresh); // CAS: once per task
+        if (witness != null) {
+            return witness;
+        }
+        if (exec.isOwnerLoop()) {
+            fresh.run(); // the owner: reconcile now (an ended task completes it; else its end reads the field)
+        } else {
+            fresh.sendToExec(); // the owner reconciles: it may have read the field before the install
+        }
+        return fresh;
+    }
+
+    /** {@link TaskHandle#isDone()}. Any thread. */
+    final boolean handleDone() {
+        final TaskEnd handle = endPromise; // volatile
+        return (int) END.getAcquire(this) != RUNNING || (handle != null && handle.isDone());
+    }
+
+    /** The end, by the owner (plain). */
+    final int endOnOwner() {
+        return (int) END.get(this);
+    }
+
+    /** The end, by any thread (volatile: see {@link #ended}). */
+    final int endVolatile() {
+        return (int) END.getVolatile(this);
+    }
+
+    /** What the poll threw; read after seeing {@link #FAILED}. */
+    final Throwable endFailure() {
+        return endFailure;
     }
 
     // ------------------------------------------------------------------------- LiveTasks' links (owner thread)
@@ -280,8 +392,8 @@ public abstract class AsyncTask implements Waker {
         return getClass().getName() + '@' + Integer.toHexString(System.identityHashCode(this));
     }
 
-    /** A run-queue entry standing for "poll this task". */
-    private static final class Step implements ExecEntry {
+    /** A run-queue entry standing for "poll this task"; also the task's {@link TaskHandle}. */
+    private static final class Step implements ExecEntry, TaskHandle {
         final AsyncTask task;
 
         Step(AsyncTask task) {
@@ -303,6 +415,26 @@ public abstract class AsyncTask implements Waker {
         @Override
         public boolean mustComplete() {
             return false;
+        }
+
+        @Override
+        public Exec exec() {
+            return task.exec();
+        }
+
+        @Override
+        public Promise<Void> done() {
+            return task.endPromise();
+        }
+
+        @Override
+        public boolean cancel() {
+            return task.endPromise().cancel(false);
+        }
+
+        @Override
+        public boolean isDone() {
+            return task.handleDone();
         }
 
         @Override

@@ -83,9 +83,9 @@ public final class Corepin {
         global().execute(task);
     }
 
-    /** Starts {@code task} on the global group. */
-    public static void spawn(AsyncTask task) {
-        global().spawn(task);
+    /** Starts {@code task} on the global group; returns its {@link TaskHandle}. */
+    public static TaskHandle spawn(AsyncTask task) {
+        return global().spawn(task);
     }
 
     /** Runs {@code body} on the global group; a promise of the stage it returns. */

@@ -259,21 +259,31 @@ public final class Exec implements Executor, AutoCloseable {
         return inbound.offerKeyed(entry, inEventLoop(), joinWhenFull);
     }
 
+    /**
+     * A handle that submits to this Exec but cannot stop it: give it to code that should only submit (see
+     * {@link Submitter}; keys all map to this Exec, in per-key order). A new small object per call.
+     */
+    public Submitter submitter() {
+        return new ExecSubmitter(this);
+    }
+
     // ------------------------------------------------------------------------------------------------ async tasks
 
     /**
      * Starts {@code task} on this Exec: on the Exec's own thread it joins the local queue (no atomics), from any other
      * thread it goes through the ring. The first {@link AsyncTask#poll()} runs on this Exec, and so do all later ones.
      *
+     * @return the task's handle: wait for its end or cancel it from any thread ({@link TaskHandle}; the handle is
+     *     the task's own run-queue entry, so the spawn allocates nothing for it)
      * @throws NullPointerException if task is null
      * @throws IllegalStateException if the task was already spawned
      * @throws RejectedExecutionException if the ring is full or the Exec is shut down (the task is left unspawned)
      */
-    public void spawn(AsyncTask task) {
+    public TaskHandle spawn(AsyncTask task) {
         Objects.requireNonNull(task, "task");
         if (inEventLoop()) {
             loop.spawnTaskLocal(task);
-            return;
+            return task.handle();
         }
         task.bind(this, false);
         final int result = inbound.offer(task.step);
@@ -281,6 +291,7 @@ public final class Exec implements Executor, AutoCloseable {
             task.unbind();
             throw inbound.rejection(result);
         }
+        return task.handle();
     }
 
     /**
@@ -448,8 +459,8 @@ public final class Exec implements Executor, AutoCloseable {
         }
     }
 
-    /** Starts {@code task} in {@code lane}; later wake-ups follow the levels' followup rule. */
-    public void spawn(Lane lane, AsyncTask task) {
+    /** Starts {@code task} in {@code lane}; later wake-ups follow the levels' followup rule. Returns its handle. */
+    public TaskHandle spawn(Lane lane, AsyncTask task) {
         Objects.requireNonNull(task, "task");
         final int id = levelsOrThrow().indexOf(lane);
         if (task.exec() != null) {
@@ -457,7 +468,7 @@ public final class Exec implements Executor, AutoCloseable {
         }
         task.lane(id); // plain: published with the spawn (ring release store, or owner thread)
         try {
-            spawn(task);
+            return spawn(task);
         } catch (RuntimeException refused) {
             task.lane(-1);
             throw refused;

@@ -238,12 +238,36 @@ public final class ExecGroup implements Executor, AutoCloseable {
      * the group's {@link Backpressure} applies, except that an async task never runs on the caller: under
      * {@link Backpressure#callerRuns()} it is rejected.
      *
+     * @return the task's handle (see {@link Exec#spawn(AsyncTask)})
      * @throws RejectedExecutionException if the group is shut down or there was no room
      * @throws IllegalStateException if the task was already spawned, or the balancer returned a bad index
      */
-    public void spawn(AsyncTask task) {
+    public TaskHandle spawn(AsyncTask task) {
         Objects.requireNonNull(task, "task");
         place(task.step, exec -> exec.spawn(task), task);
+        return task.handle();
+    }
+
+    /**
+     * Starts {@code task} on the Exec that owns {@code key} ({@link #indexFor(long)}), never another one: its first
+     * poll comes after every keyed submission of that key that happens before this one (as
+     * {@link #execute(long, Runnable)}: through the ring, from the key's own Exec too); later polls follow its
+     * wakes. No room: as {@link #execute(long, Runnable)}.
+     *
+     * @return the task's handle (see {@link Exec#spawn(AsyncTask)})
+     * @throws RejectedExecutionException if that Exec is shut down, or there was no room (the task is left unspawned)
+     * @throws IllegalStateException if the task was already spawned
+     */
+    public TaskHandle spawn(long key, AsyncTask task) {
+        Objects.requireNonNull(task, "task");
+        task.bind(execFor(key), false); // throws if spawned already; the ring entry is the pending first poll
+        try {
+            executeKeyed(key, task.step);
+        } catch (RuntimeException refused) {
+            task.unbind(); // never armed: no waker reaches the refusing Exec
+            throw refused;
+        }
+        return task.handle();
     }
 
     /**
@@ -370,10 +394,11 @@ public final class ExecGroup implements Executor, AutoCloseable {
         executeKeyed(key, new LevelScheduler.Routed(levels.indexOf(lane), deadlineNanos, task));
     }
 
-    /** Starts {@code task} in {@code lane} on the Exec the balancer picks. */
-    public void spawn(Lane lane, AsyncTask task) {
+    /** Starts {@code task} in {@code lane} on the Exec the balancer picks; returns its handle. */
+    public TaskHandle spawn(Lane lane, AsyncTask task) {
         Objects.requireNonNull(task, "task");
         place(task.step, exec -> exec.spawn(lane, task), task);
+        return task.handle();
     }
 
     /**
@@ -417,11 +442,33 @@ public final class ExecGroup implements Executor, AutoCloseable {
     }
 
     /**
+     * A handle that submits to this group exactly as the group does (its balancer, backpressure and keys) but cannot
+     * stop it: give it to code that should only submit (see {@link Submitter}). A new small object per call.
+     */
+    public Submitter submitter() {
+        return new GroupSubmitter(this);
+    }
+
+    /**
      * A structured scope over this group: children spawned through it run on the group's Execs, and closing it
      * waits for all of them (see {@link Scope}).
      */
     public Scope scope() {
         return new Scope(this);
+    }
+
+    /**
+     * Runs {@code body} with a new {@link Scope} of this group, then waits for every child (smolscale's Nursery). An
+     * exception thrown by the body cancels the children (each on its own Exec), waits for them to stop, and is
+     * rethrown with their failures suppressed into it; without one, the scope closes as {@link Scope#close()} does.
+     *
+     * @throws X what the body threw
+     * @throws RuntimeException the first child failure, as {@link Scope#close()} throws it
+     * @throws BlockingOperationException if called on an Exec's thread (before the body runs): use {@link #scope()}
+     *     and {@link Scope#join()} there
+     */
+    public <X extends Exception> void scope(Scope.Body<X> body) throws X {
+        Scope.run(this, body);
     }
 
     /**
