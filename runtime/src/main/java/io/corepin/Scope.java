@@ -342,7 +342,7 @@ public final class Scope implements AutoCloseable {
             } catch (InterruptedException e) {
                 interrupted = true;
             } catch (java.util.concurrent.ExecutionException e) {
-                break; // the body's exception is what the caller throws
+                break; // the caller reports the failure (close() rethrows the first; the body form its own)
             }
         }
         if (interrupted) {
@@ -383,21 +383,7 @@ public final class Scope implements AutoCloseable {
      */
     @Override
     public void close() {
-        closeForWaiting();
-        boolean interrupted = false;
-        while (true) {
-            try {
-                done.get();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            } catch (java.util.concurrent.ExecutionException e) {
-                break; // the failure is rethrown below
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        awaitChildren();
         throwFirstFailure();
     }
 
