@@ -182,8 +182,8 @@ final class OwnerLoop implements Idler.Parker {
      */
     private int drainInbound() {
         int taken = -1;
-        donatedThisTurn = 0;
         if (donor != null) {
+            donatedThisTurn = 0; // plain: only balancing Execs ever set it
             final int depth = inbound.ringSize(); // acquire loads of the ring's own indices
             if (depth > donor.threshold()) {
                 taken = donor.donate(inbound, runner, depth); // push side: one burst CAS on the sibling's ring
