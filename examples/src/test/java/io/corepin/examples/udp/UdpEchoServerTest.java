@@ -250,7 +250,10 @@ class UdpEchoServerTest {
             assertEquals(1, b.getLong(4), "the oversized datagram must not count in the flow");
             assertEquals(7, b.getLong(16));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (server.truncated(0) < 1 && System.nanoTime() < deadline) {
+            // counters are published once per batch, after the batch's replies are sent: the reply can arrive
+            // before its batch's received count is visible, so wait for all three (bounded), then check them exactly
+            while ((server.truncated(0) < 1 || server.received(0) < 2 || server.replied(0) < 1)
+                && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
             assertEquals(1, server.truncated(0));
