@@ -1,0 +1,148 @@
+package io.corepin.bench.idle;
+
+import io.corepin.ExecGroup;
+import io.netty.channel.DefaultEventLoopGroup;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * CPU at light load, and the wake-up latency that buys (issue #16; smolscale's "80 % → 20 %" claim): one thread
+ * (the benchmark thread) submits tiny tasks to a 2-thread executor at a fixed {@code rate}, paced by
+ * {@code LockSupport.parkNanos} (never spinning, so the submitter itself costs little), for {@code seconds}; each
+ * task stores its submit-to-run time. {@link LightLoadProfiler} (run with {@code -prof
+ * io.corepin.bench.idle.LightLoadProfiler}) reports per iteration the process CPU time scaled to CPU seconds per
+ * 5 s ({@code cpu.s.per5s}: executor threads, the submitter, JIT and GC together — the same for every peer), and the
+ * p50/p99 of submit-to-run in microseconds. The primary score (the invocation's wall time) only shows the pacing held.
+ *
+ * <p>Peers, each as a user would create it: {@code corepin} {@code ExecGroup.builder().execs(2).build()} (default
+ * idle strategy: {@code IdleStrategy.park()}), {@code fjp} {@code new ForkJoinPool(2)}, {@code tpe}
+ * {@code Executors.newFixedThreadPool(2)}, {@code netty} {@code new DefaultEventLoopGroup(2)} (its round robin via
+ * {@code execute}).
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+@Warmup(iterations = 1, batchSize = 1)
+@Measurement(iterations = 3, batchSize = 1)
+@Fork(value = 5, jvmArgsAppend = {"--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseParallelGC",
+    "-Xms512m", "-Xmx512m"})
+public class LightLoad {
+    @Param({"corepin", "fjp", "tpe", "netty"})
+    public String executor;
+
+    /** Tasks per second; 0: none (the executor idles, only CPU is reported). */
+    @Param({"0", "1000", "10000", "100000"})
+    public int rate;
+
+    /** Length of one measured invocation. */
+    @Param({"2"})
+    public int seconds;
+
+    private java.util.concurrent.Executor pool;
+    private AutoCloseable closer;
+
+    @Setup(Level.Trial)
+    public void start() throws Exception {
+        switch (executor) {
+            case "corepin": {
+                ExecGroup group = ExecGroup.builder().execs(2).build();
+                pool = group;
+                closer = group;
+                break;
+            }
+            case "fjp": {
+                ForkJoinPool fjp = new ForkJoinPool(2);
+                pool = fjp;
+                closer = () -> shut(fjp);
+                break;
+            }
+            case "tpe": {
+                ExecutorService tpe = Executors.newFixedThreadPool(2);
+                pool = tpe;
+                closer = () -> shut(tpe);
+                break;
+            }
+            case "netty": {
+                DefaultEventLoopGroup netty = new DefaultEventLoopGroup(2);
+                pool = netty;
+                closer = () -> netty.shutdownGracefully(0, 1, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS);
+                break;
+            }
+            default:
+                throw new IllegalArgumentException("unknown executor '" + executor
+                    + "': expected corepin, fjp, tpe or netty");
+        }
+        // let every pool start its threads before the first measured submission
+        paced(1_000, 0.2);
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() throws Exception {
+        closer.close();
+    }
+
+    private static void shut(ExecutorService pool) throws InterruptedException {
+        pool.shutdown();
+        if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(pool + " did not terminate within 10 s");
+        }
+    }
+
+    @Benchmark
+    public int paced() throws InterruptedException {
+        return paced(rate, seconds);
+    }
+
+    private int paced(int perSecond, double forSeconds) throws InterruptedException {
+        if (perSecond == 0) {
+            Thread.sleep((long) (forSeconds * 1000));
+            LightLoadProfiler.record(new long[0]);
+            return 0;
+        }
+        final int n = (int) (perSecond * forSeconds);
+        final long interval = TimeUnit.SECONDS.toNanos(1) / perSecond;
+        final long[] latency = new long[n];
+        final AtomicInteger done = new AtomicInteger();
+        final long start = System.nanoTime();
+        for (int i = 0; i < n; i++) {
+            final long due = start + i * interval;
+            long now;
+            while ((now = System.nanoTime()) < due) {
+                LockSupport.parkNanos(due - now); // overshoots by the timer slack: then the next tasks are due at once
+            }
+            final int slot = i;
+            final long submitted = System.nanoTime();
+            pool.execute(() -> {
+                latency[slot] = System.nanoTime() - submitted; // one writer per slot; done's increment publishes it
+                done.incrementAndGet();
+            });
+        }
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (done.get() < n) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(executor + ": only " + done.get() + " of " + n
+                    + " tasks ran within 10 s of the last submission");
+            }
+            LockSupport.parkNanos(100_000);
+        }
+        LightLoadProfiler.record(latency);
+        return n;
+    }
+}
