@@ -1,6 +1,7 @@
 package io.corepin;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * What an {@link Exec} does when a turn of its loop found no work: spin, then yield, then park. Immutable; one
@@ -39,14 +40,16 @@ public final class IdleStrategy {
     private final long maxParkNanos;
     private final boolean neverPark;
     private final TimedYield yielder;
+    private final LongSupplier realTime;
 
     private IdleStrategy(String name, int spins, int yields, long minParkNanos, long maxParkNanos, boolean neverPark) {
-        this(name, spins, yields, minParkNanos, maxParkNanos, neverPark, SYSTEM_YIELD);
+        this(name, spins, yields, minParkNanos, maxParkNanos, neverPark, SYSTEM_YIELD, System::nanoTime);
     }
 
     private IdleStrategy(String name, int spins, int yields, long minParkNanos, long maxParkNanos, boolean neverPark,
-                         TimedYield yielder) {
+                         TimedYield yielder, LongSupplier realTime) {
         this.yielder = yielder;
+        this.realTime = realTime;
         this.name = name;
         this.spins = spins;
         this.yields = yields;
@@ -62,6 +65,12 @@ public final class IdleStrategy {
      * yield that takes longer than 50 µs gave the core to another thread, so the Exec parks at once and parks without
      * yielding for its next 64 idle periods (a yielding thread stays runnable and, when work arrives, waits for a time
      * slice; a parked one is woken). The same holds for {@link #park(int, int)} and {@link #backoff}.
+     *
+     * <p>At light load the spins and yields catch nothing and only burn CPU (each task then costs the Exec a spin
+     * phase, the yields and a park): after 8 idle periods in a row whose park lasted 50 µs or more, the Exec parks at
+     * its first idle turn, and spins and yields again as soon as a park ends sooner than that or work arrives while
+     * it spins. Only parks are timed. The same holds for {@link #park(int, int)} and {@link #backoff}; measured in
+     * {@code bench/RESULTS.md}, "CPU at light load".
      */
     public static IdleStrategy park() {
         return DEFAULT;
@@ -113,12 +122,17 @@ public final class IdleStrategy {
 
     /** For tests: the same strategy with a scripted yield. */
     IdleStrategy withTimedYield(TimedYield scripted) {
-        return new IdleStrategy(name, spins, yields, minParkNanos, maxParkNanos, neverPark, scripted);
+        return new IdleStrategy(name, spins, yields, minParkNanos, maxParkNanos, neverPark, scripted, realTime);
+    }
+
+    /** For tests: the same strategy with a scripted yield and a scripted clock timing its parks. */
+    IdleStrategy withTiming(TimedYield scripted, LongSupplier parkClock) {
+        return new IdleStrategy(name, spins, yields, minParkNanos, maxParkNanos, neverPark, scripted, parkClock);
     }
 
     /** One Exec's idler: this strategy's settings with that Exec's own idle count, parking with {@code parker}. */
     Idler newIdler(Idler.Parker parker) {
-        return new Idler(spins, yields, minParkNanos, maxParkNanos, neverPark, yielder, parker);
+        return new Idler(spins, yields, minParkNanos, maxParkNanos, neverPark, yielder, realTime, parker);
     }
 
     @Override

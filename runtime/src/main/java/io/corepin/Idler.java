@@ -1,17 +1,36 @@
 package io.corepin;
 
+import java.util.function.LongSupplier;
+
 /**
  * One Exec's idling, after Agrona's {@code IdleStrategy.idle(workCount)}: the loop calls {@link #idle(int)} after
  * every turn with the turn's work count and knows nothing else about idling; this class knows nothing about the
- * turn. It keeps the Exec's consecutive idle turns and the late-yield rule of its {@link IdleStrategy}: spin, then
- * yield, then park through the {@link Parker} (the Exec's announce / re-check / park protocol). Owner thread only:
- * plain fields.
+ * turn. It keeps the Exec's consecutive idle turns and two rules of its {@link IdleStrategy}: spin, then yield, then
+ * park through the {@link Parker} (the Exec's announce / re-check / park protocol), except
+ * <ul>
+ *   <li>the late-yield rule: a yield that gave the core away parks at once, and the next idle periods park without
+ *       yielding;</li>
+ *   <li>the long-park rule: after {@link #LONG_PARKS_BEFORE_PARKING_AT_ONCE} idle periods in a row whose spinning and
+ *       yielding found nothing and whose park then lasted at least {@link #SHORT_PARK_NANOS}, the spins and yields
+ *       are skipped (they cost CPU and catch nothing at that load) until a park ends sooner, or work arrives while
+ *       spinning, again.</li>
+ * </ul>
+ * Only parks are timed (two clock reads around a park, which costs a system call anyway): a turn that spins or finds
+ * work reads no clock. Owner thread only: plain fields.
  */
 final class Idler {
     /** A yield that took longer than this was descheduled (a free core returns from sched_yield in ~1 µs). */
     static final long LATE_YIELD_NANOS = 50_000;
     /** After a late yield, this many idle periods park without trying to yield first. */
     static final int SKIP_YIELDS_AFTER_LATE = 64;
+    /**
+     * A park shorter than this was ended by work that spinning and yielding a little longer might have caught; a
+     * longer one means the spins and yields before it were wasted (the default's 100 spins and 10 yields take a few
+     * µs to tens of µs).
+     */
+    static final long SHORT_PARK_NANOS = 50_000;
+    /** Consecutive long parks after which an idle period parks at its first idle turn. */
+    static final int LONG_PARKS_BEFORE_PARKING_AT_ONCE = 8;
 
     /** How the Exec parks: until woken, or for at most {@code nanos} when positive. */
     interface Parker {
@@ -24,35 +43,45 @@ final class Idler {
     private final long maxParkNanos;
     private final boolean neverPark;
     private final IdleStrategy.TimedYield yielder;
+    private final LongSupplier realTime;
     private final Parker parker;
     /** Consecutive turns without work, from 1. */
     private int idleTurns;
     /** Idle periods left in which to park without yielding first, after a yield that gave the core away. */
     private int skipYields;
+    /** Consecutive idle periods that ended in a park of at least SHORT_PARK_NANOS (saturates at the threshold). */
+    private int longParks;
+    /** Whether the current idle period has parked (then its end was already judged by the park's length). */
+    private boolean parkedThisPeriod;
 
     Idler(int spins, int yields, long minParkNanos, long maxParkNanos, boolean neverPark,
-          IdleStrategy.TimedYield yielder, Parker parker) {
+          IdleStrategy.TimedYield yielder, LongSupplier realTime, Parker parker) {
         this.spins = spins;
         this.yields = yields;
         this.minParkNanos = minParkNanos;
         this.maxParkNanos = maxParkNanos;
         this.neverPark = neverPark;
         this.yielder = yielder;
+        this.realTime = realTime;
         this.parker = parker;
     }
 
     /** After a turn: work resets the idle count; no work spins, yields or parks by the count. */
     void idle(int workCount) {
         if (workCount > 0) {
+            if (idleTurns != 0) {
+                endIdlePeriod();
+            }
             idleTurns = 0;
             return;
         }
         if (idleTurns < Integer.MAX_VALUE) {
             idleTurns++;
         }
-        if (neverPark || idleTurns <= (long) spins) {
+        final boolean parkAtOnce = longParks >= LONG_PARKS_BEFORE_PARKING_AT_ONCE;
+        if (neverPark || (idleTurns <= (long) spins && !parkAtOnce)) {
             Thread.onSpinWait();
-        } else if (idleTurns <= (long) spins + yields && skipYields == 0) {
+        } else if (idleTurns <= (long) spins + yields && skipYields == 0 && !parkAtOnce) {
             if (yielder.yieldNanos() > LATE_YIELD_NANOS) {
                 // The yield gave the core away: other runnable threads share it. A thread that yields stays
                 // runnable, so when its work arrives it waits for a time slice (measured here: 1.4 ms per such
@@ -76,15 +105,38 @@ final class Idler {
         return skipYields;
     }
 
+    /** Whether idle periods now park at their first idle turn (for tests of the long-park rule). */
+    boolean parksAtOnce() {
+        return longParks >= LONG_PARKS_BEFORE_PARKING_AT_ONCE;
+    }
+
+    /** Work ended an idle period: if it came before any park, the spins or yields caught it. */
+    private void endIdlePeriod() {
+        if (!parkedThisPeriod) {
+            longParks = 0;
+        }
+        parkedThisPeriod = false;
+    }
+
     private void park() {
+        final long nanos;
         if (maxParkNanos == 0) {
-            parker.parkUntilWoken(0);
+            nanos = 0;
         } else {
-            long nanos = minParkNanos;
-            for (long turn = (long) spins + yields + 1; turn < idleTurns && nanos < maxParkNanos; turn++) {
-                nanos <<= 1; // at most 63 doublings before it passes maxParkNanos
+            long n = minParkNanos;
+            for (long turn = (long) spins + yields + 1; turn < idleTurns && n < maxParkNanos; turn++) {
+                n <<= 1; // at most 63 doublings before it passes maxParkNanos
             }
-            parker.parkUntilWoken(Math.min(nanos, maxParkNanos));
+            nanos = Math.min(n, maxParkNanos);
+        }
+        final long before = realTime.getAsLong();
+        parker.parkUntilWoken(nanos);
+        final long parkedFor = realTime.getAsLong() - before;
+        parkedThisPeriod = true;
+        if (parkedFor < SHORT_PARK_NANOS) {
+            longParks = 0; // work (or a short timed park) came soon: spinning again may catch the next
+        } else if (longParks < LONG_PARKS_BEFORE_PARKING_AT_ONCE) {
+            longParks++;
         }
     }
 }

@@ -99,6 +99,95 @@ class IdleStrategyTest {
         assertEquals(0, parker.lastNanos, "park until woken");
     }
 
+    /** Parks by advancing a fake clock {@code nanosPerPark}; counts parks. */
+    private static final class TimedParker implements Idler.Parker {
+        final long[] clock;
+        long nanosPerPark;
+        int parks;
+
+        TimedParker(long[] clock, long nanosPerPark) {
+            this.clock = clock;
+            this.nanosPerPark = nanosPerPark;
+        }
+
+        @Override
+        public void parkUntilWoken(long nanos) {
+            parks++;
+            clock[0] += nanosPerPark;
+        }
+    }
+
+    /** 2 spins, 1 yield, then park until woken; parks timed on {@code clock}. */
+    private static Idler timedIdler(AtomicInteger yields, long[] clock, TimedParker parker) {
+        return IdleStrategy.park(2, 1).withTiming(() -> {
+            yields.incrementAndGet();
+            return FAST_YIELD;
+        }, () -> clock[0]).newIdler(parker);
+    }
+
+    /** One idle period: idle turns until the first park (at most spins + yields + 1), then a turn with work. */
+    private static int idlePeriod(Idler idler, TimedParker parker) {
+        int turns = 0;
+        int parksBefore = parker.parks;
+        while (parker.parks == parksBefore) {
+            idler.idle(0);
+            turns++;
+            assertTrue(turns <= 4, "parks within spins + yields + 1 turns");
+        }
+        idler.idle(1); // the work that woke it
+        return turns;
+    }
+
+    @Test
+    void longParksInARowSkipTheSpinsAndYields() {
+        AtomicInteger yields = new AtomicInteger();
+        long[] clock = {0};
+        TimedParker parker = new TimedParker(clock, 200_000); // every park lasts 200 µs: light load
+        Idler idler = timedIdler(yields, clock, parker);
+        for (int period = 1; period <= Idler.LONG_PARKS_BEFORE_PARKING_AT_ONCE; period++) {
+            assertEquals(4, idlePeriod(idler, parker), "period " + period + ": 2 spins, 1 yield, then park");
+        }
+        assertEquals(Idler.LONG_PARKS_BEFORE_PARKING_AT_ONCE, yields.get());
+        assertTrue(idler.parksAtOnce());
+        for (int period = 1; period <= 20; period++) {
+            assertEquals(1, idlePeriod(idler, parker), "after the long parks: park at the first idle turn");
+        }
+        assertEquals(Idler.LONG_PARKS_BEFORE_PARKING_AT_ONCE, yields.get(), "and without yielding");
+    }
+
+    @Test
+    void aShortParkBringsTheSpinsBack() {
+        AtomicInteger yields = new AtomicInteger();
+        long[] clock = {0};
+        TimedParker parker = new TimedParker(clock, 200_000);
+        Idler idler = timedIdler(yields, clock, parker);
+        for (int period = 1; period <= Idler.LONG_PARKS_BEFORE_PARKING_AT_ONCE; period++) {
+            idlePeriod(idler, parker);
+        }
+        assertTrue(idler.parksAtOnce());
+        parker.nanosPerPark = 10_000; // work came 10 µs after the park: spinning might have caught it
+        assertEquals(1, idlePeriod(idler, parker));
+        assertTrue(!idler.parksAtOnce(), "a short park ends parking at once");
+        assertEquals(4, idlePeriod(idler, parker), "the next period spins and yields again");
+    }
+
+    @Test
+    void workCaughtWhileSpinningResetsTheLongParks() {
+        AtomicInteger yields = new AtomicInteger();
+        long[] clock = {0};
+        TimedParker parker = new TimedParker(clock, 200_000);
+        Idler idler = timedIdler(yields, clock, parker);
+        for (int round = 0; round < 3; round++) {
+            for (int period = 1; period < Idler.LONG_PARKS_BEFORE_PARKING_AT_ONCE; period++) {
+                idlePeriod(idler, parker); // one long park short of the threshold
+            }
+            idler.idle(0); // a spin...
+            idler.idle(1); // ...that caught work: the spins paid
+        }
+        assertTrue(!idler.parksAtOnce(), "long parks interrupted by work caught spinning never reach the threshold");
+        assertEquals(4, idlePeriod(idler, parker));
+    }
+
     @Test
     void busySpinNeverYieldsOrParks() {
         CountingParker parker = new CountingParker();
