@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Markdown table of io.corepin.bench.idle.LightLoad results: one JSON file per fork (bench/light-load.sh).
+"""Markdown table of io.corepin.bench.idle.LightLoad results: one JSON file per fork (bench/light-load.sh), named
+EXECUTOR-ROUND.json; the row label is the file's EXECUTOR (so a baseline build's corepin runs as "corepin-before").
 
 Per (rate, executor): the median over forks of each fork's mean, and the forks' min-max, for cpu.s.per5s, p50.us
 and p99.us; and CPU as a ratio to the lowest-CPU peer at that rate.
 usage: light-load-table.py FILE.json...
 """
 import json
+import os
+import re
 import statistics
 import sys
 
+PEERS = ["corepin", "corepin-before", "fjp", "tpe", "netty"]
 METRICS = [("cpu.s.per5s", "CPU s per 5 s"), ("p50.us", "p50 µs"), ("p99.us", "p99 µs")]
 
 
@@ -16,10 +20,11 @@ def main():
     forks = {}  # (rate, executor) -> metric -> [per-fork means]
     order = []
     for path in sys.argv[1:]:
+        label = re.sub(r"-[0-9]+\.json$", "", os.path.basename(path))
         with open(path) as f:
             for run in json.load(f):
                 p = run["params"]
-                key = (int(p["rate"]), p["executor"])
+                key = (int(p["rate"]), label)
                 if key not in forks:
                     forks[key] = {m: [] for m, _ in METRICS}
                     order.append(key)
@@ -31,8 +36,7 @@ def main():
     print("|---:|---|---:|" + "---:|" * len(METRICS) + "---:|")
     for rate in sorted({k[0] for k in order}):
         keys = [k for k in order if k[0] == rate]
-        keys.sort(key=lambda k: ["corepin", "fjp", "tpe", "netty"].index(k[1]) if k[1] in
-                  ["corepin", "fjp", "tpe", "netty"] else 9)
+        keys.sort(key=lambda k: PEERS.index(k[1]) if k[1] in PEERS else len(PEERS))
         lowest = min(statistics.median(forks[k]["cpu.s.per5s"]) for k in keys)
         for k in keys:
             cells = []

@@ -5,6 +5,8 @@
 # and their min-max, for CPU seconds per 5 s (process CPU: executor threads, the pacing submitter, JIT, GC), and
 # submit-to-run p50/p99 (µs).  ~12 min with the defaults on 2 cores.
 #   bash bench/light-load.sh [ROUNDS=5] [RATES=0,1000,10000,100000] [EXECUTORS=corepin,fjp,tpe,netty]
+# BASELINE_JAR=path/to/benchmarks.jar adds a row "corepin-before": the corepin peer run from that jar (e.g. a build
+# of an earlier commit, to show a change before and after in the same run).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -21,6 +23,11 @@ for r in $(seq 1 "$rounds"); do
       -prof io.corepin.bench.idle.LightLoadProfiler -rf json -rff "$out/$e-$r.json" > "$out/$e-$r.txt" 2>&1 \
       || { tail -30 "$out/$e-$r.txt" >&2; exit 1; }
   done
+  if [ -n "${BASELINE_JAR:-}" ]; then
+    java -jar "$BASELINE_JAR" 'io.corepin.bench.idle.LightLoad' -f 1 -p executor=corepin -p rate="$rates" \
+      -prof io.corepin.bench.idle.LightLoadProfiler -rf json -rff "$out/corepin-before-$r.json" \
+      > "$out/corepin-before-$r.txt" 2>&1 || { tail -30 "$out/corepin-before-$r.txt" >&2; exit 1; }
+  fi
 done
 echo "done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 bench/light-load-table.py "$out"/*.json
