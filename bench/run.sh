@@ -143,7 +143,8 @@ poolprio_suite() {
     if [ $((r % 2)) -eq 1 ]; then order=off; else order=on; fi
     for b in $order $([ $order = off ] && echo on || echo off); do
       java -jar bench/target/benchmarks.jar 'io.corepin.bench.sched.PoolPriorityBenchmark' -f 1 -p balancing=$b \
-        "$@" 2>&1 | grep -E '^POOLPRIO|^PoolPriorityBenchmark' | sed "s/^/fork=$r /" >> bench/results/poolprio.txt
+        "$@" 2>&1 | grep -E '^POOLPRIO|^PoolPriorityBenchmark' | sed "s/^/fork=$r /" >> bench/results/poolprio.txt \
+        || echo "fork $r balancing=$b: no result (another JMH run holds /tmp/jmh.lock?)" >&2
     done
   done
   echo "done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
