@@ -130,6 +130,45 @@ stall_suite() {
     --unit "million local tasks/s (ops/µs) run by the owner loop alone (ownerLoop: one submit spawns 10,000 local tasks)"
 }
 
+# poolprio: PoolPriorityBenchmark (realtime latency under a backlog flood on one Exec, work balancing off vs on, with
+#   levels): ROUNDS (default 5) JMH runs of one fork each, the two settings in alternating order, so that the forks
+#   of off and on interleave; per-fork realtime p50/p99 (POOLPRIO lines) and the flood's makespan (ms/op). ~2-3 min.
+poolprio_suite() {
+  [ "${BENCH_BUILD:-reactor}" = none ] || mvn -B -q -pl bench -am package -DskipTests
+  mkdir -p bench/results
+  echo "$(java -version 2>&1 | head -1); $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  : > bench/results/poolprio.txt
+  local r order
+  for r in $(seq 1 "${ROUNDS:-5}"); do
+    if [ $((r % 2)) -eq 1 ]; then order=off; else order=on; fi
+    for b in $order $([ $order = off ] && echo on || echo off); do
+      java -jar bench/target/benchmarks.jar 'io.corepin.bench.sched.PoolPriorityBenchmark' -f 1 -p balancing=$b \
+        "$@" 2>&1 | grep -E '^POOLPRIO|^PoolPriorityBenchmark' | sed "s/^/fork=$r /" >> bench/results/poolprio.txt \
+        || echo "fork $r balancing=$b: no result (another JMH run holds /tmp/jmh.lock?)" >&2
+    done
+  done
+  echo "done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  python3 - bench/results/poolprio.txt <<'PY'
+import re, statistics, sys
+lat, ms = {}, {}
+for line in open(sys.argv[1]):
+    m = re.search(r'fork=(\d+) POOLPRIO balancing=(\w+) n=(\d+) p50=(\d+) p99=(\d+) max=(\d+) donated=(\d+)', line)
+    if m:
+        lat.setdefault(m[2], []).append((int(m[1]), int(m[4]), int(m[5]), int(m[6]), int(m[7])))
+    m = re.search(r'fork=(\d+) PoolPriorityBenchmark\.\S+\s+(\w+)\s+avgt\s+\d+\s+([\d.]+)', line)
+    if m:
+        ms.setdefault(m[2], []).append(float(m[3]))
+print("| work balancing | realtime p50 (µs), median of forks | per-fork p50 | realtime p99 (µs), median | per-fork p99 | flood makespan (ms/op), median | per-fork makespan |")
+print("|---|--:|---|--:|---|--:|---|")
+for b in ("off", "on"):
+    rows = sorted(lat.get(b, []))
+    p50 = [r[1] for r in rows]; p99 = [r[2] for r in rows]; mk = ms.get(b, [])
+    f = lambda xs: ", ".join(f"{x:,.0f}" if isinstance(x, int) else f"{x:.1f}" for x in xs)
+    print(f"| {b} | {statistics.median(p50):,.0f} | {f(p50)} | {statistics.median(p99):,.0f} | {f(p99)} | "
+          f"{statistics.median(mk):.1f} | {f(mk)} |")
+PY
+}
+
 case "$suite" in
   ring) bash bench/run-ring.sh "$@" ;;
   sched) sched_suite "$@" ;;
@@ -137,7 +176,8 @@ case "$suite" in
   smol) smol_suite "$@" ;;
   telemetry) telemetry_suite "$@" ;;
   stall) stall_suite "$@" ;;
+  poolprio) poolprio_suite "$@" ;;
   all) bash bench/run-ring.sh "$@"; echo; BENCH_BUILD=none exec_suite "$@"; echo; BENCH_BUILD=none smol_suite "$@"
        echo; BENCH_BUILD=none sched_suite ;;
-  *) echo "usage: bench/run.sh ring|exec|smol|sched|telemetry|stall|all [args...]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh ring|exec|smol|sched|telemetry|stall|poolprio|all [args...]" >&2; exit 2 ;;
 esac

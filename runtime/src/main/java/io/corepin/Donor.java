@@ -1,13 +1,21 @@
 package io.corepin;
 
+import io.corepin.ring.internal.VarHandles;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.function.Consumer;
 
 /**
  * The owner-side half of {@link WorkBalancing} for one Exec: drains a chunk of its ring, runs what must stay, and
- * pushes the movable tasks ({@link Movable}) to the least-loaded sibling. Owner thread only, except
- * {@link #siblings}, which the group publishes once.
+ * pushes the movable tasks ({@link Movable}) to the least-loaded sibling. With {@link io.corepin.levels.Levels}
+ * ({@link #donateLevels}) the ring is drained into the lanes first and the donation takes the highest levels'
+ * movable tasks ({@link LevelScheduler#takeMovable}). Owner thread only, except {@link #siblings}, which the group
+ * publishes once, and {@link #laneLoad}, which siblings read.
  */
 final class Donor {
+    private static final VarHandle LANE_LOAD =
+        VarHandles.field(MethodHandles.lookup(), Donor.class, "laneLoad", int.class);
+
     /** An un-keyed group submission: may run on any Exec of the group. */
     static final class Movable implements ExecEntry {
         final Runnable task;
@@ -49,11 +57,25 @@ final class Donor {
     private int ranHere;  // owner: tasks run during this donation
     private long donated; // owner: total tasks pushed to siblings
     private int lastDonated;
+    /**
+     * Levels only: tasks queued in this Exec's lanes, as of its last turn. Written by the owner with an opaque store
+     * (a plain mov on x86), read by siblings with an opaque load: a snapshot for choosing a target, as a ring's
+     * depth is; a stale value only makes one donation go to a less good sibling.
+     */
+    @SuppressWarnings("unused") // through LANE_LOAD
+    private int laneLoad;
+    private final ExecCounters counters;
 
-    Donor(Exec self, WorkBalancing config) {
+    Donor(Exec self, WorkBalancing config, ExecCounters counters) {
         this.self = self;
         this.threshold = config.threshold;
         this.chunk = new Runnable[config.maxChunk];
+        this.counters = counters;
+    }
+
+    /** Any thread: tasks in this Exec's lanes at its last turn (0 without levels). Opaque load. */
+    int laneLoad() {
+        return (int) LANE_LOAD.getOpaque(this);
     }
 
     void publishSiblings(Exec[] all) {
@@ -111,7 +133,67 @@ final class Donor {
         return ranHere;
     }
 
-    /** Tasks pushed to a sibling by the last {@link #donate} call. */
+    /**
+     * Levels: the Exec's load is its ring plus its lanes ({@link LevelScheduler#queued}), published for siblings each
+     * turn. Above the threshold, if a sibling's load ({@link Exec#balanceLoad}) is under half of it: (1) the ring is
+     * drained into the lanes through {@code sink}, so that every waiting task's level is known — as long as the lanes
+     * then hold at most a ring's worth (beyond that the ring stays full, and producers feel the backpressure); (2) up
+     * to half the difference (at most {@code maxChunk}, at most the sibling's free ring) of movable tasks is taken
+     * from the lanes, highest level first, and pushed to that sibling in one burst, where each lands in its own lane;
+     * (3) what its ring did not accept (it filled meanwhile) runs here now, in the order taken.
+     *
+     * @return ring entries drained into the lanes (donated ones are in {@link #lastDonated()}), or -1 if no donation
+     *     was due (the caller drains the ring as usual)
+     */
+    int donateLevels(Inbound inbound, Consumer<Runnable> sink, Consumer<Runnable> runner, LevelScheduler levels,
+                     int ringDepth) {
+        lastDonated = 0;
+        final int queued = levels.queued();
+        LANE_LOAD.setOpaque(this, queued); // opaque: a plain mov, for siblings choosing a target
+        final int load = ringDepth + queued;
+        if (load <= threshold) {
+            return -1;
+        }
+        final Exec[] all = siblings; // volatile load: only above the threshold
+        if (all == null) {
+            return -1;
+        }
+        Exec target = null;
+        int best = load / 2;
+        for (Exec e : all) {
+            if (e != self && !e.isShutdown()) {
+                int d = e.balanceLoad();
+                if (d < best) {
+                    best = d;
+                    target = e;
+                }
+            }
+        }
+        if (target == null) {
+            return -1;
+        }
+        final int room = inbound.capacity() - queued;
+        final int taken = ringDepth > 0 && room > 0 ? inbound.drainRing(sink, Math.min(ringDepth, room)) : 0;
+        final int want = Math.min(Math.min(chunk.length, Math.max(1, (load - best) / 2)),
+            target.ringCapacity() - target.depth());
+        final int moving = want > 0 ? levels.takeMovable(chunk, want) : 0;
+        final int accepted = moving == 0 ? 0 : Math.max(0, target.offerBurst(chunk, 0, moving)); // one CAS there
+        for (int i = accepted; i < moving; i++) {
+            runner.accept(chunk[i]); // its ring filled meanwhile: run here, in the order taken (rare)
+        }
+        if (moving > accepted) {
+            counters.addTasksRun(moving - accepted);
+        }
+        for (int i = 0; i < moving; i++) {
+            chunk[i] = null;
+        }
+        lastDonated = accepted;
+        donated += accepted;
+        LANE_LOAD.setOpaque(this, queued + taken - moving);
+        return taken;
+    }
+
+    /** Tasks pushed to a sibling by the last {@link #donate} or {@link #donateLevels} call. */
     int lastDonated() {
         return lastDonated;
     }

@@ -104,7 +104,7 @@ public final class Exec implements Executor, AutoCloseable {
         this.timers = new ExecTimers(this, b.clock);
         final RunQueue runQueue = b.levels == null ? new FifoRunQueue() : new LevelScheduler(b.levels, b.clock,
             inbound::wakeForSource); // a generator lane's wake-up
-        this.donor = balancing.isOn() && b.levels == null ? new Donor(this, balancing) : null;
+        this.donor = balancing.isOn() ? new Donor(this, balancing, counters) : null; // levels too: donateLevels
         this.loop = new OwnerLoop(this, thread, lifecycle, inbound, runQueue, poller, timers, counters, donor, b, cpu);
         counters.sampleFrom(inbound.ring()); // sampled by the owner; start() also registers it in the counters file
         if (host == null && b.stallNanos > 0) { // hosted: runHere registers; blockOn and driven Execs are not guarded
@@ -459,6 +459,24 @@ public final class Exec implements Executor, AutoCloseable {
         }
     }
 
+    /**
+     * An un-keyed group submission to {@code lane} under work balancing: as {@link #execute(Lane, long, Runnable)},
+     * but queued as a movable entry, which a donation may take to a sibling (into the same lane there).
+     */
+    void executeMovable(Lane lane, long deadlineNanos, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        final int id = levelsOrThrow().indexOf(lane);
+        final LevelScheduler.Routed entry = new LevelScheduler.Routed(id, deadlineNanos, task, true);
+        if (inEventLoop()) {
+            loop.executeLocal(id, deadlineNanos, entry); // the lane holds the entry itself: still movable
+            return;
+        }
+        final int result = inbound.offer(entry);
+        if (result < 0) {
+            throw inbound.rejection(result);
+        }
+    }
+
     /** Starts {@code task} in {@code lane}; later wake-ups follow the levels' followup rule. Returns its handle. */
     public TaskHandle spawn(Lane lane, AsyncTask task) {
         Objects.requireNonNull(task, "task");
@@ -778,6 +796,14 @@ public final class Exec implements Executor, AutoCloseable {
      */
     public int depth() {
         return inbound.depth();
+    }
+
+    /**
+     * Work balancing's view of this Exec's load (any thread, a snapshot): its ring's depth, plus, with levels, the
+     * tasks its lanes held at its last turn.
+     */
+    int balanceLoad() {
+        return donor == null ? inbound.depth() : inbound.depth() + donor.laneLoad();
     }
 
     /** Whether the ring has room now (a hint: another producer may take it first). */

@@ -373,6 +373,10 @@ public final class ExecGroup implements Executor, AutoCloseable {
     /** {@link #execute(Lane, Runnable)} with a deadline for deadline-ordered lanes. */
     public void execute(Lane lane, long deadlineNanos, Runnable task) {
         Objects.requireNonNull(task, "task");
+        if (movable) { // work balancing: un-keyed, so a donation may take it to a sibling, into the same lane
+            place(task, exec -> exec.executeMovable(lane, deadlineNanos, task), task);
+            return;
+        }
         place(task, exec -> exec.execute(lane, deadlineNanos, task), task);
     }
 

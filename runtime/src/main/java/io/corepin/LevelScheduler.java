@@ -16,20 +16,30 @@ import org.agrona.concurrent.NanoClock;
  * Exec's clock ({@link Exec.Builder#clock}), passed in at construction.
  */
 final class LevelScheduler implements RunQueue {
-    /** A cross-thread submission to a lane: the ring carries the lane (and deadline) with the task. */
+    /**
+     * A cross-thread submission to a lane: the ring carries the lane (and deadline) with the task. A movable one (an
+     * un-keyed group submission under {@link WorkBalancing}) is queued in its lane as itself, so that a donation can
+     * take it to a sibling with its lane and deadline; the others are queued as their task.
+     */
     static final class Routed implements ExecEntry {
         final int lane;
         final long deadline;
         final Runnable task;
+        final boolean movable;
 
         Routed(int lane, long deadline, Runnable task) {
+            this(lane, deadline, task, false);
+        }
+
+        Routed(int lane, long deadline, Runnable task, boolean movable) {
             this.lane = lane;
             this.deadline = deadline;
             this.task = task;
+            this.movable = movable;
         }
 
         @Override
-        public void run() { // only if handed back and run by someone else
+        public void run() { // a movable one, picked from its lane; else only if handed back and run by someone else
             task.run();
         }
 
@@ -138,7 +148,7 @@ final class LevelScheduler implements RunQueue {
     void dispatch(Runnable entry) {
         if (entry instanceof Routed) {
             Routed r = (Routed) entry;
-            offer(r.lane, r.task, r.deadline);
+            offer(r.lane, r.movable ? r : r.task, r.deadline); // movable: itself, to keep lane and deadline
             return;
         }
         AsyncTask task = AsyncTask.of(entry);
@@ -229,6 +239,56 @@ final class LevelScheduler implements RunQueue {
     @Override
     public boolean isEmpty() {
         return (nonEmpty & ~generatorMask) == 0 && totalQueued() == 0;
+    }
+
+    /** Tasks queued in the lanes now (a generator counts by its {@code size()}): work balancing's view. */
+    int queued() {
+        return totalQueued();
+    }
+
+    /**
+     * Whether {@code entry}, as queued in a lane, may run on another Exec of the group: an un-keyed group submission
+     * ({@link Donor.Movable} in the default lane, or a movable {@link Routed}). Keyed, direct, local, async and
+     * promise entries are not.
+     */
+    static boolean isMovable(Runnable entry) {
+        return entry instanceof Donor.Movable || entry instanceof Routed && ((Routed) entry).movable;
+    }
+
+    /**
+     * Work balancing takes tasks to donate, highest level first: from each lane (in its level's order) up to half of
+     * what it holds, from its head and only while the head is movable ({@link TaskSource#peek}), so nothing left
+     * behind is reordered and a lane's single task stays (it is this Exec's next pick of that lane). Generator lanes
+     * and sources that cannot peek give nothing. The entries keep their lane: a {@link Routed} carries it, a
+     * {@link Donor.Movable} is in the default lane, which the receiver (same {@link Levels}) maps it to again.
+     *
+     * @return how many entries were put into {@code into[0..]}, at most {@code max}
+     */
+    int takeMovable(Runnable[] into, int max) {
+        int taken = 0;
+        for (int l = 0; l < lanesOfLevel.length && taken < max; l++) {
+            for (int c : lanesOfLevel[l]) {
+                final long bit = 1L << c;
+                if ((nonEmpty & bit) == 0 || ((generatorMask | closedGenerators) & bit) != 0) {
+                    continue;
+                }
+                final TaskSource s = sources[c];
+                for (int share = s.size() / 2; share > 0 && taken < max; share--) {
+                    final Runnable head = s.peek();
+                    if (head == null || !isMovable(head)) {
+                        break; // a keyed or pinned head: it and everything behind it stay, in order
+                    }
+                    into[taken++] = s.poll(); // the head just peeked
+                }
+                if (s.size() == 0) {
+                    nonEmpty &= ~bit; // plain: owner-only bitmask
+                }
+                if (taken == max) {
+                    break;
+                }
+            }
+        }
+        return taken;
     }
 
     private int totalQueued() {

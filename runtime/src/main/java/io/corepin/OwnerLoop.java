@@ -21,7 +21,7 @@ import java.util.function.Consumer;
  * A flat list of duties, each returning its work count (Aeron's {@code DriverConductor.doWork}):
  * <ol>
  *   <li>{@link #drainInbound()}: up to {@code ringBurst} entries from the ring (or, with work balancing and a deep
- *       ring, a donation to a sibling), then keyed entries whose turn came in the backlog, then the overflow —
+ *       ring — with levels: ring plus lanes — a donation to a sibling: {@link Donor}), then keyed entries whose turn came in the backlog, then the overflow —
  *       each given to the run queue's inbound sink: run at once (FIFO), or queued in its lane (levels);
  *   <li>{@link RunQueue#runLocal}: up to {@code localBudget} local entries (FIFO: those queued before the turn);
  *   <li>{@link ExecTimers#poll()}: due timers (reads the clock only when timers are pending);
@@ -173,7 +173,7 @@ final class OwnerLoop implements Idler.Parker {
         } else {
             counters.emptyTurn(); // plain: closes the busy stretch after 16 empty turns
         }
-        return runsInbound ? ran + donatedThisTurn : ran + taken;
+        return ran + donatedThisTurn + (runsInbound ? 0 : taken);
     }
 
     /**
@@ -185,7 +185,10 @@ final class OwnerLoop implements Idler.Parker {
         if (donor != null) {
             donatedThisTurn = 0; // plain: only balancing Execs ever set it
             final int depth = inbound.ringSize(); // acquire loads of the ring's own indices
-            if (depth > donor.threshold()) {
+            if (levels != null) { // load = ring + lanes; the ring into the lanes, then the highest levels' movables
+                taken = donor.donateLevels(inbound, inboundSink, runner, levels, depth);
+                donatedThisTurn = donor.lastDonated();
+            } else if (depth > donor.threshold()) {
                 taken = donor.donate(inbound, runner, depth); // push side: one burst CAS on the sibling's ring
                 donatedThisTurn = donor.lastDonated();
             }

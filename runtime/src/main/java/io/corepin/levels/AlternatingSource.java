@@ -42,6 +42,17 @@ final class AlternatingSource implements TaskSource {
         return null;
     }
 
+    /** What {@link #poll()} would take: the head of the first non-empty inner source from the poll cursor on. */
+    @Override
+    public Runnable peek() {
+        for (int tried = 0, i = nextPoll; tried < inner.length; tried++, i = i + 1 == inner.length ? 0 : i + 1) {
+            if (inner[i].size() > 0) {
+                return inner[i].peek(); // null if that source cannot tell: then nothing is taken from this lane
+            }
+        }
+        return null;
+    }
+
     @Override
     public int size() {
         int size = 0;

@@ -37,6 +37,12 @@ final class DeadlineSource implements TaskSource {
     }
 
     @Override
+    public Runnable peek() {
+        Entry e = heap.peek();
+        return e == null ? null : e.task;
+    }
+
+    @Override
     public int size() {
         return heap.size();
     }

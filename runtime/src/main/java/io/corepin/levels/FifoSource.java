@@ -17,6 +17,11 @@ final class FifoSource implements TaskSource {
     }
 
     @Override
+    public Runnable peek() {
+        return queue.peekFirst();
+    }
+
+    @Override
     public int size() {
         return queue.size();
     }

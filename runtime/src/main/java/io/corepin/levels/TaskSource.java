@@ -18,6 +18,16 @@ public interface TaskSource {
     Runnable poll();
 
     /**
+     * The task {@link #poll()} would return next, without taking it; {@code null} if there is none, or if this source
+     * cannot tell (the default). Work balancing ({@code io.corepin.WorkBalancing}) donates un-keyed tasks from the
+     * head of a lane only: a lane whose source answers {@code null} here keeps all of its tasks. The FIFO,
+     * deadline-first and alternating sources answer it.
+     */
+    default Runnable peek() {
+        return null;
+    }
+
+    /**
      * Tasks held now — for a {@linkplain #generates() generator}, tasks it could hand out now. The Exec parks only
      * when every source of its levels answers 0 (asked again after it announced the park), and a graceful close
      * waits until the complete-on-close lanes answer 0; so it must be 0 whenever {@link #poll()} would answer
