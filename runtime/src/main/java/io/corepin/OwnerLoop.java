@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  * A flat list of duties, each returning its work count (Aeron's {@code DriverConductor.doWork}):
  * <ol>
  *   <li>{@link #drainInbound()}: up to {@code ringBurst} entries from the ring (or, with work balancing and a deep
- *       ring — with levels: ring plus lanes — a donation to a sibling: {@link Donor}), then keyed entries whose turn came in the backlog, then the overflow —
- *       each given to the run queue's inbound sink: run at once (FIFO), or queued in its lane (levels);
+ *       ring — with levels: ring plus lanes — a donation to a sibling: {@link Donor}), then keyed entries whose
+ *       turn came in the backlog, then the overflow — each given to the run queue's inbound sink: run at once (FIFO), or queued in its lane (levels);
  *   <li>{@link RunQueue#runLocal}: up to {@code localBudget} local entries (FIFO: those queued before the turn);
  *   <li>{@link ExecTimers#poll()}: due timers (reads the clock only when timers are pending);
  *   <li>{@link #pollEvents()}: the {@link Poller} (a {@link ThreadParker}, which polls nothing, without one).
