@@ -27,9 +27,9 @@ final class DispatchCore extends CoreStats {
     private final DatagramChannel channel;
     private final FlowTable flows = new FlowTable();
     // plain: this core's thread only; published to CoreStats with release stores once per batch
-    long rx;
-    long cut;
-    long handOffDrops;
+    private long rx;
+    private long cut;
+    private long handOffDrops;
     private long tx;
     private long txDrops;
 
@@ -38,14 +38,42 @@ final class DispatchCore extends CoreStats {
         this.channel = channel;
     }
 
-    /** One datagram: a buffer of the receiver's pool, its sender and flow key. Fields written by the receiver only. */
+    /** Receive side (core 0 only): one datagram read from the socket, {@code truncated} if it was too long. */
+    void countReceived(boolean truncated) {
+        rx++;
+        if (truncated) {
+            cut++;
+        }
+    }
+
+    /** Receive side (core 0 only): {@code n} datagrams that could not be handed to their core. */
+    void countHandOffDrops(int n) {
+        handOffDrops += n;
+    }
+
+    /**
+     * One datagram: a buffer of the receiver's pool, its sender and flow key. {@link #take} and {@link #release} are
+     * called by the receiver only; the handling core reads the fields after the Exec's ring published them.
+     */
     static final class Packet {
         final ByteBuffer buffer;
-        InetSocketAddress source;
-        long key;
+        private InetSocketAddress source;
+        private long key;
 
         Packet(int capacity) {
             this.buffer = ByteBuffer.allocateDirect(capacity);
+        }
+
+        /** The buffer now holds a datagram from {@code from}; returns its flow key. */
+        long take(InetSocketAddress from) {
+            source = from;
+            key = FlowTable.key(from);
+            return key;
+        }
+
+        /** Back to the pool: forget the sender. */
+        void release() {
+            source = null;
         }
     }
 
@@ -57,15 +85,39 @@ final class DispatchCore extends CoreStats {
      * back.
      */
     static final class Batch implements Runnable {
-        final Packet[] items;
+        private final Packet[] items;
         final DispatchCore target;
-        final SpscRing<Batch> back;
-        int count;
+        private final SpscRing<Batch> back;
+        private int count; // written by the receiver only (add, drainTo)
 
         Batch(int capacity, DispatchCore target, SpscRing<Batch> back) {
             this.items = new Packet[capacity];
             this.target = target;
             this.back = back;
+        }
+
+        /** Receiver only: one more datagram for the target core (a batch holds one receive batch at most). */
+        void add(Packet p) {
+            items[count++] = p;
+        }
+
+        /** Datagrams in the batch. */
+        int count() {
+            return count;
+        }
+
+        /**
+         * Receiver only: moves the batch's packets to {@code pool} from index {@code top} on, released, and empties
+         * the batch; returns the pool's new top.
+         */
+        int drainTo(Packet[] pool, int top) {
+            for (int i = 0; i < count; i++) {
+                items[i].release();
+                pool[top++] = items[i];
+                items[i] = null;
+            }
+            count = 0;
+            return top;
         }
 
         @Override

@@ -34,8 +34,11 @@ import java.util.function.Consumer;
  * handling cores only (one producer each) and read here only.
  */
 final class DispatchReceiver implements Poller {
-    /** Batches in flight per handling core: 16 × 32 datagrams by default. */
-    static final int DEPTH = 16;
+    /**
+     * Batches in flight per handling core: 64 × 32 = 2,048 datagrams by default, about what the socket's 4 MiB
+     * receive buffer holds, so a core that falls behind for a moment costs no more drops than REUSEPORT's socket.
+     */
+    static final int DEPTH = 64;
 
     private final DispatchCore self;
     private final DispatchCore[] cores;
@@ -105,20 +108,18 @@ final class DispatchReceiver implements Poller {
                     break;
                 }
                 taken++;
-                self.rx++;
                 buf.flip();
-                if (buf.limit() == buf.capacity()) {
-                    self.cut++; // longer than maxDatagram: counted and dropped, the buffer stays free
-                    continue;
+                final boolean tooLong = buf.limit() == buf.capacity();
+                self.countReceived(tooLong);
+                if (tooLong) {
+                    continue; // longer than maxDatagram: counted and dropped, the buffer stays free
                 }
                 freeTop--;
-                p.source = (InetSocketAddress) source;
-                p.key = FlowTable.key(p.source);
-                final int w = LoadBalancer.indexFor(p.key, n);
+                final int w = LoadBalancer.indexFor(p.take((InetSocketAddress) source), n);
                 if (w == 0) {
                     own[owned++] = p;
                 } else if (!file(w, p)) {
-                    self.handOffDrops++; // no free batch for that core: it is behind, drop as a full queue would
+                    self.countHandOffDrops(1); // no free batch for that core: it is behind, drop as a full queue would
                     release(p);
                 }
             }
@@ -151,7 +152,7 @@ final class DispatchReceiver implements Poller {
             freeBatches[w][freeBatchTop[w]] = null;
             open[w] = b;
         }
-        b.items[b.count++] = p;
+        b.add(p);
         return true;
     }
 
@@ -162,7 +163,7 @@ final class DispatchReceiver implements Poller {
             if (b != null) {
                 open[w] = null;
                 if (execs[w].offer(b) < 0) { // the Exec's ring publishes the batch's fields (release)
-                    self.handOffDrops += b.count;
+                    self.countHandOffDrops(b.count());
                     recycle(b);
                 }
             }
@@ -180,17 +181,13 @@ final class DispatchReceiver implements Poller {
     }
 
     private void recycle(Batch b) {
-        for (int i = 0; i < b.count; i++) {
-            release(b.items[i]);
-            b.items[i] = null;
-        }
-        b.count = 0;
+        freeTop = b.drainTo(free, freeTop);
         final int w = b.target.index;
         freeBatches[w][freeBatchTop[w]++] = b;
     }
 
     private void release(Packet p) {
-        p.source = null;
+        p.release();
         free[freeTop++] = p;
     }
 
