@@ -10,7 +10,6 @@ import java.nio.channels.DatagramChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
@@ -24,15 +23,8 @@ import java.util.function.Consumer;
  *
  * <p>Threading: everything runs on the owning Exec's thread, except {@link #wakeup()} and the published counters.
  */
-final class UdpCore implements Poller {
-    /** Accounting of one core, read by any thread. Each is written only by the owner, once per non-empty poll. */
-    final AtomicLong received = new AtomicLong();
-    final AtomicLong replied = new AtomicLong();
-    final AtomicLong replyDrops = new AtomicLong();
-    final AtomicLong truncated = new AtomicLong();
-    /** {@code System.nanoTime()} of the first and the last batch received (0: none yet). */
-    final AtomicLong firstNanos = new AtomicLong();
-    final AtomicLong lastNanos = new AtomicLong();
+final class UdpCore extends CoreStats implements Poller {
+    // accounting (CoreStats): written only by the owner, once per non-empty poll
 
     final int index;
     private final DatagramChannel channel;
@@ -157,7 +149,7 @@ final class UdpCore implements Poller {
         }
     }
 
-    /** A copy of the flow table: flow key to datagrams answered or dropped. Owner thread only. */
+    @Override
     java.util.Map<Long, Long> flowSnapshot() {
         return flows.snapshot();
     }

@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <pre>
  * usage: UdpEchoMain [--host 127.0.0.1] [--port 9999] [--execs N | --cpus a,b,..] [--batch 32]
- *                    [--max-datagram 2048] [--spins 100] [--seconds N (0: until Ctrl-C)] [--quiet]
+ *                    [--max-datagram 2048] [--spins 100] [--mode reuseport|dispatch]
+ *                    [--seconds N (0: until Ctrl-C)] [--quiet]
  * </pre>
  */
 public final class UdpEchoMain {
@@ -46,6 +47,7 @@ public final class UdpEchoMain {
                     case "--batch": b.batch(integer(option, v)); break;
                     case "--max-datagram": b.maxDatagram(integer(option, v)); break;
                     case "--spins": b.spins(integer(option, v)); break;
+                    case "--mode": b.mode(mode(v)); break;
                     case "--seconds": seconds = integer(option, v); break;
                     default: throw new IllegalArgumentException("unknown option " + option);
                 }
@@ -89,21 +91,37 @@ public final class UdpEchoMain {
             }
         } finally {
             server.close();
-            System.out.println(result("corepin", server.totals(), server.activeNanos()));
+            System.out.println(result("corepin-" + server.mode().name().toLowerCase(Locale.ROOT), server.totals(),
+                server.activeNanos()));
             System.out.flush();
             printed.countDown();
         }
     }
 
-    /** The line {@code udp-echo.sh} parses: {@code RESULT <who> rx=N tx=N replyDrops=N truncated=N activeNanos=N}. */
+    /**
+     * The line {@code udp-echo.sh} parses:
+     * {@code RESULT <who> rx=N tx=N replyDrops=N truncated=N dispatchDrops=N activeNanos=N}.
+     */
     static String result(String who, long[] totals, long activeNanos) {
         return "RESULT " + who + " rx=" + totals[0] + " tx=" + totals[1] + " replyDrops=" + totals[2]
-            + " truncated=" + totals[3] + " activeNanos=" + activeNanos;
+            + " truncated=" + totals[3] + " dispatchDrops=" + (totals.length > 4 ? totals[4] : 0)
+            + " activeNanos=" + activeNanos;
+    }
+
+    /** {@code reuseport} or {@code dispatch} (any case). */
+    static UdpEchoServer.Mode mode(String v) {
+        for (UdpEchoServer.Mode m : UdpEchoServer.Mode.values()) {
+            if (m.name().equalsIgnoreCase(v.trim())) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("--mode must be reuseport or dispatch, got '" + v + "'");
     }
 
     static String usage() {
         return "usage: UdpEchoMain [--host 127.0.0.1] [--port 9999] [--execs N | --cpus a,b,..] [--batch 32]\n"
-            + "                   [--max-datagram 2048] [--spins 100] [--seconds N (0: until Ctrl-C)] [--quiet]";
+            + "                   [--max-datagram 2048] [--spins 100] [--mode reuseport|dispatch]\n"
+            + "                   [--seconds N (0: until Ctrl-C)] [--quiet]";
     }
 
     static int integer(String option, String v) {

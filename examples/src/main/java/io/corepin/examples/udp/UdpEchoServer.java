@@ -17,14 +17,17 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A UDP echo server on real sockets: one pinned {@link Exec} per core, each with its own {@code SO_REUSEPORT}
- * {@link DatagramChannel} on the same port, polled by the Exec itself ({@link UdpCore}). The kernel hashes each
- * flow (source address and port, destination address and port, UDP) to one socket, so a flow's datagrams are all
- * handled by one core, against that core's flow table, without a lock. Every datagram is answered
- * ({@link EchoStamp}); a reply the socket cannot take is dropped and counted.
+ * A UDP echo server on real sockets: one pinned {@link Exec} per core, in one of two {@link Mode}s. In
+ * {@link Mode#REUSEPORT} each core has its own {@code SO_REUSEPORT} {@link DatagramChannel} on the same port, polled
+ * by the Exec itself ({@link UdpCore}); the kernel hashes each flow (source address and port, destination address and
+ * port, UDP) to one socket. In {@link Mode#DISPATCH} one socket is polled by core 0, which hands each datagram to the
+ * core {@link io.corepin.balance.LoadBalancer#indexFor LoadBalancer.indexFor(flowKey, cores)} names
+ * ({@link DispatchReceiver}). Either way a flow's datagrams are all handled by one core, against that core's flow
+ * table, without a lock. Every datagram is answered ({@link EchoStamp}); a reply the socket cannot take is dropped
+ * and counted.
  *
  * <pre>
- *   try (UdpEchoServer server = UdpEchoServer.builder().port(0).execs(2).start()) {
+ *   try (UdpEchoServer server = UdpEchoServer.builder().port(0).execs(2).mode(Mode.DISPATCH).start()) {
  *       int port = server.port();
  *   }
  * </pre>
@@ -33,17 +36,34 @@ public final class UdpEchoServer implements AutoCloseable {
     /** Receive buffer asked for each socket (the kernel caps it at net.core.rmem_max). */
     private static final int RECEIVE_BUFFER = 4 << 20;
 
-    private final UdpCore[] cores;
+    /** How datagrams reach the core that handles their flow. */
+    public enum Mode {
+        /** One {@code SO_REUSEPORT} socket per core: the kernel hashes each flow to a socket, so to a core. */
+        REUSEPORT,
+        /**
+         * One socket, polled by core 0 (the receiver), which hands each datagram by flow key to its core (itself
+         * included) in batches through that core's ring; the buffers come back through one single-producer ring per
+         * core. The handling core sends the reply on the same socket.
+         */
+        DISPATCH
+    }
+
+    private final CoreStats[] cores;
     private final Exec[] execs;
     private final int port;
+    private final Mode mode;
 
-    private UdpEchoServer(UdpCore[] cores, Exec[] execs, int port) {
+    private UdpEchoServer(CoreStats[] cores, Exec[] execs, int port, Mode mode) {
         this.cores = cores;
         this.execs = execs;
         this.port = port;
+        this.mode = mode;
     }
 
-    /** Defaults: 127.0.0.1, port 9999, one Exec per allowed CPU, batches of 32, datagrams up to 2048 bytes. */
+    /**
+     * Defaults: 127.0.0.1, port 9999, one Exec per allowed CPU, {@link Mode#REUSEPORT}, batches of 32, datagrams up
+     * to 2048 bytes.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -51,6 +71,11 @@ public final class UdpEchoServer implements AutoCloseable {
     /** The port every core's socket is bound to. */
     public int port() {
         return port;
+    }
+
+    /** How datagrams reach their core. */
+    public Mode mode() {
+        return mode;
     }
 
     /** Number of cores. */
@@ -63,7 +88,7 @@ public final class UdpEchoServer implements AutoCloseable {
         return execs[i];
     }
 
-    /** Datagrams received by core {@code i} (published once per batch). */
+    /** Datagrams core {@code i} read from a socket (published once per batch; in DISPATCH mode only core 0 reads). */
     public long received(int i) {
         return cores[i].received.get();
     }
@@ -83,14 +108,26 @@ public final class UdpEchoServer implements AutoCloseable {
         return cores[i].truncated.get();
     }
 
-    /** Totals over all cores: received, replied, reply drops, truncated. */
+    /**
+     * Datagrams core {@code i} received but could not hand to their core (DISPATCH only: that core's ring was full,
+     * or it was closing, or no buffer batch for it was free); dropped unanswered.
+     */
+    public long dispatchDrops(int i) {
+        return cores[i].dispatchDrops.get();
+    }
+
+    /**
+     * Totals over all cores: received, replied, reply drops, truncated, dispatch drops. Once the server is idle and
+     * its last batches published, received = replied + reply drops + truncated + dispatch drops.
+     */
     public long[] totals() {
-        long[] t = new long[4];
+        long[] t = new long[5];
         for (int i = 0; i < cores.length; i++) {
             t[0] += received(i);
             t[1] += replied(i);
             t[2] += replyDrops(i);
             t[3] += truncated(i);
+            t[4] += dispatchDrops(i);
         }
         return t;
     }
@@ -99,7 +136,7 @@ public final class UdpEchoServer implements AutoCloseable {
     public long activeNanos() {
         long first = Long.MAX_VALUE;
         long last = Long.MIN_VALUE;
-        for (UdpCore c : cores) {
+        for (CoreStats c : cores) {
             long f = c.firstNanos.get();
             if (f != 0) {
                 first = Math.min(first, f);
@@ -116,7 +153,7 @@ public final class UdpEchoServer implements AutoCloseable {
      * @throws IllegalStateException if the core does not answer within {@code timeoutSeconds}
      */
     public Map<Long, Long> flows(int i, long timeoutSeconds) throws InterruptedException {
-        UdpCore core = cores[i];
+        CoreStats core = cores[i];
         try {
             return execs[i].submit(core::flowSnapshot).get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -129,7 +166,7 @@ public final class UdpEchoServer implements AutoCloseable {
         return FlowTable.key(source);
     }
 
-    /** Closes every core: its Exec stops, and its poller closes the socket. Waits at most 10 s per core. */
+    /** Closes every core: its Exec stops, and its poller closes its socket. Waits at most 10 s per core. */
     @Override
     public void close() {
         for (Exec e : execs) {
@@ -150,7 +187,8 @@ public final class UdpEchoServer implements AutoCloseable {
     /** Where each core runs, one line per core. */
     public String describe() {
         StringBuilder sb = new StringBuilder("corepin udp-echo on port ").append(port).append(" (")
-            .append(cores.length).append(" cores, one SO_REUSEPORT socket each)");
+            .append(cores.length).append(mode == Mode.REUSEPORT ? " cores, one SO_REUSEPORT socket each)"
+                : " cores, one socket received by core 0 and dispatched by flow key)");
         for (Exec e : execs) {
             sb.append(System.lineSeparator()).append("  ").append(e.name())
                 .append(e.cpu() < 0 ? " (not pinned)" : " on CPU " + e.cpu());
@@ -166,8 +204,15 @@ public final class UdpEchoServer implements AutoCloseable {
         private int batch = 32;
         private int maxDatagram = 2048;
         private int spins = 100;
+        private Mode mode = Mode.REUSEPORT;
 
         private Builder() {
+        }
+
+        /** How datagrams reach their core (default {@link Mode#REUSEPORT}). */
+        public Builder mode(Mode mode) {
+            this.mode = Objects.requireNonNull(mode, "mode (REUSEPORT or DISPATCH)");
+            return this;
         }
 
         /** IPv4 address to bind (default 127.0.0.1). */
@@ -228,12 +273,15 @@ public final class UdpEchoServer implements AutoCloseable {
         }
 
         /**
-         * Binds one socket per core and starts the cores.
+         * Binds one socket per core (REUSEPORT) or one socket (DISPATCH) and starts the cores.
          *
          * @throws IOException naming the address if a socket cannot be bound (nothing stays open then)
          */
         public UdpEchoServer start() throws IOException {
             AffinityPlan p = plan != null ? plan : AffinityPlan.auto(Runtime.getRuntime().availableProcessors());
+            if (mode == Mode.DISPATCH) {
+                return startDispatch(p);
+            }
             int n = p.execCount();
             List<DatagramChannel> opened = new ArrayList<>();
             UdpCore[] cores = new UdpCore[n];
@@ -280,7 +328,56 @@ public final class UdpEchoServer implements AutoCloseable {
                 }
                 throw e;
             }
-            return new UdpEchoServer(cores, execs, bound);
+            return new UdpEchoServer(cores, execs, bound, Mode.REUSEPORT);
+        }
+
+        /** One socket; the other cores' Execs first, so they exist before core 0's receiver polls. */
+        private UdpEchoServer startDispatch(AffinityPlan p) throws IOException {
+            int n = p.execCount();
+            DispatchCore[] cores = new DispatchCore[n];
+            Exec[] execs = new Exec[n];
+            DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET);
+            DispatchReceiver receiver = null;
+            try {
+                ch.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                ch.setOption(StandardSocketOptions.SO_RCVBUF, RECEIVE_BUFFER);
+                InetSocketAddress address = new InetSocketAddress(host, port);
+                try {
+                    ch.bind(address);
+                } catch (IOException e) {
+                    throw new IOException("cannot bind udp socket to " + address + ": " + e.getMessage(), e);
+                }
+                for (int i = 0; i < n; i++) {
+                    cores[i] = new DispatchCore(i, ch);
+                }
+                DispatchReceiver r = new DispatchReceiver(cores, execs, ch, batch, maxDatagram);
+                receiver = r;
+                for (int i = n - 1; i >= 0; i--) { // core 0, the receiver, last: the others exist when it polls
+                    Exec.Builder eb = Exec.builder().name("udp-echo-" + i).cpu(p.cpuFor(i))
+                        .idleStrategy(IdleStrategy.park(spins, 0)); // core 0 then blocks in select, others park
+                    if (i == 0) {
+                        eb.poller(() -> r);
+                    }
+                    execs[i] = eb.build();
+                }
+            } catch (IOException | RuntimeException | Error e) {
+                for (int i = 0; i < n; i++) {
+                    if (execs[i] != null) {
+                        execs[i].shutdownNow(); // Exec 0's poller closes the socket and selector
+                    }
+                }
+                if (execs[0] == null && receiver != null) {
+                    receiver.close();
+                }
+                try {
+                    ch.close(); // no-op if closed above
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            return new UdpEchoServer(cores, execs, ((InetSocketAddress) ch.getLocalAddress()).getPort(),
+                Mode.DISPATCH);
         }
     }
 }

@@ -20,13 +20,19 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import io.corepin.balance.LoadBalancer;
+import io.corepin.examples.udp.UdpEchoServer.Mode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Real datagrams over loopback: 16 client sockets (16 flows) send 10,000 stamped datagrams in all to a two-core
  * server, each waiting for its reply (1 s at most, then the datagram counts as lost). Every reply of a flow must come
- * from one core, carry that flow's next count, and the server's accounting must add up.
+ * from one core, carry that flow's next count, and the server's accounting must add up. Each property is checked in
+ * both modes: {@link Mode#REUSEPORT} (one socket per core, the kernel picks the core) and {@link Mode#DISPATCH} (one
+ * socket, the receiving core hands each datagram to the core {@link LoadBalancer#indexFor} names for its flow).
  */
 @Timeout(60)
 class UdpEchoServerTest {
@@ -45,9 +51,10 @@ class UdpEchoServerTest {
         long lastCount;
     }
 
-    @Test
-    void everyFlowStaysOnOneCoreAndTheCountsAddUp() throws Exception {
-        try (UdpEchoServer server = UdpEchoServer.builder().port(0).execs(2).start()) {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void everyFlowStaysOnOneCoreAndTheCountsAddUp(Mode mode) throws Exception {
+        try (UdpEchoServer server = UdpEchoServer.builder().mode(mode).port(0).execs(2).start()) {
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
             ExecutorService pool = Executors.newFixedThreadPool(THREADS);
             List<Future<List<FlowResult>>> futures = new ArrayList<>();
@@ -60,14 +67,14 @@ class UdpEchoServerTest {
                 for (Future<List<FlowResult>> f : futures) {
                     results.addAll(f.get(40, TimeUnit.SECONDS));
                 }
-                check(server, results);
+                check(server, mode, results);
             } finally {
                 pool.shutdownNow();
             }
         }
     }
 
-    private static void check(UdpEchoServer server, List<FlowResult> results) throws Exception {
+    private static void check(UdpEchoServer server, Mode mode, List<FlowResult> results) throws Exception {
         long sent = 0;
         long replies = 0;
         Map<Long, Integer> coreOfFlow = new HashMap<>();
@@ -78,6 +85,10 @@ class UdpEchoServerTest {
             assertEquals(0, r.countErrors, "flow " + r.key + ": a reply's count was not the flow's next one");
             if (r.replies > 0) {
                 coreOfFlow.put(r.key, r.core);
+                if (mode == Mode.DISPATCH) {
+                    assertEquals(LoadBalancer.indexFor(r.key, server.cores()), r.core,
+                        "flow " + r.key + " was not handled by the core its key hashes to");
+                }
             }
         }
         assertEquals(DATAGRAMS, sent, "the clients did not send everything within 20 s");
@@ -89,7 +100,8 @@ class UdpEchoServerTest {
         long received = totals[0];
         assertTrue(received <= sent && received >= replies,
             "server received " + received + ", clients sent " + sent + " and got " + replies + " replies");
-        assertEquals(received, totals[1] + totals[2] + totals[3], "received = replied + reply drops + truncated");
+        assertEquals(received, totals[1] + totals[2] + totals[3] + totals[4],
+            "received = replied + reply drops + truncated + dispatch drops");
         List<Map<Long, Long>> tables = new ArrayList<>();
         for (int i = 0; i < server.cores(); i++) {
             tables.add(server.flows(i, 5));
@@ -116,12 +128,36 @@ class UdpEchoServerTest {
             "the kernel put all " + FLOWS + " flows on one socket: " + coreOfFlow);
     }
 
-    /** The server publishes once per batch: wait (bounded) until it has counted at least the replies seen. */
+    /**
+     * The server publishes once per batch, after the batch's replies are sent (in DISPATCH mode the receiving core and
+     * the handling core publish separately): wait (bounded) until it has counted at least the replies seen and every
+     * datagram it received is accounted for.
+     */
     private static void awaitTotals(UdpEchoServer server, long replies) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (server.totals()[1] < replies && System.nanoTime() < deadline) {
+        while (System.nanoTime() < deadline) {
+            long[] t = server.totals();
+            if (t[1] >= replies && t[0] == t[1] + t[2] + t[3] + t[4]) {
+                return;
+            }
             Thread.sleep(5);
         }
+    }
+
+    /**
+     * A loopback client socket whose flow is handled by core {@code core} of a DISPATCH server with {@code cores}
+     * cores (any socket will do for REUSEPORT with one core); at most 256 tries.
+     */
+    private static DatagramSocket socketForCore(Mode mode, int core, int cores) throws IOException {
+        for (int tries = 0; tries < 256; tries++) {
+            DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            long key = UdpEchoServer.flowKey((InetSocketAddress) s.getLocalSocketAddress());
+            if (mode == Mode.REUSEPORT || LoadBalancer.indexFor(key, cores) == core) {
+                return s;
+            }
+            s.close();
+        }
+        throw new IllegalStateException("no loopback port in 256 tries hashes to core " + core + " of " + cores);
     }
 
     /** {@code flows} sockets, round robin, one datagram in flight per socket; stops at the deadline. */
@@ -192,24 +228,32 @@ class UdpEchoServerTest {
      * Steady state allocates nothing per datagram on the core's thread: after 10,000 to warm up, 5,000 datagrams of
      * one flow (the JDK reuses its last sender address while the sender stays the same) cost the Exec thread less
      * than 16 bytes each on average (HotSpot's per-thread allocation counter; parking in select may allocate a
-     * little now and then).
+     * little now and then). In DISPATCH mode the flow is one that core 1 handles, so both the receiving core's
+     * thread (receive, hand-off, taking buffers back) and the handling core's (flow table, reply, return) are
+     * measured, and every reply must come from core 1.
      */
-    @Test
-    void steadyStateAllocatesNothingPerDatagram() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void steadyStateAllocatesNothingPerDatagram(Mode mode) throws Exception {
         java.lang.management.ThreadMXBean bean = java.lang.management.ManagementFactory.getThreadMXBean();
         org.junit.jupiter.api.Assumptions.assumeTrue(bean instanceof com.sun.management.ThreadMXBean,
             "HotSpot's per-thread allocation counter is needed");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
         threads.setThreadAllocatedMemoryEnabled(true);
-        try (UdpEchoServer server = UdpEchoServer.builder().port(0).execs(1).start();
-             DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+        int cores = mode == Mode.DISPATCH ? 2 : 1;
+        int handler = cores - 1;
+        try (UdpEchoServer server = UdpEchoServer.builder().mode(mode).port(0).execs(cores).start();
+             DatagramSocket s = socketForCore(mode, handler, cores)) {
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
             s.setSoTimeout(1000);
             FlowResult r = new FlowResult();
             byte[] out = new byte[64];
             DatagramPacket reply = new DatagramPacket(new byte[2048], 2048);
-            long tid = server.exec(0).threadId();
-            long before = 0;
+            long[] tids = new long[cores];
+            long[] before = new long[cores];
+            for (int c = 0; c < cores; c++) {
+                tids[c] = server.exec(c).threadId();
+            }
             int measured = 5_000;
             int warmup = 10_000;
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -217,7 +261,9 @@ class UdpEchoServerTest {
                 assertTrue(System.nanoTime() < deadline, "only " + i + " round trips in 30 s");
                 if (i == warmup) {
                     awaitTotals(server, r.replies);
-                    before = threads.getThreadAllocatedBytes(tid);
+                    for (int c = 0; c < cores; c++) {
+                        before[c] = threads.getThreadAllocatedBytes(tids[c]);
+                    }
                 }
                 ByteBuffer.wrap(out).putInt(0, EchoStamp.MAGIC).putLong(16, i);
                 s.send(new DatagramPacket(out, out.length, target));
@@ -225,18 +271,27 @@ class UdpEchoServerTest {
                 awaitReply(s, reply, i, r);
             }
             awaitTotals(server, r.replies);
-            long bytes = threads.getThreadAllocatedBytes(tid) - before;
-            assertTrue(bytes >= 0, "allocation counter of the Exec thread: " + bytes);
-            assertTrue(bytes < 16L * measured, "the core's thread allocated " + bytes + " bytes for " + measured
-                + " datagrams (" + bytes / measured + " per datagram)");
-            System.out.println("udp core thread: " + bytes + " bytes allocated over " + measured + " datagrams");
+            for (int c = 0; c < cores; c++) {
+                long bytes = threads.getThreadAllocatedBytes(tids[c]) - before[c];
+                assertTrue(bytes >= 0, "allocation counter of core " + c + "'s thread: " + bytes);
+                assertTrue(bytes < 16L * measured, mode + ": core " + c + "'s thread allocated " + bytes
+                    + " bytes for " + measured + " datagrams (" + bytes / measured + " per datagram)");
+                System.out.println("udp " + mode + " core " + c + " thread: " + bytes + " bytes allocated over "
+                    + measured + " datagrams");
+            }
+            assertEquals(handler, r.core, mode + ": the flow's replies came from core " + r.core);
+            assertEquals(0, r.coreChanges, mode + ": the flow moved between cores");
+            assertTrue(r.replies >= measured, mode + ": only " + r.replies + " replies");
         }
     }
 
-    @Test
-    void oversizedDatagramsAreCountedNotAnswered() throws Exception {
-        try (UdpEchoServer server = UdpEchoServer.builder().port(0).execs(1).maxDatagram(100).start();
-             DatagramSocket s = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+    /** In DISPATCH mode the flow is handled by core 1, so the small datagram crosses to it and the big one does not. */
+    @ParameterizedTest
+    @EnumSource(Mode.class)
+    void oversizedDatagramsAreCountedNotAnswered(Mode mode) throws Exception {
+        int cores = mode == Mode.DISPATCH ? 2 : 1;
+        try (UdpEchoServer server = UdpEchoServer.builder().mode(mode).port(0).execs(cores).maxDatagram(100).start();
+             DatagramSocket s = socketForCore(mode, cores - 1, cores)) {
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port());
             s.setSoTimeout(5000);
             s.send(new DatagramPacket(new byte[500], 500, target));
@@ -249,16 +304,21 @@ class UdpEchoServerTest {
             ByteBuffer b = ByteBuffer.wrap(reply.getData());
             assertEquals(1, b.getLong(4), "the oversized datagram must not count in the flow");
             assertEquals(7, b.getLong(16));
+            assertEquals(cores - 1, b.getInt(12), "the core that answered");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
             // counters are published once per batch, after the batch's replies are sent: the reply can arrive
             // before its batch's received count is visible, so wait for all three (bounded), then check them exactly
-            while ((server.truncated(0) < 1 || server.received(0) < 2 || server.replied(0) < 1)
+            while ((server.totals()[3] < 1 || server.totals()[0] < 2 || server.totals()[1] < 1)
                 && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertEquals(1, server.truncated(0));
-            assertEquals(2, server.received(0));
-            assertEquals(1, server.replied(0));
+            long[] t = server.totals();
+            assertEquals(1, t[3], "truncated");
+            assertEquals(2, t[0], "received");
+            assertEquals(1, t[1], "replied");
+            assertEquals(0, t[2] + t[4], "reply and dispatch drops");
+            assertEquals(1, server.truncated(0), "the receiving core counts the oversized datagram");
+            assertEquals(1, server.replied(cores - 1), "the handling core counts the reply");
         }
     }
 
@@ -270,5 +330,12 @@ class UdpEchoServerTest {
         e = assertThrows(IllegalArgumentException.class, () -> UdpEchoServer.builder().maxDatagram(70000));
         assertTrue(e.getMessage().contains("70000"), e.getMessage());
         assertNotNull(UdpEchoServer.builder().port(0));
+        NullPointerException npe = assertThrows(NullPointerException.class, () -> UdpEchoServer.builder().mode(null));
+        assertTrue(npe.getMessage().contains("mode"), npe.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> UdpEchoMain.mode("fanout"));
+        assertTrue(e.getMessage().contains("fanout") && e.getMessage().contains("reuseport")
+            && e.getMessage().contains("dispatch"), e.getMessage());
+        assertEquals(Mode.DISPATCH, UdpEchoMain.mode("Dispatch"));
+        assertEquals(Mode.REUSEPORT, UdpEchoMain.mode("reuseport"));
     }
 }
