@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark suite and prints its Markdown tables for RESULTS.md.
-#   bash bench/run.sh ring|exec|smol|sched|telemetry|stall|all [args...]
+#   bash bench/run.sh ring|exec|smol|sched|telemetry|stall|metrics|all [args...]
 # sched: FollowupBenchmark and SkewBenchmark (plain programs; optional arg: rounds), ~2 min.
 # ring: bench/run-ring.sh (RingThroughput). exec: ExecThroughput, 3 forks (~5 min), JSON in bench/results/exec.json.
 # smol: the smolscale suite (io.corepin.bench.smol, corepin vs fjp/netty/tpe/vthreads, ~15-20 min on 2 cores) on a
@@ -13,6 +13,9 @@
 # stall: StallGuardCost (the stall guard's per-task stamp on vs off, in separate JVMs): submitAndRun (idle park vs spin)
 #   and ownerLoop (park), FORKS=3 forks each (~3 min), bench/results/stall{,-owner}-{on,off}.json merged into
 #   stall.json and stall-owner.json.
+# metrics: MetricsBindingCost (no Micrometer binding vs bound to a Prometheus registry scraped every 10 ms by another
+#   thread): submitAndRun and ownerLoop (park), FORKS=5 single-fork JMH runs per setting, off and on alternating (the
+#   order flips each round), ~4 min; bench/results/metrics-*.json, per-fork table by bench/fork-table.py.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -130,14 +133,43 @@ stall_suite() {
     --unit "million local tasks/s (ops/µs) run by the owner loop alone (ownerLoop: one submit spawns 10,000 local tasks)"
 }
 
+metrics_suite() {
+  [ "${BENCH_BUILD:-reactor}" = none ] || mvn -B -q -pl bench -am package -DskipTests
+  mkdir -p bench/results
+  rm -f bench/results/metrics-*.json bench/results/metrics.txt
+  echo "$(java -version 2>&1 | head -1); $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  local i bench setting order
+  for i in $(seq 1 "${FORKS:-5}"); do
+    order="off on"
+    [ $((i % 2)) = 0 ] && order="on off"
+    for bench in submitAndRun ownerLoop; do
+      for setting in $order; do
+        java -jar bench/target/benchmarks.jar "io.corepin.bench.MetricsBindingCost.$bench" -f 1 -p binding="$setting" \
+          -rf json -rff "bench/results/metrics-$bench-$setting-$i.json" "$@" >> bench/results/metrics.txt 2>&1 \
+          || { tail -40 bench/results/metrics.txt >&2; exit 1; }
+      done
+    done
+  done
+  echo "done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  grep '^scrapes:' bench/results/metrics.txt | sort | uniq -c | sort -rn | head -3 || true
+  local b
+  for b in submitAndRun ownerLoop; do
+    echo
+    python3 bench/fork-table.py --row binding --baseline off --bench "$b" \
+      --unit "$b: million tasks/s (ops/µs), one JMH fork per run, off and on alternating" \
+      $(ls bench/results/metrics-$b-*.json | sort -t- -k4,4n)
+  done
+}
+
 case "$suite" in
   ring) bash bench/run-ring.sh "$@" ;;
   sched) sched_suite "$@" ;;
   exec) exec_suite "$@" ;;
   smol) smol_suite "$@" ;;
   telemetry) telemetry_suite "$@" ;;
+  metrics) metrics_suite "$@" ;;
   stall) stall_suite "$@" ;;
   all) bash bench/run-ring.sh "$@"; echo; BENCH_BUILD=none exec_suite "$@"; echo; BENCH_BUILD=none smol_suite "$@"
        echo; BENCH_BUILD=none sched_suite ;;
-  *) echo "usage: bench/run.sh ring|exec|smol|sched|telemetry|stall|all [args...]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh ring|exec|smol|sched|telemetry|stall|metrics|all [args...]" >&2; exit 2 ;;
 esac
