@@ -25,13 +25,14 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * What the Micrometer binding costs the Exec: {@link ExecTelemetryCost}'s two workloads (one submitter → one Exec,
  * batches of {@value #BATCH} tasks, half of them spawning a local child; and the owner loop alone,
- * {@link LocalBurst}) on an Exec with no binding ({@code off}) and on one bound by {@link ExecMetrics} to a
- * {@link PrometheusMeterRegistry} that a thread of its own scrapes (renders the whole text exposition) every
- * {@value #SCRAPE_MILLIS} ms during the measurement ({@code on}) — a scrape rate far above a real Prometheus' (every
- * 10–60 s), so that what scraping costs shows.
+ * {@link LocalBurst}) on an Exec with no binding ({@code off}), on one bound by {@link ExecMetrics} to a
+ * {@link PrometheusMeterRegistry} that nobody scrapes ({@code bound}: the binding itself), and on one whose registry
+ * a thread of its own scrapes (renders the whole text exposition) every {@value #SCRAPE_MILLIS} ms during the
+ * measurement ({@code scraped}) — a scrape rate far above a real Prometheus' (every 10–60 s), so that what scraping
+ * costs shows.
  *
  * <p>Binding adds no code to the Exec (every meter is a function of the Exec's getters, read at scrape time). What
- * {@code on} can cost: the scraper's reads pull the cache lines the owner writes (its counters, the stall stamp)
+ * {@code scraped} can cost: the scraper's reads pull the cache lines the owner writes (its counters, the stall stamp)
  * to another core; the scraper's CPU time and allocation (GC) on a machine with fewer cores than busy threads.
  */
 @State(Scope.Benchmark)
@@ -45,13 +46,27 @@ public class MetricsBindingCost {
     static final int BATCH = 10_000;
     static final long SCRAPE_MILLIS = 10;
 
-    @Param({"off", "on"})
+    /**
+     * {@code off}: no binding; {@code bound}: bound, never scraped; {@code scraped}: bound, scraped every 10 ms;
+     * {@code alternate}: bound, and scraped during every second iteration only — measurement iterations 0, 2, 4, ...
+     * unscraped, 1, 3, 5, ... scraped — so that one JVM measures both, a second apart (paired: immune to the slow
+     * load changes of a shared machine; {@code bench/fork-table.py --pairs} splits them). {@code alternate-other}: as
+     * {@code alternate}, but the registry is bound to another, idle Exec, not the measured one — the control: the
+     * same scraping work on the same machine, without reading the measured Exec's memory.
+     */
+    @Param({"off", "bound", "scraped", "alternate", "alternate-other"})
     public String binding;
 
     private Exec exec;
+    /** alternate-other: the idle Exec the registry is bound to instead. */
+    private Exec other;
     private PrometheusMeterRegistry registry;
     private Thread scraper;
+    /** The scraper thread runs until this is false. */
+    private volatile boolean scraperOn;
+    /** Whether it scrapes now (alternate: toggled between iterations); it parks a period when not. */
     private volatile boolean scraping;
+    private int measured;
     /** Written by the scraper thread only; read after it has been joined. */
     private long scrapes;
     private long scrapeNanos;
@@ -75,18 +90,39 @@ public class MetricsBindingCost {
     public void setUp() throws Exception {
         exec = Exec.builder().name("bench-exec").ringCapacity(16_384).daemon(true).idleStrategy(IdleStrategy.park())
             .build();
-        if (binding.equals("on")) {
+        final boolean alternate = binding.startsWith("alternate");
+        if (binding.equals("alternate-other")) {
+            other = Exec.builder().name("bench-other").daemon(true).build();
+        } else if (alternate && !binding.equals("alternate")) {
+            throw new IllegalArgumentException("unknown binding " + binding);
+        }
+        if (binding.equals("bound") || binding.equals("scraped") || alternate) {
             registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-            ExecMetrics.of(exec).bindTo(registry);
+            ExecMetrics.of(other != null ? other : exec).bindTo(registry);
             if (!registry.scrape().contains("corepin_exec_loop_lag_seconds")) {
                 throw new IllegalStateException("the binding is not in the scrape:\n" + registry.scrape());
             }
-            scraping = true;
+        }
+        if (binding.equals("scraped") || alternate) {
+            scraperOn = true;
+            scraping = !alternate;
             scraper = new Thread(this::scrapeLoop, "bench-scraper");
             scraper.setDaemon(true);
             scraper.start();
-        } else if (!binding.equals("off")) {
-            throw new IllegalArgumentException("binding must be off or on, got " + binding);
+        } else if (!binding.equals("off") && !binding.equals("bound")) {
+            throw new IllegalArgumentException("binding must be off, bound, scraped or alternate, got " + binding);
+        }
+    }
+
+    /** Alternate: warm-up iterations alternate too; measurement iteration k is scraped when k is odd. */
+    @Setup(Level.Iteration)
+    public void iteration(org.openjdk.jmh.infra.IterationParams params) {
+        if (binding.startsWith("alternate")) {
+            if (params.getType() == org.openjdk.jmh.runner.IterationType.MEASUREMENT) {
+                scraping = (measured++ & 1) == 1;
+            } else {
+                scraping = !scraping;
+            }
         }
     }
 
@@ -95,7 +131,12 @@ public class MetricsBindingCost {
         final long period = TimeUnit.MILLISECONDS.toNanos(SCRAPE_MILLIS);
         final java.lang.management.ThreadMXBean cpu = java.lang.management.ManagementFactory.getThreadMXBean();
         long next = System.nanoTime();
-        while (scraping) {
+        while (scraperOn) {
+            if (!scraping) {
+                LockSupport.parkNanos(period); // alternate, an unscraped iteration
+                next = System.nanoTime();
+                continue;
+            }
             final long c0 = cpu.getCurrentThreadCpuTime();
             final long t0 = System.nanoTime();
             scrapedChars += registry.scrape().length();
@@ -116,14 +157,19 @@ public class MetricsBindingCost {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         if (scraper != null) {
-            scraping = false;
+            scraperOn = false;
             scraper.join(10_000);
             final long n = Math.max(1, scrapes);
             System.out.printf("%nscrapes: %d, each %.1f µs wall, %.1f µs CPU, %d chars%n", scrapes,
                 scrapeNanos / 1e3 / n, scrapeCpuNanos / 1e3 / n, scrapedChars / n);
+        }
+        if (registry != null) {
             registry.close();
         }
         exec.close();
+        if (other != null) {
+            other.close();
+        }
     }
 
     private void submit(Runnable r) {
