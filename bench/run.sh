@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs a benchmark suite and prints its Markdown tables for RESULTS.md.
-#   bash bench/run.sh ring|exec|smol|sched|telemetry|stall|all [args...]
+#   bash bench/run.sh ring|exec|smol|sched|telemetry|stall|metrics|poolprio|all [args...]
 # sched: FollowupBenchmark and SkewBenchmark (plain programs; optional arg: rounds), ~2 min.
 # ring: bench/run-ring.sh (RingThroughput). exec: ExecThroughput, 3 forks (~5 min), JSON in bench/results/exec.json.
 # smol: the smolscale suite (io.corepin.bench.smol, corepin vs fjp/netty/tpe/vthreads, ~15-20 min on 2 cores) on a
@@ -13,6 +13,12 @@
 # stall: StallGuardCost (the stall guard's per-task stamp on vs off, in separate JVMs): submitAndRun (idle park vs spin)
 #   and ownerLoop (park), FORKS=3 forks each (~3 min), bench/results/stall{,-owner}-{on,off}.json merged into
 #   stall.json and stall-owner.json.
+# metrics: MetricsBindingCost (no Micrometer binding, bound to a Prometheus registry, bound and scraped every 10 ms by
+#   another thread): submitAndRun and ownerLoop (park), FORKS=5 single-fork JMH runs per setting, the three in rotating
+#   order each round, ~6 min; then (paired) FORKS runs of binding=alternate, whose 10 iterations alternate
+#   unscraped/scraped, ~2.5 min; METRICS_PARTS="rotate pairs" picks (add "control": the
+#   paired ownerLoop with the registry bound to another, idle Exec, ~1.3 min); bench/results/metrics-*.json, tables by
+#   bench/fork-table.py.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -169,15 +175,98 @@ for b in ("off", "on"):
 PY
 }
 
+# jmh_waiting LOG ARGS...: one JMH run, appended to LOG; on a shared machine another JMH may hold /tmp/jmh.lock:
+#   wait for it (every 5 s, at most 15 min) rather than measure both at once.
+jmh_waiting() {
+  local log=$1 tries=0 out
+  shift
+  while :; do
+    out=$(mktemp)
+    if java -jar bench/target/benchmarks.jar "$@" > "$out" 2>&1; then
+      grep '^scrapes:' "$out" || true
+      cat "$out" >> "$log"; rm -f "$out"; return 0
+    fi
+    if grep -q 'Unable to acquire the JMH lock' "$out" && [ $((tries += 1)) -le 180 ]; then
+      rm -f "$out"; sleep 5; continue
+    fi
+    cat "$out" >> "$log"; rm -f "$out"; return 1
+  done
+}
+
+metrics_suite() {
+  [ "${BENCH_BUILD:-reactor}" = none ] || mvn -B -q -pl bench -am package -DskipTests
+  mkdir -p bench/results
+  local parts=${METRICS_PARTS:-rotate pairs}
+  echo "$(java -version 2>&1 | head -1); $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  local i bench setting order b
+  if [[ " $parts " == *" rotate "* ]]; then
+  rm -f bench/results/metrics-{submitAndRun,ownerLoop}-*.json bench/results/metrics.txt
+  for i in $(seq 1 "${FORKS:-5}"); do
+    case $((i % 3)) in # each setting first, second and third in turn
+      1) order="off bound scraped" ;; 2) order="scraped off bound" ;; 0) order="bound scraped off" ;;
+    esac
+    for bench in submitAndRun ownerLoop; do
+      for setting in $order; do
+        jmh_waiting bench/results/metrics.txt "io.corepin.bench.MetricsBindingCost.$bench" -f 1 -p binding="$setting" \
+          -rf json -rff "bench/results/metrics-$bench-$setting-$i.json" "$@" \
+          || { tail -40 bench/results/metrics.txt >&2; exit 1; }
+        echo "  $(date -u '+%H:%M:%S') $bench $setting fork $i, load $(cut -d' ' -f1 /proc/loadavg)"
+      done
+    done
+  done
+  echo "done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  for b in submitAndRun ownerLoop; do
+    echo
+    python3 bench/fork-table.py --row binding --baseline off --bench "$b" \
+      --unit "$b: million tasks/s (ops/µs), one JMH fork per run, the settings in rotating order" \
+      $(ls bench/results/metrics-$b-*.json | sort -t- -k4,4n)
+  done
+  fi
+  if [[ " $parts " == *" control "* ]]; then
+  # the control: as pairs (ownerLoop), but the scraped registry is bound to another, idle Exec
+  rm -f bench/results/metrics-control-*.json bench/results/metrics-control.txt
+  for i in $(seq 1 "${FORKS:-5}"); do
+    jmh_waiting bench/results/metrics-control.txt "io.corepin.bench.MetricsBindingCost.ownerLoop" -f 1 -i 10 \
+      -p binding=alternate-other -rf json -rff "bench/results/metrics-control-ownerLoop-$i.json" "$@" \
+      || { tail -40 bench/results/metrics-control.txt >&2; exit 1; }
+    echo "  $(date -u '+%H:%M:%S') ownerLoop alternate-other fork $i, load $(cut -d' ' -f1 /proc/loadavg)"
+  done
+  echo
+  python3 bench/fork-table.py --pairs --bench ownerLoop \
+    --unit "ownerLoop, control: the scraped registry is bound to another, idle Exec" \
+    $(ls bench/results/metrics-control-ownerLoop-*.json | sort -t- -k5,5n)
+  fi
+  if [[ " $parts " == *" pairs "* ]]; then
+  # paired: one JVM per fork, its 10 measurement iterations alternating unscraped / scraped (binding=alternate)
+  rm -f bench/results/metrics-pairs-*.json bench/results/metrics-pairs.txt
+  for i in $(seq 1 "${FORKS:-5}"); do
+    for bench in submitAndRun ownerLoop; do
+      jmh_waiting bench/results/metrics-pairs.txt "io.corepin.bench.MetricsBindingCost.$bench" -f 1 -i 10 \
+        -p binding=alternate -rf json -rff "bench/results/metrics-pairs-$bench-$i.json" "$@" \
+        || { tail -40 bench/results/metrics-pairs.txt >&2; exit 1; }
+      echo "  $(date -u '+%H:%M:%S') $bench alternate fork $i, load $(cut -d' ' -f1 /proc/loadavg)"
+    done
+  done
+  echo "done $(date -u '+%H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
+  for b in submitAndRun ownerLoop; do
+    echo
+    python3 bench/fork-table.py --pairs --bench "$b" \
+      --unit "$b: million tasks/s (ops/µs); per fork, its unscraped and scraped iterations alternating" \
+      $(ls bench/results/metrics-pairs-$b-*.json | sort -t- -k5,5n)
+  done
+  fi
+}
+
 case "$suite" in
   ring) bash bench/run-ring.sh "$@" ;;
   sched) sched_suite "$@" ;;
   exec) exec_suite "$@" ;;
   smol) smol_suite "$@" ;;
   telemetry) telemetry_suite "$@" ;;
+  metrics) metrics_suite "$@" ;;
   stall) stall_suite "$@" ;;
   poolprio) poolprio_suite "$@" ;;
   all) bash bench/run-ring.sh "$@"; echo; BENCH_BUILD=none exec_suite "$@"; echo; BENCH_BUILD=none smol_suite "$@"
        echo; BENCH_BUILD=none sched_suite ;;
-  *) echo "usage: bench/run.sh ring|exec|smol|sched|telemetry|stall|poolprio|all [args...]" >&2; exit 2 ;;
+  *) echo "usage: bench/run.sh ring|exec|smol|sched|telemetry|stall|metrics|poolprio|all [args...]" >&2; exit 2 ;;
 esac

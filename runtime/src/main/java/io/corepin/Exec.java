@@ -75,6 +75,8 @@ public final class Exec implements Executor, AutoCloseable {
     private final Lifecycle lifecycle = new Lifecycle();
     /** What the owner writes while it runs, kept off the cache lines producers read. */
     private final ExecCounters counters;
+    /** What the stall guard has seen of this Exec (written by the guard's thread only). */
+    private final StallStats stallStats;
     /** The way in from other threads: ring, backlog, overflow, parked flag. */
     private final Inbound inbound;
     /** The owner side: loop, turn, run queue. */
@@ -100,6 +102,7 @@ public final class Exec implements Executor, AutoCloseable {
         final Poller poller = b.pollerFactory == null ? new ThreadParker(thread)
             : Objects.requireNonNull(b.pollerFactory.get(), "poller factory returned null");
         this.counters = new ExecCounters(b.clock);
+        this.stallStats = new StallStats(b.clock);
         this.inbound = new Inbound(name, b.ringCapacity, lifecycle, counters, poller);
         this.timers = new ExecTimers(this, b.clock);
         final RunQueue runQueue = b.levels == null ? new FifoRunQueue() : new LevelScheduler(b.levels, b.clock,
@@ -191,7 +194,7 @@ public final class Exec implements Executor, AutoCloseable {
 
     /** Reports tasks that hold this Exec longer than {@code thresholdNanos} ({@link StallGuard}). */
     void guardStalls(long thresholdNanos, org.agrona.concurrent.NanoClock clock) {
-        StallGuard.watch(this, thread, counters, thresholdNanos, clock); // one JVM-wide watchdog thread
+        StallGuard.watch(this, thread, counters, stallStats, thresholdNanos, clock); // one JVM-wide watchdog thread
     }
 
     // ------------------------------------------------------------------------------------------------ producers
@@ -834,6 +837,28 @@ public final class Exec implements Executor, AutoCloseable {
     /** Times the thread parked because it had no work. */
     public long parks() {
         return counters.parks();
+    }
+
+    /**
+     * Stalls reported so far: tasks that held this Exec longer than its stall threshold
+     * ({@link Builder#stallThreshold}), each counted once, when the stall guard reports it (log line, JFR event).
+     * Any thread, a racy snapshot; 0 for an Exec the guard does not watch (threshold 0, {@link #blockOn}).
+     */
+    public long stalls() {
+        return stallStats.stalls();
+    }
+
+    /**
+     * Loop lag, in nanoseconds of this Exec's clock: how long the task running now has held the Exec, so how long
+     * new work waits at least before the loop gets to it — as far as the stall guard has seen. 0 when the Exec is
+     * between turns (idle, parked, or done) or runs a task the guard has not found yet; otherwise the time since the
+     * guard first found that task running (a lower bound of the task's run time, short of it by at most the guard's
+     * period: half the stall threshold, 1 to 50 ms). It does not include tasks waiting behind short ones in the
+     * ring (see {@link #depth()}). Any thread, a racy snapshot; 0 for an Exec the guard does not watch. The Exec
+     * pays nothing for it: the guard reads the stamp it writes per task for stall detection.
+     */
+    public long loopLagNanos() {
+        return isTerminated() ? 0 : stallStats.loopLagNanos(counters);
     }
 
     @Override

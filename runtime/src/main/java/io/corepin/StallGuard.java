@@ -80,9 +80,13 @@ final class StallGuard {
         }
     }
 
-    /** Starts guarding {@code exec}, whose tasks run on {@code thread} and whose time is {@code clock}. Any thread. */
-    static void watch(Exec exec, Thread thread, ExecCounters counters, long thresholdNanos, NanoClock clock) {
-        ADDED.add(new Watch(exec, thread, counters, thresholdNanos, clock));
+    /**
+     * Starts guarding {@code exec}, whose tasks run on {@code thread} and whose time is {@code clock}; what the guard
+     * sees (stalls, the running task) goes into {@code stats}. Any thread.
+     */
+    static void watch(Exec exec, Thread thread, ExecCounters counters, StallStats stats, long thresholdNanos,
+                      NanoClock clock) {
+        ADDED.add(new Watch(exec, thread, counters, stats, thresholdNanos, clock));
         LockSupport.unpark(Holder.THREAD); // the guard may be parked with nothing to watch
     }
 
@@ -148,6 +152,8 @@ final class StallGuard {
         final WeakReference<Exec> exec;
         final WeakReference<Thread> thread;
         final ExecCounters counters;
+        /** Published for readers on other threads: stalls, the running task (the guard is their only writer). */
+        final StallStats stats;
         final long thresholdNanos;
         /** The Exec's clock: its tasks' time is measured on it. */
         final NanoClock clock;
@@ -156,10 +162,12 @@ final class StallGuard {
         long seenSince;
         long doneSeq = -1; // reported (or found not to be in a task): not looked at again
 
-        Watch(Exec exec, Thread thread, ExecCounters counters, long thresholdNanos, NanoClock clock) {
+        Watch(Exec exec, Thread thread, ExecCounters counters, StallStats stats, long thresholdNanos,
+              NanoClock clock) {
             this.exec = new WeakReference<>(exec);
             this.thread = new WeakReference<>(thread);
             this.counters = counters;
+            this.stats = stats;
             this.thresholdNanos = thresholdNanos;
             this.clock = java.util.Objects.requireNonNull(clock, "clock");
             this.name = exec.name();
@@ -182,6 +190,7 @@ final class StallGuard {
             if (seq != seenSeq) {
                 seenSeq = seq; // a new task since we last looked
                 seenSince = now;
+                stats.sawTask(seq, now); // for Exec.loopLagNanos(), on any thread
                 return true;
             }
             if (seq == doneSeq || now - seenSince < thresholdNanos) {
@@ -193,6 +202,7 @@ final class StallGuard {
             if (runTask < 0 || counters.taskSeq() != seq) {
                 return true; // not inside a task after all (a turn's poller, say), or it just finished
             }
+            stats.stallReported(); // before the report: its listeners see the count
             report(new Report(name, taskFrame(stack, runTask), clock.nanoTime() - seenSince, thresholdNanos,
                 format(stack)));
             return true;

@@ -10,11 +10,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Binds the counters of one or more {@link Exec}s to a Micrometer {@link MeterRegistry}, each meter tagged
@@ -28,6 +30,11 @@ import java.util.Optional;
  *   <li>{@code corepin.exec.errors} (counter): tasks that threw, plus error handlers that threw;</li>
  *   <li>{@code corepin.exec.parks} (counter): times the Exec parked with nothing to do;</li>
  *   <li>{@code corepin.exec.donated} (counter): tasks handed to other Execs by work balancing;</li>
+ *   <li>{@code corepin.exec.stalls} (counter): tasks that held the Exec past its stall threshold, counted once
+ *       each as the stall guard reports them ({@link Exec#stalls()});</li>
+ *   <li>{@code corepin.exec.loop.lag} (time gauge, seconds): how long the task running now has held the Exec, as
+ *       the stall guard has seen it — 0 between tasks, otherwise a lower bound short by at most half the stall
+ *       threshold ({@link Exec#loopLagNanos()});</li>
  *   <li>{@code corepin.exec.ring.depth} (gauge): tasks in the inbound ring now;</li>
  *   <li>{@code corepin.exec.ring.capacity} (gauge): the ring's capacity.</li>
  * </ul>
@@ -39,8 +46,8 @@ import java.util.Optional;
  *   <li>{@code corepin.exec.busy} (counter, seconds): time spent busy — {@code rate()} is the busy fraction;</li>
  *   <li>{@code corepin.exec.ring.depth.max} (gauge): highest sampled ring depth so far.</li>
  * </ul>
- * Counts carry no base unit (so Prometheus names them {@code corepin_exec_tasks_total} and so on); busy time is in
- * seconds. Meters hold their Exec weakly (Micrometer's default): a collected Exec reads as NaN.
+ * Counts carry no base unit (so Prometheus names them {@code corepin_exec_tasks_total} and so on); busy time and
+ * loop lag are in seconds ({@code corepin_exec_busy_seconds_total}, {@code corepin_exec_loop_lag_seconds}). Meters hold their Exec weakly (Micrometer's default): a collected Exec reads as NaN.
  */
 public final class ExecMetrics implements MeterBinder {
     /** Prefix of every meter name. */
@@ -107,6 +114,11 @@ public final class ExecMetrics implements MeterBinder {
             counter(registry, "parks", "Times the Exec parked with nothing to do", tags, exec, Exec::parks);
             counter(registry, "donated", "Tasks handed to other Execs by work balancing", tags, exec,
                 Exec::tasksDonated);
+            counter(registry, "stalls", "Tasks that held the Exec longer than its stall threshold", tags, exec,
+                Exec::stalls);
+            TimeGauge.builder(PREFIX + "loop.lag", exec, TimeUnit.NANOSECONDS, Exec::loopLagNanos).tags(tags)
+                .description("How long the task running now has held the Exec (0 between tasks)")
+                .register(registry);
             Gauge.builder(PREFIX + "ring.depth", exec, Exec::depth).tags(tags)
                 .description("Tasks in the Exec's inbound ring").register(registry);
             Gauge.builder(PREFIX + "ring.capacity", exec, Exec::ringCapacity).tags(tags)

@@ -13,6 +13,7 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.TimeGauge;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,45 @@ class ExecMetricsTest {
     }
 
     @Test
+    void aStallIsCountedAndTheLoopLagGaugeSeesATaskHoldingTheExec() throws Exception {
+        try (Exec exec = Exec.builder().name("mt-stall").stallThreshold(10, TimeUnit.MILLISECONDS).build()) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            ExecMetrics.of(exec).bindTo(registry);
+            FunctionCounter stalls = counter(registry, "stalls", exec);
+            TimeGauge lag = registry.find(ExecMetrics.PREFIX + "loop.lag").tag(ExecMetrics.TAG_EXEC, exec.name())
+                .timeGauge();
+            assertNotNull(lag, "no loop.lag time gauge in " + names(registry));
+            assertEquals(TimeUnit.SECONDS, lag.baseTimeUnit());
+            assertEquals(0.0, stalls.count());
+            assertEquals(0.0, lag.value(TimeUnit.SECONDS));
+
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            exec.execute(() -> { // holds the Exec (real clock) until the test has seen the stall and the lag
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                assertTrue(entered.await(10, TimeUnit.SECONDS));
+                final long start = System.nanoTime();
+                awaitAtLeast(stalls::count, 1, "stalls");
+                awaitAtLeast(() -> lag.value(TimeUnit.SECONDS), 0.010, "loop lag (seconds) of a stalled task");
+                final double seconds = lag.value(TimeUnit.SECONDS);
+                assertTrue(seconds <= (System.nanoTime() - start) / 1e9 + 0.1, "lag " + seconds + " s");
+            } finally {
+                release.countDown();
+            }
+            exec.submit(() -> null).get(10, TimeUnit.SECONDS);
+            awaitAtMost(() -> lag.value(TimeUnit.SECONDS), 0.0, "loop lag once the task is done");
+            assertEquals(1.0, stalls.count());
+        }
+    }
+
+    @Test
     void countersFileMetricsAreBoundWhenTheFileIsOn(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("metrics-test.counters");
         Telemetry.enable(file);
@@ -159,6 +199,17 @@ class ExecMetricsTest {
             sb.append(m.getId().getName()).append(m.getId().getTags()).append(' ');
         }
         return sb.toString();
+    }
+
+    /** Waits (bounded, 10 s) until the value falls to {@code max}. */
+    private static void awaitAtMost(DoubleSupplier value, double max, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (value.getAsDouble() > max) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(what + ": " + value.getAsDouble() + " > " + max + " after 10 s");
+            }
+            Thread.sleep(5);
+        }
     }
 
     /** Waits (bounded, 10 s) until the value reaches {@code min}; counters are published once per loop turn. */

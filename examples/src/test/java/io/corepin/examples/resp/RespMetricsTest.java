@@ -47,8 +47,13 @@ class RespMetricsTest {
                 value(body, "corepin_exec_ring_depth", exec, cpu);
                 value(body, "corepin_exec_parks_total", exec, cpu);
                 value(body, "corepin_exec_errors_total", exec, cpu);
+                assertEquals(0.0, value(body, "corepin_exec_stalls_total", exec, cpu), 0.0, "no task stalls a core");
+                double lag = value(body, "corepin_exec_loop_lag_seconds", exec, cpu);
+                assertTrue(lag >= 0 && lag < 1, exec + " loop lag " + lag + " s");
             }
             assertTrue(body.contains("# TYPE corepin_exec_tasks_total counter"), body);
+            assertTrue(body.contains("# TYPE corepin_exec_stalls_total counter"), body);
+            assertTrue(body.contains("# TYPE corepin_exec_loop_lag_seconds gauge"), body);
 
             HttpResponse<String> post = client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());

@@ -1,0 +1,73 @@
+package io.corepin;
+
+import io.corepin.ring.internal.VarHandles;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import org.agrona.concurrent.NanoClock;
+
+/**
+ * What the stall guard ({@link StallGuard}) has seen of one Exec, for any thread to read: the stalls it reported
+ * ({@link Exec#stalls()}), and the task it last found running and when it first found it, from which
+ * {@link Exec#loopLagNanos()} is computed at read time.
+ *
+ * <p>Written by the guard's thread only (its one writer: a plain load and a release store, no read-modify-write),
+ * never by the Exec: the owner path pays nothing for it. A separate object, so the guard's stores never touch the
+ * cache line of {@link ExecCounters} the owner stamps each task into.
+ */
+final class StallStats {
+    private static final VarHandle STALLS =
+        VarHandles.field(MethodHandles.lookup(), StallStats.class, "stalls", long.class);
+    private static final VarHandle SEEN_SEQ =
+        VarHandles.field(MethodHandles.lookup(), StallStats.class, "seenSeq", long.class);
+    private static final VarHandle SEEN_SINCE =
+        VarHandles.field(MethodHandles.lookup(), StallStats.class, "seenSince", long.class);
+
+    /** The Exec's clock: the lag is measured on it, as the guard measures stalls. */
+    private final NanoClock clock;
+    /** Stalls reported. Guard: plain load, release store; readers: acquire load. */
+    private long stalls;
+    /** The task number ({@link ExecCounters#taskSeq()}) the guard last found running; -1 (no task has it) at first. */
+    private long seenSeq = -1;
+    /** The Exec's clock when the guard first found {@link #seenSeq} running: that task began no later. */
+    private long seenSince;
+
+    StallStats(NanoClock clock) {
+        this.clock = java.util.Objects.requireNonNull(clock, "clock");
+    }
+
+    // ------------------------------------------------------------------------------------- the guard's thread
+
+    /** The guard reported a stall. */
+    void stallReported() {
+        STALLS.setRelease(this, stalls + 1); // plain load: the guard is the only writer; release: readers see it whole
+    }
+
+    /** The guard found task {@code seq} running for the first time, at {@code now} on the Exec's clock. */
+    void sawTask(long seq, long now) {
+        SEEN_SINCE.setOpaque(this, now); // before the number: a reader that sees seq sees this time or a later one
+        SEEN_SEQ.setRelease(this, seq); // release: orders the time above before the number
+    }
+
+    // ----------------------------------------------------------------------------------------------- any thread
+
+    long stalls() {
+        return (long) STALLS.getAcquire(this);
+    }
+
+    /**
+     * How long the task {@code counters} says is running has held the Exec, as far as the guard has seen: 0 between
+     * turns, or when the guard has not yet found that task; else the time since it first found it (a lower bound).
+     */
+    long loopLagNanos(ExecCounters counters) {
+        final long ended = counters.turnEndSeq(); // opaque, before the task number: turnEndSeq never passes taskSeq
+        final long seq = counters.taskSeq(); // opaque
+        if (seq == ended) {
+            return 0; // between tasks' turns: idle, parked, or a turn that ran nothing
+        }
+        if ((long) SEEN_SEQ.getAcquire(this) != seq) { // acquire: then the time is this task's, or a later one's
+            return 0; // a task the guard has not found yet: younger than the guard's period
+        }
+        final long since = (long) SEEN_SINCE.getOpaque(this);
+        return Math.max(0, clock.nanoTime() - since);
+    }
+}
