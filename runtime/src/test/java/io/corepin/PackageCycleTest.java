@@ -37,10 +37,12 @@ class PackageCycleTest {
     @Test
     void runtimePackagesFormNoCycle() throws Exception {
         Path classes = classesDir();
-        // in the module (surefire's module path): jdeps resolves io.corepin.runtime's requires on the same module path
+        // in the module (surefire's module path): jdeps resolves io.corepin.runtime's requires on the same module path,
+        // which holds a multi-release jar (SLF4J's), which newer jdeps refuse without --multi-release
         String modulePath = System.getProperty("jdk.module.path");
         String out = modulePath == null ? jdeps("-verbose:class", classes.toString())
-            : jdeps("--module-path", modulePath, "-verbose:class", classes.toString());
+            : jdeps("--module-path", modulePath, "--multi-release", String.valueOf(Runtime.version().feature()),
+                "-verbose:class", classes.toString());
         PackageGraph graph = PackageGraph.parse(out, ROOT);
         assertTrue(graph.packages().containsAll(Set.of(ROOT, ROOT + ".balance", ROOT + ".channel")),
             "jdeps on " + classes + " did not report the runtime's packages; it saw " + graph.packages());
