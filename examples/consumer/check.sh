@@ -47,5 +47,21 @@ trap 'rm -f "$cp_file"' EXIT
 (cd "$here" && mvn $offline -B -q -Dmaven.repo.local="$repo" package dependency:build-classpath \
     -Dmdep.outputFile="$cp_file")
 
-echo "== running it"
-java -cp "$here/target/classes:$(cat "$cp_file")" com.example.consumer.Hello
+deps="$(cat "$cp_file")"
+# The consumer is a named module (src/main/java/module-info.java: requires io.corepin.runtime), so the compile above
+# already resolved corepin's module descriptors on the module path; run it both ways a user can.
+# A class missing on one path but not the other only shows as a logged warning (e.g. OpenHFT's Affinity failing to
+# initialize makes every Exec run unpinned): such a line in the output fails the check too.
+run() {
+    local out
+    out="$("$@" 2>&1)" || { echo "$out"; echo "check.sh: the consumer failed" >&2; exit 1; }
+    echo "$out"
+    if grep -qE 'NoClassDefFoundError|ClassNotFoundException|IllegalAccessError|Could not initialize class' <<<"$out"; then
+        echo "check.sh: a class could not be loaded (above)" >&2
+        exit 1
+    fi
+}
+echo "== running it on the module path"
+run java -p "$here/target/classes:$deps" -m com.example.consumer/com.example.consumer.Hello
+echo "== running it on the class path"
+run java -cp "$here/target/classes:$deps" com.example.consumer.Hello

@@ -25,17 +25,39 @@ final class CounterSlots {
     }
 
     /**
-     * Fresh private memory (zeroed): one 128-byte record per metric, on the heap (an Exec per {@code blockOn} call
-     * must be cheap: no native allocation, no cleaner), in a slice aligned to 8 bytes, which the VarHandle's atomic
-     * access modes require ({@code alignedSlice} refuses if the JVM cannot keep a heap buffer's alignment stable).
+     * Whether private counters can live on the heap: JDK 17 to 21 keep a heap buffer's alignment stable and allow the
+     * VarHandle's atomic access modes on an aligned slice of it; from JDK 22 (JDK-8318966) {@code alignedSlice} refuses
+     * heap buffers with a unit size above 1 and a heap buffer's view allows plain get and set only. Probed once.
+     */
+    private static final boolean HEAP_ALIGNED = heapAlignable();
+
+    /**
+     * Fresh private memory (zeroed): one 128-byte record per metric, in a slice aligned to 8 bytes, which the
+     * VarHandle's atomic access modes require. On the heap where the JDK allows it (an Exec per {@code blockOn} call
+     * must be cheap: no native allocation, no cleaner), else direct memory (JDK 22+).
      */
     static CounterSlots allocatePrivate() {
         final int[] at = new int[Metric.count()];
         for (int i = 0; i < at.length; i++) {
             at[i] = i * RECORD;
         }
-        final ByteBuffer heap = ByteBuffer.allocate(Metric.count() * RECORD + Long.BYTES - 1).alignedSlice(Long.BYTES);
-        return new CounterSlots(heap.order(ByteOrder.nativeOrder()), at);
+        final int bytes = Metric.count() * RECORD + Long.BYTES - 1;
+        final ByteBuffer memory = HEAP_ALIGNED ? ByteBuffer.allocate(bytes) : ByteBuffer.allocateDirect(bytes);
+        return new CounterSlots(memory.alignedSlice(Long.BYTES).order(ByteOrder.nativeOrder()), at);
+    }
+
+    private static boolean heapAlignable() {
+        try {
+            ByteBuffer.allocate(2 * Long.BYTES).alignedSlice(Long.BYTES);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@link #allocatePrivate} gives heap memory (else direct); for tests. */
+    static boolean privateOnHeap() {
+        return HEAP_ALIGNED;
     }
 
     /** Owner-written metrics: plain load, release store (the owner is the only writer; no read-modify-write). */

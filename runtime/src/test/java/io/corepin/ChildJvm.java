@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.File;
+import java.net.URL;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,7 +50,7 @@ final class ChildJvm {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of(jvmOptions));
         command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
+        command.add(classPath(main));
         command.add(main.getName());
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
@@ -61,6 +62,30 @@ final class ChildJvm {
             child.destroyForcibly();
             Files.deleteIfExists(out);
         }
+    }
+
+    /**
+     * The parent's class path as a plain class path. On the class path that is {@code java.class.path}; when surefire
+     * runs the tests in the module (module-info present), {@code java.class.path} holds the test dependencies only:
+     * the module and its dependencies are on {@code jdk.module.path}, and the test classes are patched into the module
+     * from the directory {@code main}'s class file is read from. The child needs no module: everything on its class
+     * path.
+     */
+    static String classPath(Class<?> main) throws Exception {
+        List<String> entries = new ArrayList<>();
+        String modulePath = System.getProperty("jdk.module.path");
+        if (modulePath != null && main.getModule().isNamed()) {
+            String file = "/" + main.getName().replace('.', '/') + ".class";
+            URL url = main.getResource(file);
+            if (url == null || !"file".equals(url.getProtocol())) {
+                throw new IllegalStateException("cannot find the directory " + main.getName() + " was loaded from: " + url);
+            }
+            String path = Path.of(url.toURI()).toString();
+            entries.add(path.substring(0, path.length() - file.length() + 1));
+            entries.add(modulePath);
+        }
+        entries.add(System.getProperty("java.class.path"));
+        return String.join(File.pathSeparator, entries);
     }
 
     private static String read(File f) throws Exception {

@@ -306,7 +306,7 @@ class FaultTest {
         assertEquals(List.of(queued), back, "only the user's task comes back");
         CancellationException e = assertThrows(CancellationException.class,
             () -> yielded.get().get(10, TimeUnit.SECONDS));
-        assertTrue(e.getMessage().contains("fault"), e.getMessage());
+        assertTrue(Causes.messages(e).contains("fault"), Causes.messages(e));
     }
 
     /** {@code yieldNow} called while the Exec finishes (from {@code onCancel}) completes at once, cancelled. */

@@ -166,7 +166,7 @@ class LanePromiseTest {
         closed.get(10, TimeUnit.SECONDS);
         assertEquals("ran", kept.get(5, TimeUnit.SECONDS));
         CancellationException e = assertThrows(CancellationException.class, () -> dropped.get(5, TimeUnit.SECONDS));
-        assertTrue(e.getMessage().contains("backlog"), e.getMessage());
+        assertTrue(Causes.messages(e).contains("backlog"), Causes.messages(e));
     }
 
     @Test

@@ -37,7 +37,13 @@ class PackageCycleTest {
     @Test
     void runtimePackagesFormNoCycle() throws Exception {
         Path classes = classesDir();
-        PackageGraph graph = PackageGraph.parse(jdeps("-verbose:class", classes.toString()), ROOT);
+        // in the module (surefire's module path): jdeps resolves io.corepin.runtime's requires on the same module path,
+        // which holds a multi-release jar (SLF4J's), which newer jdeps refuse without --multi-release
+        String modulePath = System.getProperty("jdk.module.path");
+        String out = modulePath == null ? jdeps("-verbose:class", classes.toString())
+            : jdeps("--module-path", modulePath, "--multi-release", String.valueOf(Runtime.version().feature()),
+                "-verbose:class", classes.toString());
+        PackageGraph graph = PackageGraph.parse(out, ROOT);
         assertTrue(graph.packages().containsAll(Set.of(ROOT, ROOT + ".balance", ROOT + ".channel")),
             "jdeps on " + classes + " did not report the runtime's packages; it saw " + graph.packages());
         assertEquals(List.of(), graph.cycles(), "package cycles among " + graph.packages()
@@ -72,7 +78,7 @@ class PackageCycleTest {
             graph.cycles());
     }
 
-    /** {@code runtime/target/classes}: where {@link Exec} was loaded from (surefire puts it on the class path). */
+    /** {@code runtime/target/classes}: where {@link Exec} was loaded from (surefire puts it on the module path). */
     private static Path classesDir() throws URISyntaxException {
         Path dir = Path.of(Exec.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         assertTrue(Files.isDirectory(dir.resolve("io/corepin")), "not a classes directory: " + dir);

@@ -205,7 +205,7 @@ class ScopeTest {
             gate.open();
             assertEquals(java.util.List.of(), back.get(10, TimeUnit.SECONDS), "scope children handed back");
             CancellationException stopped = assertThrows(CancellationException.class, () -> scope.close(PATIENCE));
-            assertTrue(stopped.getMessage().contains("scope-stop"), stopped.getMessage());
+            assertTrue(Causes.messages(stopped).contains("scope-stop"), Causes.messages(stopped));
             assertEquals(0, ran.get());
         }
     }

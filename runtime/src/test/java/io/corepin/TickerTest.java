@@ -144,7 +144,7 @@ class TickerTest {
         exec.shutdown();
         assertTrue(exec.awaitTermination(10, TimeUnit.SECONDS), "a ticker kept its Exec from closing");
         CancellationException e = assertThrows(CancellationException.class, () -> waiting.get(5, TimeUnit.SECONDS));
-        assertTrue(e.getMessage().contains("ticks-shutdown was shut down"), e.getMessage());
+        assertTrue(Causes.messages(e).contains("ticks-shutdown was shut down"), Causes.messages(e));
         assertTrue(ticker.isClosed());
         assertThrows(RejectedExecutionException.class, () -> exec.ticks(1, TimeUnit.SECONDS));
     }

@@ -588,7 +588,7 @@ class TimerTest {
             assertTrue(t.isCancelled(), t + " is cancelled");
         }
         CancellationException e = assertThrows(CancellationException.class, sleep::join);
-        assertTrue(e.getMessage().contains("shut down"), e.getMessage());
+        assertTrue(Causes.messages(e).contains("shut down"), Causes.messages(e));
         assertThrows(RejectedExecutionException.class, () -> exec.schedule(() -> { }, 1, TimeUnit.SECONDS));
         assertFalse(late.cancel());
     }

@@ -75,8 +75,11 @@ public final class Telemetry {
             throw new UncheckedIOException("cannot create the corepin counters file " + p, e);
         } catch (IllegalAccessError e) {
             p.toFile().delete();
+            // on the class path Agrona is in the unnamed module; on the module path it is the automatic module org.agrona
+            final Module agrona = org.agrona.IoUtil.class.getModule();
             throw new IllegalStateException("the corepin counters file needs Agrona, which needs the JVM option"
-                + " --add-opens java.base/jdk.internal.misc=ALL-UNNAMED (" + e.getMessage() + ")", e);
+                + " --add-opens java.base/jdk.internal.misc=" + (agrona.isNamed() ? agrona.getName() : "ALL-UNNAMED")
+                + " (" + e.getMessage() + ")", e);
         }
         if (!Boolean.getBoolean(KEEP_PROPERTY)) {
             p.toFile().deleteOnExit();

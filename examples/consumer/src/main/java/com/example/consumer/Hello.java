@@ -1,8 +1,10 @@
 package com.example.consumer;
 
+import io.corepin.Backpressure;
 import io.corepin.Exec;
 import io.corepin.ExecGroup;
 import io.corepin.Promise;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -10,7 +12,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A tiny corepin program: two Execs, 10,000 keyed tasks (each key always on the same Exec, so the per-key counters
  * need no lock), then a submitted call whose promise is awaited from this (non-Exec) thread. Exits 1 if anything is
- * off.
+ * off. The burst is larger than two rings (4,096 each): submitting waits for room (up to 5 s) instead of being
+ * rejected when the Execs are slower than this thread.
  */
 public final class Hello {
     private Hello() {
@@ -23,7 +26,8 @@ public final class Hello {
         final String[] owner = new String[keys];
         final AtomicLong wrongExec = new AtomicLong();
         final CountDownLatch done = new CountDownLatch(tasks);
-        try (ExecGroup group = ExecGroup.builder().execs(2).build()) {
+        try (ExecGroup group = ExecGroup.builder().execs(2)
+                .backpressure(Backpressure.block(Duration.ofSeconds(5))).build()) {
             for (int i = 0; i < tasks; i++) {
                 final int key = i % keys;
                 group.execute(key, () -> {
