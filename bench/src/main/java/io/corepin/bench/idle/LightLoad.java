@@ -1,6 +1,7 @@
 package io.corepin.bench.idle;
 
 import io.corepin.ExecGroup;
+import io.corepin.affinity.AffinityPlan;
 import io.netty.channel.DefaultEventLoopGroup;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +33,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * p50/p99 of submit-to-run in microseconds. The primary score (the invocation's wall time) only shows the pacing held.
  *
  * <p>Peers, each as a user would create it: {@code corepin} {@code ExecGroup.builder().execs(2).build()} (default
- * idle strategy: {@code IdleStrategy.park()}), {@code fjp} {@code new ForkJoinPool(2)}, {@code tpe}
+ * idle strategy: {@code IdleStrategy.park()}; pinned, one Exec per CPU, by {@code AffinityPlan.auto}),
+ * {@code corepin-unpinned} (the same with {@code AffinityPlan.unpinned(2)}: threads the scheduler may move), {@code fjp} {@code new ForkJoinPool(2)}, {@code tpe}
  * {@code Executors.newFixedThreadPool(2)}, {@code netty} {@code new DefaultEventLoopGroup(2)} (its round robin via
  * {@code execute}).
  */
@@ -44,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 5, jvmArgsAppend = {"--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseParallelGC",
     "-Xms512m", "-Xmx512m"})
 public class LightLoad {
-    @Param({"corepin", "fjp", "tpe", "netty"})
+    @Param({"corepin", "corepin-unpinned", "fjp", "tpe", "netty"})
     public String executor;
 
     /** Tasks per second; 0: none (the executor idles, only CPU is reported). */
@@ -63,6 +65,12 @@ public class LightLoad {
         switch (executor) {
             case "corepin": {
                 ExecGroup group = ExecGroup.builder().execs(2).build();
+                pool = group;
+                closer = group;
+                break;
+            }
+            case "corepin-unpinned": {
+                ExecGroup group = ExecGroup.builder().affinity(AffinityPlan.unpinned(2)).build();
                 pool = group;
                 closer = group;
                 break;
@@ -87,7 +95,7 @@ public class LightLoad {
             }
             default:
                 throw new IllegalArgumentException("unknown executor '" + executor
-                    + "': expected corepin, fjp, tpe or netty");
+                    + "': expected corepin, corepin-unpinned, fjp, tpe or netty");
         }
         // let every pool start its threads before the first measured submission
         paced(1_000, 0.2);
