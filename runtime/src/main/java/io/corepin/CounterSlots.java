@@ -34,8 +34,25 @@ final class CounterSlots {
         for (int i = 0; i < at.length; i++) {
             at[i] = i * RECORD;
         }
-        final ByteBuffer heap = ByteBuffer.allocate(Metric.count() * RECORD + Long.BYTES - 1).alignedSlice(Long.BYTES);
-        return new CounterSlots(heap.order(ByteOrder.nativeOrder()), at);
+        final int size = Metric.count() * RECORD + Long.BYTES - 1;
+        final ByteBuffer values = HEAP_ALIGNS ? ByteBuffer.allocate(size).alignedSlice(Long.BYTES)
+            : ByteBuffer.allocateDirect(size).alignedSlice(Long.BYTES);
+        return new CounterSlots(values.order(ByteOrder.nativeOrder()), at);
+    }
+
+    /**
+     * Whether this JVM keeps a heap buffer's alignment for 8-byte units (JDK 17 does; later JDKs refuse,
+     * {@code UnsupportedOperationException} from {@code alignedSlice}): if not, private memory is a direct buffer.
+     */
+    private static final boolean HEAP_ALIGNS = heapAligns();
+
+    private static boolean heapAligns() {
+        try {
+            ByteBuffer.allocate(2 * Long.BYTES).alignedSlice(Long.BYTES);
+            return true;
+        } catch (UnsupportedOperationException refused) {
+            return false;
+        }
     }
 
     /** Owner-written metrics: plain load, release store (the owner is the only writer; no read-modify-write). */
