@@ -197,6 +197,15 @@ public final class Exec implements Executor, AutoCloseable {
         StallGuard.watch(this, thread, counters, stallStats, thresholdNanos, clock); // one JVM-wide watchdog thread
     }
 
+    /**
+     * Whether the stall guard has reported the task running now as a stall and it has not returned yet (any thread;
+     * a snapshot). Never for an Exec without a guard (threshold 0, hosted, driven). One acquire load of a line the
+     * guard writes when there is no stall; see {@link StallStats#stalledNow}.
+     */
+    boolean stalledNow() {
+        return stallStats.stalledNow(counters);
+    }
+
     // ------------------------------------------------------------------------------------------------ producers
 
     /**

@@ -53,9 +53,12 @@ public final class ExecGroup implements Executor, AutoCloseable {
     private final AffinityPlan plan;
     /** Un-keyed group submissions are wrapped as movable only when work balancing is on. */
     private final boolean movable;
+    /** Un-keyed work goes around a stalled Exec ({@link Builder#detourStalled}). */
+    private final boolean detour;
 
     private ExecGroup(Exec[] execs, LoadBalancer balancer, Backpressure backpressure, AffinityPlan plan,
-                      WorkBalancing balancing) {
+                      WorkBalancing balancing, boolean detour) {
+        this.detour = detour;
         this.execs = execs;
         this.balancer = balancer;
         this.targets = new Rings(execs);
@@ -522,7 +525,22 @@ public final class ExecGroup implements Executor, AutoCloseable {
             throw new IllegalStateException("load balancer " + balancer + " returned " + index
                 + " for a group of " + execs.length + " Execs (valid: 0.." + (execs.length - 1) + " or NONE)");
         }
-        return execs[index];
+        final Exec picked = execs[index];
+        return detour && picked.stalledNow() ? detour(index) : picked;
+    }
+
+    /**
+     * The stall detour: the next Exec after {@code stalled} in index order (wrapping) that is open and not stalled;
+     * if there is none, the stalled one (its ring holds the work until the task returns, as without the detour).
+     */
+    private Exec detour(int stalled) {
+        for (int i = 1; i < execs.length; i++) {
+            final Exec e = execs[(stalled + i) % execs.length];
+            if (!e.isShutdown() && !e.stalledNow()) {
+                return e;
+            }
+        }
+        return execs[stalled];
     }
 
     private RejectedExecutionException allShutDown() {
@@ -688,6 +706,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         private Backpressure backpressure = Backpressure.reject();
         private Exec.Builder template = Exec.builder().name("corepin");
         private WorkBalancing balancing = WorkBalancing.off();
+        private boolean detourStalled = true;
 
         private Builder() {
         }
@@ -740,6 +759,22 @@ public final class ExecGroup implements Executor, AutoCloseable {
         }
 
         /**
+         * Whether un-keyed submissions go around a stalled Exec (default {@code true}). An Exec is stalled from the
+         * moment the stall guard reports its running task ({@link Exec.Builder#stallThreshold}: after the threshold
+         * plus up to half of it) until that task returns. Meanwhile, when the balancer picks it for un-keyed work
+         * ({@link #execute(Runnable)}, {@link #trySubmit}, {@code spawn} and {@code submit} without a key, lane
+         * submits without a key), the group takes the next Exec in index order that is open and not stalled; if
+         * every Exec is stalled, the balancer's pick. Keyed work always goes to its key's Exec and waits behind the
+         * stalled task, in order; so does work that was already in the stalled Exec's ring (nothing is taken back
+         * out of a ring: the stall report says how much waits). Execs without a stall guard (threshold 0) are never
+         * stalled. {@code false}: the balancer's pick always, as before. Costs one load per un-keyed submit.
+         */
+        public Builder detourStalled(boolean detour) {
+            this.detourStalled = detour;
+            return this;
+        }
+
+        /**
          * Starts every Exec; if one fails to start, the ones already started are closed and the failure is thrown.
          *
          * @throws IllegalArgumentException if both {@link #execs} and {@link #affinity} were given and disagree
@@ -766,7 +801,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
                 }
                 throw e;
             }
-            return new ExecGroup(started, balancer, backpressure, p, balancing);
+            return new ExecGroup(started, balancer, backpressure, p, balancing, detourStalled);
         }
     }
 }

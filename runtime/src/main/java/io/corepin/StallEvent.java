@@ -31,6 +31,10 @@ final class StallEvent extends Event {
     @Label("Threshold")
     @Timespan(Timespan.MILLISECONDS)
     long thresholdMillis;
+    @Label("Queued")
+    @Description("The Exec's ring depth when the stall was reported: the tasks waiting behind the stalled one, "
+        + "plus its burst (itself included, if it came from the ring)")
+    int queued;
     @Label("Stack")
     @Description("The Exec thread's stack when the stall was seen")
     String stack;

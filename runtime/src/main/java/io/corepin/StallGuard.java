@@ -34,6 +34,12 @@ import org.agrona.concurrent.NanoClock;
  * the JDK's continuation plumbing and lambdas' generated classes are skipped by their classes' origin
  * ({@link #taskFrame}): {@code class.method(file:line)}. The guard survives its own failures (an exhausted heap).
  *
+ * <h2>The detour</h2>
+ * Before reporting, the guard publishes the stalled task's number in the Exec's {@link StallStats}; until that task
+ * returns, {@link StallStats#stalledNow} says so, and an {@link ExecGroup} sends un-keyed submissions to a sibling
+ * ({@link ExecGroup.Builder#detourStalled}). The report says how many tasks wait in the ring behind the stalled one:
+ * those, and keyed work, are not moved (taking work out of a running owner's ring would need a fence on its side).
+ *
  * <p>Time: how long a task has held its Exec is measured on that Exec's clock ({@link Exec.Builder#clock},
  * {@code System.nanoTime()} by default), read by the guard for that Exec; only the guard's own period is real time.
  * With a fake clock a task is reported once the clock has moved on by the threshold while the same task runs (the
@@ -61,13 +67,20 @@ final class StallGuard {
         final String task;
         final long heldNanos;
         final long thresholdNanos;
+        /**
+         * The Exec's ring depth when the stall was reported (a snapshot): the tasks queued behind the stalled one,
+         * plus those of the burst it is part of that already ran, itself included, when it came from the ring (the
+         * owner hands a burst's slots back at its end). Work in the Exec's local run queue is not counted.
+         */
+        final int queued;
         final String stack;
 
-        Report(String exec, String task, long heldNanos, long thresholdNanos, String stack) {
+        Report(String exec, String task, long heldNanos, long thresholdNanos, int queued, String stack) {
             this.exec = exec;
             this.task = task;
             this.heldNanos = heldNanos;
             this.thresholdNanos = thresholdNanos;
+            this.queued = queued;
             this.stack = stack;
         }
 
@@ -76,7 +89,10 @@ final class StallGuard {
             return exec + ": a task has held the Exec for " + TimeUnit.NANOSECONDS.toMillis(heldNanos)
                 + " ms (stall threshold " + TimeUnit.NANOSECONDS.toMillis(thresholdNanos)
                 + " ms) and is still running: "
-                + task + " — move blocking work off the Exec (Exec.blocking) or split it up\n" + stack;
+                + task + "; " + queued + (queued == 1 ? " task" : " tasks") + " in its ring wait behind it"
+                + " (the count includes its burst, itself too if it came from the ring; queued and keyed work"
+                + " waits, new un-keyed ExecGroup work goes to siblings until it returns)"
+                + " — move blocking work off the Exec (Exec.blocking) or split it up\n" + stack;
         }
     }
 
@@ -161,6 +177,7 @@ final class StallGuard {
         long seenSeq = -1;
         long seenSince;
         long doneSeq = -1; // reported (or found not to be in a task): not looked at again
+        long stalledSeq = -1; // what stats.stalled() was told last; -1: no stall published
 
         Watch(Exec exec, Thread thread, ExecCounters counters, StallStats stats, long thresholdNanos,
               NanoClock clock) {
@@ -182,7 +199,12 @@ final class StallGuard {
             }
             final long now = clock.nanoTime(); // the Exec's time, not the guard's
             final long seq = counters.taskSeq(); // opaque loads of the owner's stamps
-            if (seq == counters.turnEndSeq()) {
+            final long ended = counters.turnEndSeq();
+            if (stalledSeq >= 0 && (seq != stalledSeq || seq == ended)) {
+                stalledSeq = -1; // the stalled task has returned (readers saw that by the numbers already)
+                stats.stallEnded();
+            }
+            if (seq == ended) {
                 seenSeq = seq; // between tasks' turns: idle or parked
                 seenSince = now;
                 return true;
@@ -202,9 +224,12 @@ final class StallGuard {
             if (runTask < 0 || counters.taskSeq() != seq) {
                 return true; // not inside a task after all (a turn's poller, say), or it just finished
             }
+            final int queued = e.depth(); // before the stall is published: what waited when it was seen
+            stalledSeq = seq;
+            stats.stalled(seq); // before the count: ExecGroup detours un-keyed work while this task runs
             stats.stallReported(); // before the report: its listeners see the count
             report(new Report(name, taskFrame(stack, runTask), clock.nanoTime() - seenSince, thresholdNanos,
-                format(stack)));
+                queued, format(stack)));
             return true;
         }
     }
@@ -217,6 +242,7 @@ final class StallGuard {
             event.task = r.task;
             event.durationMillis = TimeUnit.NANOSECONDS.toMillis(r.heldNanos);
             event.thresholdMillis = TimeUnit.NANOSECONDS.toMillis(r.thresholdNanos);
+            event.queued = r.queued;
             event.stack = r.stack;
             event.commit();
         }

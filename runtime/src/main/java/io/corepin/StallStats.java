@@ -21,6 +21,8 @@ final class StallStats {
         VarHandles.field(MethodHandles.lookup(), StallStats.class, "seenSeq", long.class);
     private static final VarHandle SEEN_SINCE =
         VarHandles.field(MethodHandles.lookup(), StallStats.class, "seenSince", long.class);
+    private static final VarHandle STALLED_SEQ =
+        VarHandles.field(MethodHandles.lookup(), StallStats.class, "stalledSeq", long.class);
 
     /** The Exec's clock: the lag is measured on it, as the guard measures stalls. */
     private final NanoClock clock;
@@ -30,6 +32,12 @@ final class StallStats {
     private long seenSeq = -1;
     /** The Exec's clock when the guard first found {@link #seenSeq} running: that task began no later. */
     private long seenSince;
+    /**
+     * The task number the guard last reported as a stall, until it sees that task has ended; -1: none. Read on every
+     * un-keyed group submit ({@link #stalledNow}): the guard writes it twice per stall, so the line stays
+     * shared-clean in the submitters' caches. Guard: release store; readers: acquire load.
+     */
+    private long stalledSeq = -1;
 
     StallStats(NanoClock clock) {
         this.clock = java.util.Objects.requireNonNull(clock, "clock");
@@ -48,7 +56,34 @@ final class StallStats {
         SEEN_SEQ.setRelease(this, seq); // release: orders the time above before the number
     }
 
+    /** The guard is about to report task {@code seq} as a stall: from now on {@link #stalledNow} may say so. */
+    void stalled(long seq) {
+        STALLED_SEQ.setRelease(this, seq); // release: a reader that sees it also sees what the guard saw before
+    }
+
+    /** The guard saw the stalled task end (readers see it at once anyway, by the task number; this is the tidy-up). */
+    void stallEnded() {
+        STALLED_SEQ.setRelease(this, -1L);
+    }
+
     // ----------------------------------------------------------------------------------------------- any thread
+
+    /**
+     * Whether the task the guard reported as a stall is still running now. The common case (no stall) is one acquire
+     * load of a field only the guard writes (a plain {@code mov} on x86): the owner's lines are not touched. Only
+     * during a stall are the owner's two stamps read (opaque loads; the owner is held by the task and writes
+     * neither): the same task number, and not between turns, means that task has not returned.
+     */
+    boolean stalledNow(ExecCounters counters) {
+        final long stalled = (long) STALLED_SEQ.getAcquire(this);
+        if (stalled < 0) {
+            return false;
+        }
+        final long ended = counters.turnEndSeq(); // opaque, before the task number: turnEndSeq never passes taskSeq
+        final long seq = counters.taskSeq(); // opaque
+        return seq == stalled && ended != seq;
+    }
+
 
     long stalls() {
         return (long) STALLS.getAcquire(this);

@@ -23,6 +23,8 @@ class WorkBalancingTest {
             .balancer((task, group) -> 0) // everything to Exec 0: the worst skew
             .backpressure(Backpressure.block(java.time.Duration.ofSeconds(10)))
             .workBalancing(balancing)
+            .detourStalled(false) // the gate that builds the backlog is a stall (> 10 ms on a busy machine): the
+            // stall detour would send the un-keyed work to the sibling before any donation; here donation is tested
             .execSettings(Exec.builder().name("wb").ringCapacity(4096).daemon(true)).build();
     }
 
