@@ -25,6 +25,11 @@ final class Driven {
         return exec.loop().doWork();
     }
 
+    /** One cycle of the owner loop on the calling thread: a turn and, if the Exec is running, its idling. */
+    static boolean cycle(Exec exec) {
+        return exec.loop().cycle();
+    }
+
     /** The owner's stop and termination, on the calling thread (the hand-back completes). */
     static void finish(Exec exec) {
         exec.stopAndFinish();

@@ -33,7 +33,9 @@ final class HeapReserve {
 
     private static void warmUp() {
         final IllegalStateException failure = new IllegalStateException("warm-up failure");
+        // one spin, one yield, then 1 ns parks: the idler's three paths, each bounded
         final Exec exec = Driven.exec(Exec.builder().name("corepin-warm-up")
+            .idleStrategy(IdleStrategy.backoff(1, 1, 1, 1, java.util.concurrent.TimeUnit.NANOSECONDS))
             .stallThreshold(0, java.util.concurrent.TimeUnit.MILLISECONDS).errorHandler((e, task, error) -> { }));
         exec.execute(() -> { });
         exec.execute(() -> {
@@ -41,7 +43,12 @@ final class HeapReserve {
         });
         Driven.turn(exec); // a ring burst, a failed task
         Driven.turn(exec); // an empty turn (telemetry's idle count)
-        exec.loop().parkUntilWoken(1); // the park path: announce, re-check, restore, count, a 1 ns park, clear
+        // Empty turns and their idling, as an Exec whose first task failed before it ever idled goes through them
+        // with the heap still full: the spin, the timed yield, and the park through the idler (its clock reads
+        // around the park, then the park path: announce, re-check, restore, count, a 1 ns park, clear).
+        for (int i = 0; i < 3; i++) {
+            Driven.cycle(exec);
+        }
         exec.execute(() -> { });
         exec.shutdownNow();
         Driven.turn(exec); // a stop caught mid-burst
