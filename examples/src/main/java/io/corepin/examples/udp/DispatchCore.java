@@ -2,11 +2,9 @@ package io.corepin.examples.udp;
 
 import io.corepin.ring.Ring;
 import io.corepin.ring.SpscRing;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.util.Map;
 
 /**
  * One core of the UDP echo server in {@link UdpEchoServer.Mode#DISPATCH}: the flow table of the flows that
@@ -23,32 +21,8 @@ import java.util.Map;
  * <p>Threading: everything runs on this core's Exec thread, except the published counters (any thread reads).
  */
 final class DispatchCore extends CoreStats {
-    final int index;
-    private final DatagramChannel channel;
-    private final FlowTable flows = new FlowTable();
-    // plain: this core's thread only; published to CoreStats with release stores once per batch
-    private long rx;
-    private long cut;
-    private long handOffDrops;
-    private long tx;
-    private long txDrops;
-
     DispatchCore(int index, DatagramChannel channel) {
-        this.index = index;
-        this.channel = channel;
-    }
-
-    /** Receive side (core 0 only): one datagram read from the socket, {@code truncated} if it was too long. */
-    void countReceived(boolean truncated) {
-        rx++;
-        if (truncated) {
-            cut++;
-        }
-    }
-
-    /** Receive side (core 0 only): {@code n} datagrams that could not be handed to their core. */
-    void countHandOffDrops(int n) {
-        handOffDrops += n;
+        super(index, channel);
     }
 
     /**
@@ -134,37 +108,6 @@ final class DispatchCore extends CoreStats {
 
     /** Counts, stamps and answers one datagram of a flow this core owns. */
     void answer(Packet p) {
-        final long count = flows.increment(p.key);
-        EchoStamp.stamp(p.buffer, count, index);
-        try {
-            if (channel.send(p.buffer, p.source) > 0) {
-                tx++;
-            } else {
-                txDrops++; // the socket's send buffer is full: the reply is dropped, as a NIC queue would
-            }
-        } catch (IOException e) {
-            txDrops++; // e.g. no route back, or the socket closed while the server stops
-        }
-    }
-
-    /** Publishes this core's counters; {@code receiving}: also the receive side and its time stamps (core 0). */
-    void publish(boolean receiving) {
-        if (receiving) {
-            final long now = System.nanoTime();
-            if (firstNanos.get() == 0) {
-                firstNanos.lazySet(now); // release store: this thread is the only writer
-            }
-            lastNanos.lazySet(now);
-            received.lazySet(rx);
-            truncated.lazySet(cut);
-            dispatchDrops.lazySet(handOffDrops);
-        }
-        replied.lazySet(tx);
-        replyDrops.lazySet(txDrops);
-    }
-
-    @Override
-    Map<Long, Long> flowSnapshot() {
-        return flows.snapshot();
+        answer(p.buffer, p.source, p.key);
     }
 }

@@ -12,10 +12,6 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.DatagramChannel;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * The receiving side of {@link UdpEchoServer.Mode#DISPATCH}, the {@link Poller} of core 0: the one socket, a pool of
@@ -44,9 +40,8 @@ final class DispatchReceiver implements Poller {
     private final DispatchCore[] cores;
     private final Exec[] execs;
     private final DatagramChannel channel;
-    private final Selector selector;
+    private final SocketWait wait;
     private final int batch;
-    private final Consumer<SelectionKey> ignoreKey = key -> { }; // poll() receives; select only waits
     // plain: this thread only
     private final Packet[] free;
     private int freeTop;
@@ -87,9 +82,7 @@ final class DispatchReceiver implements Poller {
             freeBatchTop[w] = DEPTH;
         }
         this.own = new Packet[batch];
-        this.selector = Selector.open();
-        channel.configureBlocking(false);
-        channel.register(selector, SelectionKey.OP_READ);
+        this.wait = new SocketWait(channel, "udp core 0 (dispatch receiver)");
     }
 
     @Override
@@ -191,33 +184,19 @@ final class DispatchReceiver implements Poller {
         free[freeTop++] = p;
     }
 
-    /** Blocks in {@code select} until a datagram arrives, {@link #wakeup()}, or {@code nanos} (if positive) pass. */
     @Override
     public void park(long nanos) {
-        try {
-            if (nanos > 0) {
-                selector.select(ignoreKey, Math.max(1, TimeUnit.NANOSECONDS.toMillis(nanos + 999_999)));
-            } else {
-                selector.select(ignoreKey);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("select failed on udp core 0 (dispatch receiver)", e);
-        }
+        wait.park(nanos);
     }
 
     @Override
     public void wakeup() {
-        selector.wakeup();
+        wait.wakeup();
     }
 
     /** Exec 0 is terminating: close the socket (the other cores' replies fail from then on, counted) and selector. */
     @Override
     public void close() {
-        try {
-            selector.close();
-            channel.close();
-        } catch (IOException e) {
-            System.getLogger("io.corepin.udp").log(System.Logger.Level.WARNING, "closing udp dispatch receiver", e);
-        }
+        wait.close();
     }
 }
