@@ -2,13 +2,12 @@ package io.corepin.bench.idle;
 
 import io.corepin.ExecGroup;
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.bench.Paced;
 import io.netty.channel.DefaultEventLoopGroup;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -78,13 +77,13 @@ public class LightLoad {
             case "fjp": {
                 ForkJoinPool fjp = new ForkJoinPool(2);
                 pool = fjp;
-                closer = () -> shut(fjp);
+                closer = () -> Paced.shutdown(fjp);
                 break;
             }
             case "tpe": {
                 ExecutorService tpe = Executors.newFixedThreadPool(2);
                 pool = tpe;
-                closer = () -> shut(tpe);
+                closer = () -> Paced.shutdown(tpe);
                 break;
             }
             case "netty": {
@@ -106,13 +105,6 @@ public class LightLoad {
         closer.close();
     }
 
-    private static void shut(ExecutorService pool) throws InterruptedException {
-        pool.shutdown();
-        if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(pool + " did not terminate within 10 s");
-        }
-    }
-
     @Benchmark
     public int paced() throws InterruptedException {
         return paced(rate, seconds);
@@ -124,33 +116,8 @@ public class LightLoad {
             LightLoadProfiler.record(new long[0]);
             return 0;
         }
-        final int n = (int) (perSecond * forSeconds);
-        final long interval = TimeUnit.SECONDS.toNanos(1) / perSecond;
-        final long[] latency = new long[n];
-        final AtomicInteger done = new AtomicInteger();
-        final long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            final long due = start + i * interval;
-            long now;
-            while ((now = System.nanoTime()) < due) {
-                LockSupport.parkNanos(due - now); // overshoots by the timer slack: then the next tasks are due at once
-            }
-            final int slot = i;
-            final long submitted = System.nanoTime();
-            pool.execute(() -> {
-                latency[slot] = System.nanoTime() - submitted; // one writer per slot; done's increment publishes it
-                done.incrementAndGet();
-            });
-        }
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (done.get() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(executor + ": only " + done.get() + " of " + n
-                    + " tasks ran within 10 s of the last submission");
-            }
-            LockSupport.parkNanos(100_000);
-        }
+        final long[] latency = Paced.submit(executor, pool, perSecond, forSeconds, 0, 0);
         LightLoadProfiler.record(latency);
-        return n;
+        return latency.length;
     }
 }

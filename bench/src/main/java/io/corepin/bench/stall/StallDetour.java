@@ -2,6 +2,7 @@ package io.corepin.bench.stall;
 
 import io.corepin.Exec;
 import io.corepin.ExecGroup;
+import io.corepin.bench.Paced;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.util.concurrent.Executor;
@@ -9,8 +10,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.LockSupport;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -88,20 +87,20 @@ public class StallDetour {
             case "fjp": {
                 ForkJoinPool fjp = new ForkJoinPool(2);
                 pool = fjp;
-                closer = () -> shut(fjp);
+                closer = () -> Paced.shutdown(fjp);
                 break;
             }
             case "vthreads": {
                 ExecutorService vt = virtualThreadPerTaskExecutor();
                 pool = vt;
-                closer = () -> shut(vt);
+                closer = () -> Paced.shutdown(vt);
                 break;
             }
             default:
                 throw new IllegalArgumentException("unknown executor '" + executor
                     + "': expected corepin, corepin-nodetour, corepin-2ms, fjp or vthreads");
         }
-        run(1_000, 0.2, Integer.MAX_VALUE, false); // start the pools' threads before the first measured task
+        run(1_000, 0.2, 0, false); // start the pools' threads before the first measured task
     }
 
     /** {@code Executors.newVirtualThreadPerTaskExecutor()} on JDK 21+, by reflection: this code compiles for 17. */
@@ -122,61 +121,16 @@ public class StallDetour {
         closer.close();
     }
 
-    private static void shut(ExecutorService pool) throws InterruptedException {
-        pool.shutdown();
-        if (!pool.awaitTermination(10, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(pool + " did not terminate within 10 s");
-        }
-    }
-
     @Benchmark
     public int paced() throws InterruptedException {
         return run(rate, seconds, blockEvery, true);
     }
 
     private int run(int perSecond, double forSeconds, int every, boolean record) throws InterruptedException {
-        final int n = (int) (perSecond * forSeconds);
-        final long interval = TimeUnit.SECONDS.toNanos(1) / perSecond;
-        final long[] latency = new long[n];
-        final AtomicInteger done = new AtomicInteger();
-        final long block = blockMillis;
-        final long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            final long due = start + i * interval;
-            long now;
-            while ((now = System.nanoTime()) < due) {
-                LockSupport.parkNanos(due - now); // overshoots by the timer slack: then the next tasks are due at once
-            }
-            final int slot = i;
-            if (i % every == every / 2) { // the blocking one: not measured
-                latency[slot] = -1;
-                pool.execute(() -> {
-                    try {
-                        Thread.sleep(block);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    done.incrementAndGet();
-                });
-                continue;
-            }
-            final long submitted = System.nanoTime();
-            pool.execute(() -> {
-                latency[slot] = System.nanoTime() - submitted; // one writer per slot; done's increment publishes it
-                done.incrementAndGet();
-            });
-        }
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (done.get() < n) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(executor + ": only " + done.get() + " of " + n
-                    + " tasks ran within 10 s of the last submission");
-            }
-            LockSupport.parkNanos(100_000);
-        }
+        final long[] latency = Paced.submit(executor, pool, perSecond, forSeconds, every, blockMillis);
         if (record) {
             StallDetourProfiler.record(latency);
         }
-        return n;
+        return latency.length;
     }
 }
