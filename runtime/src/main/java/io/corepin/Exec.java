@@ -459,16 +459,7 @@ public final class Exec implements Executor, AutoCloseable {
      * lanes ({@link Lane#deadlineFirst}); other lanes ignore it.
      */
     public void execute(Lane lane, long deadlineNanos, Runnable task) {
-        Objects.requireNonNull(task, "task");
-        final int id = levelsOrThrow().indexOf(lane);
-        if (inEventLoop()) {
-            loop.executeLocal(id, deadlineNanos, task);
-            return;
-        }
-        final int result = inbound.offer(new LevelScheduler.Routed(id, deadlineNanos, task));
-        if (result < 0) {
-            throw inbound.rejection(result);
-        }
+        executeInLane(lane, deadlineNanos, task, false);
     }
 
     /**
@@ -476,14 +467,19 @@ public final class Exec implements Executor, AutoCloseable {
      * but queued as a movable entry, which a donation may take to a sibling (into the same lane there).
      */
     void executeMovable(Lane lane, long deadlineNanos, Runnable task) {
+        executeInLane(lane, deadlineNanos, task, true);
+    }
+
+    private void executeInLane(Lane lane, long deadlineNanos, Runnable task, boolean movable) {
         Objects.requireNonNull(task, "task");
         final int id = levelsOrThrow().indexOf(lane);
-        final LevelScheduler.Routed entry = new LevelScheduler.Routed(id, deadlineNanos, task, true);
         if (inEventLoop()) {
-            loop.executeLocal(id, deadlineNanos, entry); // the lane holds the entry itself: still movable
+            // a movable entry is queued as itself, so that a donation can still take it; other work as the task
+            loop.executeLocal(id, deadlineNanos,
+                movable ? new LevelScheduler.Routed(id, deadlineNanos, task, true) : task);
             return;
         }
-        final int result = inbound.offer(entry);
+        final int result = inbound.offer(new LevelScheduler.Routed(id, deadlineNanos, task, movable));
         if (result < 0) {
             throw inbound.rejection(result);
         }
