@@ -57,6 +57,7 @@ final class Donor {
     private int ranHere;  // owner: tasks run during this donation
     private long donated; // owner: total tasks pushed to siblings
     private int lastDonated;
+    private int targetLoad; // owner: the load of the sibling leastLoadedSibling last chose
     /**
      * Levels only: tasks queued in this Exec's lanes, as of its last turn. Written by the owner with an opaque store
      * (a plain mov on x86), read by siblings with an opaque load: a snapshot for choosing a target, as a ring's
@@ -98,35 +99,15 @@ final class Donor {
      *     caller drains normally)
      */
     int donate(Inbound inbound, Consumer<Runnable> runner, int backlog) {
-        final Exec[] all = siblings; // volatile load
-        if (all == null) {
-            return -1;
-        }
-        Exec target = null;
-        int best = backlog / 2;
-        for (Exec e : all) {
-            if (e != self && !e.isShutdown()) {
-                int d = e.depth();
-                if (d < best) {
-                    best = d;
-                    target = e;
-                }
-            }
-        }
+        final Exec target = leastLoadedSibling(backlog);
         if (target == null) {
             return -1;
         }
         moving = 0;
         ranHere = 0;
         runHere = runner;
-        inbound.drainRing(sorter, Math.min(chunk.length, Math.max(1, (backlog - best) / 2)));
-        int accepted = moving == 0 ? 0 : Math.max(0, target.offerBurst(chunk, 0, moving)); // one CAS on its ring
-        for (int i = accepted; i < moving; i++) {
-            runner.accept(chunk[i]); // no room there: run here after all
-        }
-        for (int i = 0; i < moving; i++) {
-            chunk[i] = null;
-        }
+        inbound.drainRing(sorter, Math.min(chunk.length, Math.max(1, (backlog - targetLoad) / 2)));
+        final int accepted = push(target, moving, runner);
         ranHere += moving - accepted;
         lastDonated = accepted;
         donated += accepted;
@@ -154,9 +135,34 @@ final class Donor {
         if (load <= threshold) {
             return -1;
         }
-        final Exec[] all = siblings; // volatile load: only above the threshold
-        if (all == null) {
+        final Exec target = leastLoadedSibling(load); // only above the threshold
+        if (target == null) {
             return -1;
+        }
+        final int best = targetLoad;
+        final int room = inbound.capacity() - queued;
+        final int taken = ringDepth > 0 && room > 0 ? inbound.drainRing(sink, Math.min(ringDepth, room)) : 0;
+        final int want = Math.min(Math.min(chunk.length, Math.max(1, (load - best) / 2)),
+            target.ringCapacity() - target.depth());
+        final int moving = want > 0 ? levels.takeMovable(chunk, want) : 0;
+        final int accepted = push(target, moving, runner);
+        if (moving > accepted) {
+            counters.addTasksRun(moving - accepted);
+        }
+        lastDonated = accepted;
+        donated += accepted;
+        LANE_LOAD.setOpaque(this, queued + taken - moving);
+        return taken;
+    }
+
+    /**
+     * The open sibling with the least {@link Exec#balanceLoad} (ring depth, plus lanes with levels) under half of
+     * {@code load}, or null; its load is left in {@link #targetLoad}.
+     */
+    private Exec leastLoadedSibling(int load) {
+        final Exec[] all = siblings; // volatile load
+        if (all == null) {
+            return null;
         }
         Exec target = null;
         int best = load / 2;
@@ -169,28 +175,23 @@ final class Donor {
                 }
             }
         }
-        if (target == null) {
-            return -1;
-        }
-        final int room = inbound.capacity() - queued;
-        final int taken = ringDepth > 0 && room > 0 ? inbound.drainRing(sink, Math.min(ringDepth, room)) : 0;
-        final int want = Math.min(Math.min(chunk.length, Math.max(1, (load - best) / 2)),
-            target.ringCapacity() - target.depth());
-        final int moving = want > 0 ? levels.takeMovable(chunk, want) : 0;
-        final int accepted = moving == 0 ? 0 : Math.max(0, target.offerBurst(chunk, 0, moving)); // one CAS there
+        targetLoad = best;
+        return target;
+    }
+
+    /**
+     * Pushes {@code chunk[0, moving)} to {@code target} in one burst (one CAS on its ring); what it did not accept (its
+     * ring filled meanwhile) runs here now, in the order taken. Empties the chunk; returns how many were accepted.
+     */
+    private int push(Exec target, int moving, Consumer<Runnable> runner) {
+        final int accepted = moving == 0 ? 0 : Math.max(0, target.offerBurst(chunk, 0, moving));
         for (int i = accepted; i < moving; i++) {
-            runner.accept(chunk[i]); // its ring filled meanwhile: run here, in the order taken (rare)
-        }
-        if (moving > accepted) {
-            counters.addTasksRun(moving - accepted);
+            runner.accept(chunk[i]);
         }
         for (int i = 0; i < moving; i++) {
             chunk[i] = null;
         }
-        lastDonated = accepted;
-        donated += accepted;
-        LANE_LOAD.setOpaque(this, queued + taken - moving);
-        return taken;
+        return accepted;
     }
 
     /** Tasks pushed to a sibling by the last {@link #donate} or {@link #donateLevels} call. */
