@@ -52,18 +52,10 @@ public class ExecTelemetryCost {
     private Exec exec;
     private Path file;
     private final CountTask task = new CountTask();
-    private final SpawnTask spawner = new SpawnTask();
     private final BatchMarker marker = new BatchMarker();
     private final LocalBurst burst = new LocalBurst(task, BATCH, marker);
+    private final SpawningBatch batch = new SpawningBatch(task, BATCH, marker);
     private long round;
-
-    /** Spawns one local child (the owner's local queue and its counter), then counts. */
-    final class SpawnTask implements Runnable {
-        @Override
-        public void run() {
-            exec.execute(task); // on the Exec's own thread: the local queue
-        }
-    }
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
@@ -85,22 +77,10 @@ public class ExecTelemetryCost {
         }
     }
 
-    private void submit(Runnable r) {
-        BatchMarker.offerSpinning(exec, r);
-    }
-
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public long submitAndRun() {
-        final Runnable t = task;
-        final Runnable s = spawner;
-        for (int i = 0; i < BATCH; i += 2) {
-            submit(t);
-            submit(s);
-        }
-        marker.target = ++round; // plain: published to the Exec by the submit below
-        submit(marker);
-        marker.awaitDone(round);
+        batch.submitAndWait(exec, ++round);
         return task.count;
     }
 
