@@ -357,4 +357,14 @@ final class ExecCounters extends ExecCountersFields {
     long turnEndSeq() {
         return (long) TURN_END_SEQ.getOpaque(this);
     }
+
+    /**
+     * Any thread: the number of the task running now, or -1 between tasks' turns (idle, parked, or a turn that ran
+     * nothing). Opaque loads, turnEndSeq first: it never passes taskSeq.
+     */
+    long runningTaskSeq() {
+        final long ended = turnEndSeq();
+        final long seq = taskSeq();
+        return seq == ended ? -1 : seq;
+    }
 }

@@ -79,11 +79,8 @@ final class StallStats {
         if (stalled < 0) {
             return false;
         }
-        final long ended = counters.turnEndSeq(); // opaque, before the task number: turnEndSeq never passes taskSeq
-        final long seq = counters.taskSeq(); // opaque
-        return seq == stalled && ended != seq;
+        return counters.runningTaskSeq() == stalled;
     }
-
 
     long stalls() {
         return (long) STALLS.getAcquire(this);
@@ -94,9 +91,8 @@ final class StallStats {
      * turns, or when the guard has not yet found that task; else the time since it first found it (a lower bound).
      */
     long loopLagNanos(ExecCounters counters) {
-        final long ended = counters.turnEndSeq(); // opaque, before the task number: turnEndSeq never passes taskSeq
-        final long seq = counters.taskSeq(); // opaque
-        if (seq == ended) {
+        final long seq = counters.runningTaskSeq(); // opaque loads
+        if (seq < 0) {
             return 0; // between tasks' turns: idle, parked, or a turn that ran nothing
         }
         if ((long) SEEN_SEQ.getAcquire(this) != seq) { // acquire: then the time is this task's, or a later one's
