@@ -1,5 +1,5 @@
 /**
- * corepin's CPU placement: {@link io.corepin.affinity.CpuLayout} (cpuset-aware), {@link io.corepin.affinity.AffinityPlan}
+ * corepin's CPU placement and the one system call it makes itself ({@link io.corepin.affinity.Membarrier}): {@link io.corepin.affinity.CpuLayout} (cpuset-aware), {@link io.corepin.affinity.AffinityPlan}
  * and {@link io.corepin.affinity.Pinning}, over OpenHFT's Java-Thread-Affinity.
  *
  * <p>OpenHFT's {@code net.openhft:affinity} jar declares no module name: on the module path it is the automatic
@@ -14,6 +14,7 @@
  */
 module io.corepin.affinity {
     requires affinity;
+    requires com.sun.jna; // Membarrier: syscall(2)
     requires org.slf4j;
 
     exports io.corepin.affinity;
