@@ -51,6 +51,8 @@ final class Donor {
     private final Consumer<Runnable> sorter = this::sort;
     /** The owner's task runner, for what stays here (set by each donation; owner only). */
     private Consumer<Runnable> runHere;
+    /** The ring being drained by a donation (owner only): its stall-rescue check follows each entry. */
+    private Inbound draining;
     /** Set once by the group after all Execs started (volatile: read only on the donation path). */
     private volatile Exec[] siblings;
     private int moving;   // owner: movable tasks in chunk
@@ -106,6 +108,7 @@ final class Donor {
         moving = 0;
         ranHere = 0;
         runHere = runner;
+        draining = inbound;
         inbound.drainRing(sorter, Math.min(chunk.length, Math.max(1, (backlog - targetLoad) / 2)));
         final int accepted = push(target, moving, runner);
         ranHere += moving - accepted;
@@ -206,5 +209,6 @@ final class Donor {
             runHere.accept(entry); // keyed or direct work stays, in ring order
             ranHere++;
         }
+        draining.ownerCheck(); // acquire load: before the next slot, the stall rescue's check (Rescue)
     }
 }

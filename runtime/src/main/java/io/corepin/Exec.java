@@ -79,6 +79,8 @@ public final class Exec implements Executor, AutoCloseable {
     private final StallStats stallStats;
     /** The way in from other threads: ring, backlog, overflow, parked flag. */
     private final Inbound inbound;
+    /** The stall rescue's hand-over of this Exec's ring (armed by a group that rescues: {@link #publishSiblings}). */
+    private final Rescue rescue;
     /** The owner side: loop, turn, run queue. */
     private final OwnerLoop loop;
     /** This Exec's timer wheel (owner thread; see {@link ExecTimers}). */
@@ -103,7 +105,8 @@ public final class Exec implements Executor, AutoCloseable {
             : Objects.requireNonNull(b.pollerFactory.get(), "poller factory returned null");
         this.counters = new ExecCounters(b.clock);
         this.stallStats = new StallStats(b.clock);
-        this.inbound = new Inbound(name, b.ringCapacity, lifecycle, counters, poller);
+        this.rescue = new Rescue(counters);
+        this.inbound = new Inbound(name, b.ringCapacity, lifecycle, counters, poller, rescue);
         this.timers = new ExecTimers(this, b.clock);
         final RunQueue runQueue = b.levels == null ? new FifoRunQueue() : new LevelScheduler(b.levels, b.clock,
             inbound::wakeForSource); // a generator lane's wake-up
@@ -173,6 +176,11 @@ public final class Exec implements Executor, AutoCloseable {
         return inbound;
     }
 
+    /** The stall rescue's hand-over of the ring (the stall guard's thread calls it). */
+    Rescue rescue() {
+        return rescue;
+    }
+
     /** A graceful shutdown by the owner itself (blockOn's body is done): no wake-up, it is awake. Owner thread. */
     void shutdownByOwner() {
         lifecycle.casShutdown(); // CAS: once per call
@@ -185,16 +193,19 @@ public final class Exec implements Executor, AutoCloseable {
         loop.termination().finish();
     }
 
-    /** The group publishes the siblings once all Execs have started (work balancing). */
-    void publishSiblings(Exec[] all) {
+    /** The group publishes the siblings once all Execs have started (work balancing, the stall rescue). */
+    void publishSiblings(Exec[] all, boolean rescueStalled) {
         if (donor != null) {
             donor.publishSiblings(all);
+        }
+        if (rescueStalled && all.length > 1) {
+            rescue.publishSiblings(all);
         }
     }
 
     /** Reports tasks that hold this Exec longer than {@code thresholdNanos} ({@link StallGuard}). */
     void guardStalls(long thresholdNanos, org.agrona.concurrent.NanoClock clock) {
-        StallGuard.watch(this, thread, counters, stallStats, thresholdNanos, clock); // one JVM-wide watchdog thread
+        StallGuard.watch(this, thread, counters, stallStats, rescue, thresholdNanos, clock); // one JVM-wide thread
     }
 
     /**
@@ -851,6 +862,16 @@ public final class Exec implements Executor, AutoCloseable {
      */
     public long stalls() {
         return stallStats.stalls();
+    }
+
+    /**
+     * Tasks the stall rescue moved out of this Exec's ring to its siblings so far ({@link
+     * ExecGroup.Builder#rescueStalled}): un-keyed group work that waited behind a stalled task. Each ran once, on
+     * the sibling, and is counted in that sibling's {@link #tasksRun()}, not here. Any thread, a snapshot; 0 outside
+     * a group that rescues.
+     */
+    public long rescued() {
+        return rescue.moved();
     }
 
     /**

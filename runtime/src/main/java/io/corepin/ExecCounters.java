@@ -34,6 +34,8 @@ abstract class ExecCountersFields extends ExecCountersPad0 {
 
     /** Consecutive turns without work since the last that had some (up to {@code IDLE_TURNS}). Plain: owner only. */
     int emptyTurns;
+    /** Tombstones of the stall rescue run in this turn, to leave out of its count. Plain: owner only. */
+    int uncounted;
     /** Owner-only state (plain): whether the last turn had work, when the unpublished busy stretch began. */
     boolean busy;
     int busyTurns;
@@ -210,10 +212,22 @@ final class ExecCounters extends ExecCountersFields {
         }
     }
 
-    /** End of a turn that ran {@code n > 0} tasks. */
+    /**
+     * A stall rescue's tombstone ran ({@link Rescue}): it stands for a task that ran on a sibling, so this turn's
+     * count is one lower. Plain: owner only.
+     */
+    void uncountTask() {
+        uncounted++;
+    }
+
+    /** End of a turn that ran {@code n > 0} tasks (a rescue's tombstones among them not counted). */
     void addTasksRun(int n) {
         TURN_END_SEQ.setOpaque(this, taskSeq); // opaque: the stall guard sees the Exec is between tasks
         emptyTurns = 0; // plain: owner only
+        if (uncounted != 0) { // plain: a rescue's tombstones ran this turn (rare)
+            n -= uncounted;
+            uncounted = 0;
+        }
         add(Metric.TASKS_RUN, n);
         if (!busy) {
             becameBusy();

@@ -51,22 +51,25 @@ public final class ExecGroup implements Executor, AutoCloseable {
     private final Targets targets;
     private final Backpressure backpressure;
     private final AffinityPlan plan;
-    /** Un-keyed group submissions are wrapped as movable only when work balancing is on. */
+    /**
+     * Un-keyed group submissions are wrapped as movable (one 16-byte object each) when work balancing or the stall
+     * rescue may move them.
+     */
     private final boolean movable;
     /** Un-keyed work goes around a stalled Exec ({@link Builder#detourStalled}). */
     private final boolean detour;
 
     private ExecGroup(Exec[] execs, LoadBalancer balancer, Backpressure backpressure, AffinityPlan plan,
-                      WorkBalancing balancing, boolean detour) {
+                      WorkBalancing balancing, boolean detour, boolean rescue) {
         this.detour = detour;
         this.execs = execs;
         this.balancer = balancer;
         this.targets = new Rings(execs);
         this.backpressure = backpressure;
         this.plan = plan;
-        this.movable = balancing.isOn();
+        this.movable = balancing.isOn() || rescue && execs.length > 1;
         for (Exec exec : execs) {
-            exec.publishSiblings(execs);
+            exec.publishSiblings(execs, rescue);
         }
     }
 
@@ -707,6 +710,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         private Exec.Builder template = Exec.builder().name("corepin");
         private WorkBalancing balancing = WorkBalancing.off();
         private boolean detourStalled = true;
+        private boolean rescueStalled = true;
 
         private Builder() {
         }
@@ -775,6 +779,27 @@ public final class ExecGroup implements Executor, AutoCloseable {
         }
 
         /**
+         * Whether un-keyed work already queued behind a stalled task moves to siblings (default {@code true}; with
+         * {@link #detourStalled} — which sends new work around — no un-keyed task waits for a stalled one long).
+         * While the stall guard has the task reported (see {@link #detourStalled}), it takes, once at the report
+         * and again every guard period while the task runs, the un-keyed group submissions ({@link
+         * #execute(Runnable)}, {@link #trySubmit}, lane submits without a key) waiting in the stalled Exec's ring
+         * out of it and pushes them to the open, not stalled siblings with the most room — each task runs exactly
+         * once, wherever it ends up ({@link Exec#rescued()} counts them). What stays, in order: keyed work, work
+         * submitted to the Exec itself, async tasks and promise steps bound to it, and the rest of the stalled
+         * task's own drain (up to {@link Exec.Builder#ringBurst} − 1 entries); with levels, what the Exec had
+         * already taken into its lanes. The owner loop pays an opaque store and a plain load per drain, no fence
+         * and no atomic: the guard's side of the hand-over is a {@code membarrier(2)} system call (see
+         * {@link io.corepin.affinity.Membarrier}), so it needs Linux 4.14 or later; elsewhere nothing is moved. A
+         * group with rescue on wraps each un-keyed submission (16 bytes), as work balancing does; {@code false}
+         * submits it as is. Groups of one Exec never rescue.
+         */
+        public Builder rescueStalled(boolean rescue) {
+            this.rescueStalled = rescue;
+            return this;
+        }
+
+        /**
          * Starts every Exec; if one fails to start, the ones already started are closed and the failure is thrown.
          *
          * @throws IllegalArgumentException if both {@link #execs} and {@link #affinity} were given and disagree
@@ -801,7 +826,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
                 }
                 throw e;
             }
-            return new ExecGroup(started, balancer, backpressure, p, balancing, detourStalled);
+            return new ExecGroup(started, balancer, backpressure, p, balancing, detourStalled, rescueStalled);
         }
     }
 }

@@ -49,11 +49,14 @@ final class Inbound {
     private final ExecCounters counters;
     /** Wakes the parked owner: the user's poller, or an unpark of the owner thread ({@link ThreadParker}). */
     private final Poller waker;
+    /** The stall rescue's hand-over: the owner checks it before every drain and after every ring entry. */
+    private final Rescue rescue;
     /** 1 while the owner is parked or about to park; producers CAS it to 0 to claim the unpark. */
     private volatile int parked;
 
-    Inbound(String name, int capacity, Lifecycle lifecycle, ExecCounters counters, Poller waker) {
+    Inbound(String name, int capacity, Lifecycle lifecycle, ExecCounters counters, Poller waker, Rescue rescue) {
         this.name = name;
+        this.rescue = rescue;
         this.ring = new MpscRing<>(capacity);
         this.lifecycle = lifecycle;
         this.counters = counters;
@@ -198,9 +201,22 @@ final class Inbound {
 
     // ------------------------------------------------------------------------------------------- owner thread
 
-    /** owner: up to {@code limit} ring entries into {@code sink}; acquire loads, plain null stores, one release. */
+    /**
+     * owner: up to {@code limit} ring entries into {@code sink}; acquire loads, plain null stores, one release. The
+     * stall rescue's check comes first; {@code sink} must end with {@link #ownerCheck()} for each entry, so that no
+     * slot is read without a check since the previous one ({@link Rescue}).
+     */
     int drainRing(Consumer<Runnable> sink, int limit) {
+        rescue.ownerCheck(); // acquire load: waits while the stall rescue holds the ring
         return ring.drain(sink, limit);
+    }
+
+    /**
+     * owner: after each entry taken from the ring, before the next slot is read: waits while the stall rescue holds
+     * the ring. One acquire load (a plain mov on x86) of a line only the stall guard writes.
+     */
+    void ownerCheck() {
+        rescue.ownerCheck();
     }
 
     /** owner: keyed entries whose barrier the ring's consumer passed; plain loads when there are none. */
@@ -255,7 +271,15 @@ final class Inbound {
         while (!ring.isDrained()) {
             final int n = Math.max(1, ring.size());
             into.ensureCapacity(into.size() + n);
-            if (ring.drain(sink, n) == 0) {
+            int taken = 0;
+            for (int i = 0; i < n; i++) { // one entry per check: a rescue may still be moving the ring's entries
+                rescue.ownerCheck();
+                if (ring.drain(sink, 1) == 0) {
+                    break;
+                }
+                taken++;
+            }
+            if (taken == 0) {
                 Thread.onSpinWait(); // a producer claimed a slot before the close and is publishing into it
             }
         }

@@ -37,8 +37,10 @@ import org.agrona.concurrent.NanoClock;
  * <h2>The detour</h2>
  * Before reporting, the guard publishes the stalled task's number in the Exec's {@link StallStats}; until that task
  * returns, {@link StallStats#stalledNow} says so, and an {@link ExecGroup} sends un-keyed submissions to a sibling
- * ({@link ExecGroup.Builder#detourStalled}). The report says how many tasks wait in the ring behind the stalled one:
- * those, and keyed work, are not moved (taking work out of a running owner's ring would need a fence on its side).
+ * ({@link ExecGroup.Builder#detourStalled}). In a group that rescues ({@link ExecGroup.Builder#rescueStalled}) the
+ * guard then moves the un-keyed work waiting in the stalled Exec's ring to siblings ({@link Rescue}) — at the report
+ * and at every later look while the task runs; the report says how many tasks it moved and how many still wait in
+ * the ring (keyed and direct work, the rest of the stalled task's drain).
  *
  * <p>Time: how long a task has held its Exec is measured on that Exec's clock ({@link Exec.Builder#clock},
  * {@code System.nanoTime()} by default), read by the guard for that Exec; only the guard's own period is real time.
@@ -73,9 +75,12 @@ final class StallGuard {
          * owner hands a burst's slots back at its end). Work in the Exec's local run queue is not counted.
          */
         final int queued;
+        /** Un-keyed tasks the stall rescue moved out of the ring to siblings before this report. */
+        final int moved;
         final String stack;
 
-        Report(String exec, String task, long heldNanos, long thresholdNanos, int queued, String stack) {
+        Report(String exec, String task, long heldNanos, long thresholdNanos, int queued, int moved, String stack) {
+            this.moved = moved;
             this.exec = exec;
             this.task = task;
             this.heldNanos = heldNanos;
@@ -90,8 +95,10 @@ final class StallGuard {
                 + " ms (stall threshold " + TimeUnit.NANOSECONDS.toMillis(thresholdNanos)
                 + " ms) and is still running: "
                 + task + "; " + queued + (queued == 1 ? " task" : " tasks") + " in its ring wait behind it"
-                + " (the count includes its burst, itself too if it came from the ring; queued and keyed work"
+                + " (the count includes its burst, itself too if it came from the ring; keyed and direct work"
                 + " waits, new un-keyed ExecGroup work goes to siblings until it returns)"
+                + (moved > 0 ? "; " + moved + " queued un-keyed " + (moved == 1 ? "task" : "tasks")
+                    + " moved to siblings" : "")
                 + " — move blocking work off the Exec (Exec.blocking) or split it up\n" + stack;
         }
     }
@@ -100,9 +107,9 @@ final class StallGuard {
      * Starts guarding {@code exec}, whose tasks run on {@code thread} and whose time is {@code clock}; what the guard
      * sees (stalls, the running task) goes into {@code stats}. Any thread.
      */
-    static void watch(Exec exec, Thread thread, ExecCounters counters, StallStats stats, long thresholdNanos,
-                      NanoClock clock) {
-        ADDED.add(new Watch(exec, thread, counters, stats, thresholdNanos, clock));
+    static void watch(Exec exec, Thread thread, ExecCounters counters, StallStats stats, Rescue rescue,
+                      long thresholdNanos, NanoClock clock) {
+        ADDED.add(new Watch(exec, thread, counters, stats, rescue, thresholdNanos, clock));
         LockSupport.unpark(Holder.THREAD); // the guard may be parked with nothing to watch
     }
 
@@ -163,6 +170,11 @@ final class StallGuard {
         return period;
     }
 
+    /** The stall rescue of {@code e}, if its group wants one: the un-keyed work in its ring to siblings. */
+    private static int rescueQueued(Exec e, Watch w) {
+        return w.rescue.enabled() ? w.rescue.moveQueued(e, e.inbound().ring()) : 0; // this thread only
+    }
+
     /** One guarded Exec; its fields are the guard thread's own, apart from the Exec's two numbers. */
     private static final class Watch {
         final WeakReference<Exec> exec;
@@ -170,6 +182,8 @@ final class StallGuard {
         final ExecCounters counters;
         /** Published for readers on other threads: stalls, the running task (the guard is their only writer). */
         final StallStats stats;
+        /** Moves un-keyed work out of the stalled Exec's ring, when its group asked for that. */
+        final Rescue rescue;
         final long thresholdNanos;
         /** The Exec's clock: its tasks' time is measured on it. */
         final NanoClock clock;
@@ -179,15 +193,20 @@ final class StallGuard {
         long doneSeq = -1; // reported (or found not to be in a task): not looked at again
         long stalledSeq = -1; // what stats.stalled() was told last; -1: no stall published
 
-        Watch(Exec exec, Thread thread, ExecCounters counters, StallStats stats, long thresholdNanos,
-              NanoClock clock) {
+        Watch(Exec exec, Thread thread, ExecCounters counters, StallStats stats, Rescue rescue,
+              long thresholdNanos, NanoClock clock) {
             this.exec = new WeakReference<>(exec);
+            this.rescue = rescue;
             this.thread = new WeakReference<>(thread);
             this.counters = counters;
             this.stats = stats;
             this.thresholdNanos = thresholdNanos;
             this.clock = java.util.Objects.requireNonNull(clock, "clock");
             this.name = exec.name();
+        }
+
+        private int rescueQueued(Exec e) {
+            return StallGuard.rescueQueued(e, this);
         }
 
         /** @return false once the Exec is gone */
@@ -215,7 +234,13 @@ final class StallGuard {
                 stats.sawTask(seq, now); // for Exec.loopLagNanos(), on any thread
                 return true;
             }
-            if (seq == doneSeq || now - seenSince < thresholdNanos) {
+            if (seq == doneSeq) {
+                if (seq == stalledSeq) {
+                    rescueQueued(e); // the stall goes on: move what has queued up behind it since the last look
+                }
+                return true;
+            }
+            if (now - seenSince < thresholdNanos) {
                 return true;
             }
             doneSeq = seq; // once per stall
@@ -224,12 +249,13 @@ final class StallGuard {
             if (runTask < 0 || counters.taskSeq() != seq) {
                 return true; // not inside a task after all (a turn's poller, say), or it just finished
             }
-            final int queued = e.depth(); // before the stall is published: what waited when it was seen
             stalledSeq = seq;
             stats.stalled(seq); // before the count: ExecGroup detours un-keyed work while this task runs
+            final int moved = rescueQueued(e); // before the report: it says what still waits
+            final int queued = e.depth(); // what waited when the stall was seen (and was not moved)
             stats.stallReported(); // before the report: its listeners see the count
             report(new Report(name, taskFrame(stack, runTask), clock.nanoTime() - seenSince, thresholdNanos,
-                queued, format(stack)));
+                queued, moved, format(stack)));
             return true;
         }
     }

@@ -63,8 +63,9 @@ class ModuleDescriptorTest {
         Module affinity = CpuLayout.class.getModule();
         assertEquals("io.corepin.affinity", affinity.getName());
         assertEquals(Map.of("io.corepin.affinity", Set.of()), exports(affinity.getDescriptor()));
-        // org.slf4j on OpenHFT's behalf (an explicit module is resolved only when required)
-        assertEquals(Map.of("affinity", false, "org.slf4j", false), requires(affinity.getDescriptor()));
+        // org.slf4j on OpenHFT's behalf (an explicit module is resolved only when required); JNA for Membarrier
+        assertEquals(Map.of("affinity", false, "org.slf4j", false, "com.sun.jna", false),
+            requires(affinity.getDescriptor()));
         assertTrue(affinity.getLayer().findModule("org.slf4j").isPresent(), "SLF4J not resolved: OpenHFT cannot load");
         Module openHft = affinity.getLayer().findModule("affinity").orElseThrow(
             () -> new AssertionError("OpenHFT's affinity jar is not the module 'affinity' on the module path"));

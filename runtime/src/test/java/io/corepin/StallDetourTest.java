@@ -27,7 +27,7 @@ class StallDetourTest {
     private final ManualClock clock = new ManualClock();
 
     private ExecGroup group(String name, boolean detour) {
-        return ExecGroup.builder().affinity(AffinityPlan.unpinned(2)).detourStalled(detour)
+        return ExecGroup.builder().affinity(AffinityPlan.unpinned(2)).detourStalled(detour).rescueStalled(detour)
             .execSettings(Exec.builder().name(name).clock(clock).daemon(true)) // 10 ms stall threshold
             .build();
     }
