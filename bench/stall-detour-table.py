@@ -10,7 +10,7 @@ import re
 import statistics
 import sys
 
-PEERS = ["corepin", "corepin-2ms", "corepin-nodetour", "fjp", "vthreads"]
+PEERS = ["corepin", "corepin-2ms", "corepin-norescue", "corepin-nodetour", "corepin-neither", "fjp", "vthreads"]
 METRICS = [("p50.us", "p50 µs", "{:.0f}"), ("p99.us", "p99 µs", "{:.0f}"), ("p999.us", "p99.9 µs", "{:.0f}"),
            ("late.pct", "> 5 ms %", "{:.2f}")]
 

@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# One task in N blocks for 100 ms (issue #16): io.corepin.bench.stall.StallDetour for corepin (stall detour on),
-# corepin-nodetour, corepin-2ms (detour, 2 ms stall threshold), fjp and vthreads, ROUNDS rounds (default 5) of one
+# One task in N blocks for 100 ms (issue #16): io.corepin.bench.stall.StallDetour for corepin (stall detour and rescue
+# on, the defaults), corepin-norescue (detour only), corepin-neither, corepin-2ms (defaults, 2 ms stall threshold),
+# fjp and vthreads (corepin-nodetour, the rescue only, on request), ROUNDS rounds (default 5) of one
 # fork each, the peers alternated within every round so that the machine's drift hits them all alike. Prints a
 # Markdown table: per executor, the median of the forks and their min-max of p50/p99/p99.9 submit-to-completion (µs)
 # of the tasks that did not block, and the share of them that took > 5 ms.  ~4 min with the defaults on 2 cores.
 #   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bash bench/stall-detour.sh [ROUNDS=5]
-#     [EXECUTORS=corepin,corepin-nodetour,corepin-2ms,fjp,vthreads]
+#     [EXECUTORS=corepin,corepin-norescue,corepin-neither,corepin-2ms,fjp,vthreads]
 # On a JDK before 21 the vthreads peer is skipped with a message (it needs Executors.newVirtualThreadPerTaskExecutor).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 java=${JAVA:-java}
 rounds=${ROUNDS:-5}
-executors=${EXECUTORS:-corepin,corepin-nodetour,corepin-2ms,fjp,vthreads}
+executors=${EXECUTORS:-corepin,corepin-norescue,corepin-neither,corepin-2ms,fjp,vthreads}
 feature=$("$java" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')
 if [ "${feature%%.*}" -lt 21 ] && [[ ",$executors," == *,vthreads,* ]]; then
   echo "skipping vthreads: $java is Java $feature, virtual threads need 21+ (set JAVA=/path/to/jdk21+/bin/java)" >&2

@@ -31,9 +31,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * submit-to-completion time. {@link StallDetourProfiler} ({@code -prof io.corepin.bench.stall.StallDetourProfiler})
  * reports p50, p99, p99.9 (µs) and the share of those tasks that took longer than 5 ms ({@code late.pct}).
  *
- * <p>Peers: {@code corepin} {@code ExecGroup.builder().execs(2).build()} (stall detour on, the default; stall
- * threshold 10 ms), {@code corepin-nodetour} the same with {@code detourStalled(false)}, {@code corepin-2ms} the
- * detour with a 2 ms stall threshold ({@code Exec.Builder.stallThreshold}: the stall is seen sooner), {@code fjp}
+ * <p>Peers: {@code corepin} {@code ExecGroup.builder().execs(2).build()} (the defaults: stall detour and stall
+ * rescue on; stall threshold 10 ms), {@code corepin-norescue} the detour only ({@code rescueStalled(false)}: queued
+ * work waits behind the blocked task), {@code corepin-nodetour} the rescue only ({@code detourStalled(false)}),
+ * {@code corepin-neither} neither, {@code corepin-2ms} the defaults with a 2 ms stall threshold
+ * ({@code Exec.Builder.stallThreshold}: the stall is seen, and its queue moved, sooner), {@code fjp}
  * {@code new ForkJoinPool(2)}, {@code vthreads} {@code Executors.newVirtualThreadPerTaskExecutor()} (JDK 21+, reached
  * by reflection so that this compiles on 17; on 17 the trial fails with a message saying so; 2 carriers:
  * {@code jdk.virtualThreadScheduler.parallelism=2}).
@@ -47,7 +49,7 @@ import org.openjdk.jmh.annotations.Warmup;
     "-Xms512m", "-Xmx512m",
     "-Djdk.virtualThreadScheduler.parallelism=2", "-Djdk.virtualThreadScheduler.maxPoolSize=256"})
 public class StallDetour {
-    @Param({"corepin", "corepin-nodetour", "corepin-2ms", "fjp", "vthreads"})
+    @Param({"corepin", "corepin-norescue", "corepin-nodetour", "corepin-neither", "corepin-2ms", "fjp", "vthreads"})
     public String executor;
 
     /** Tasks per second. */
@@ -72,14 +74,18 @@ public class StallDetour {
     public void start() throws Exception {
         switch (executor) {
             case "corepin":
+            case "corepin-norescue":
             case "corepin-nodetour":
+            case "corepin-neither":
             case "corepin-2ms": {
                 Exec.Builder settings = Exec.builder().name("corepin");
                 if (executor.equals("corepin-2ms")) {
                     settings.stallThreshold(2, TimeUnit.MILLISECONDS); // detected after 2-3 ms instead of 10-15
                 }
                 ExecGroup group = ExecGroup.builder().execs(2).execSettings(settings)
-                    .detourStalled(!executor.equals("corepin-nodetour")).build();
+                    .detourStalled(!executor.equals("corepin-nodetour") && !executor.equals("corepin-neither"))
+                    .rescueStalled(!executor.equals("corepin-norescue") && !executor.equals("corepin-neither"))
+                    .build();
                 pool = group;
                 closer = group;
                 break;
@@ -98,7 +104,8 @@ public class StallDetour {
             }
             default:
                 throw new IllegalArgumentException("unknown executor '" + executor
-                    + "': expected corepin, corepin-nodetour, corepin-2ms, fjp or vthreads");
+                    + "': expected corepin, corepin-norescue, corepin-nodetour, corepin-neither, corepin-2ms, fjp or"
+                    + " vthreads");
         }
         run(1_000, 0.2, 0, false); // start the pools' threads before the first measured task
     }
