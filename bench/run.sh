@@ -3,7 +3,7 @@
 #   bash bench/run.sh ring|exec|smol|sched|telemetry|stall|metrics|poolprio|all [args...]
 # sched: FollowupBenchmark and SkewBenchmark (plain programs; optional arg: rounds), ~2 min.
 # ring: bench/run-ring.sh (RingThroughput). exec: ExecThroughput, 3 forks (~5 min), JSON in bench/results/exec.json.
-# smol: the smolscale suite (io.corepin.bench.smol, corepin vs fjp/netty/tpe/vthreads, ~15-20 min on 2 cores) on a
+# smol: the smolscale suite (io.corepin.bench.smol, corepin and corepin-es (ExecScheduler) vs fjp/netty/tpe/vthreads, ~15-20 min on 2 cores) on a
 #   JDK 21+ so that the virtual-thread peer runs in the same run; then -prof gc allocation per op
 #   (io.corepin.bench.alloc); JSON in bench/results/smol.json and smol-alloc.json, chart in bench/smol-suite.png.
 #   SMOL_JAVA=/path/to/bin/java picks the JVM; SMOL_ALLOC=0 skips the allocation run; SMOL_INCLUDE=REGEX runs only
@@ -68,7 +68,7 @@ smol_suite() {
   java=$(modern_java)
   if [ -z "$java" ]; then
     java=java
-    peers=(-p executor=corepin,fjp,netty,tpe)
+    peers=(-p executor=corepin,corepin-es,fjp,netty,tpe)
     echo "NOTE: no JDK 21+ found: the vthreads peer is left out of this run" >&2
   fi
   echo "$("$java" -version 2>&1 | head -1); $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"

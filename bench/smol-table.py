@@ -25,7 +25,7 @@ WORKLOADS = [  # (JMH class, smolscale name, published ns/op, published by)
     ("Fanout", "fanout", None, None),
     ("Scoped", "scoped (per op)", 824.0, "smartpool"),
 ]
-EXECUTORS = ["corepin", "fjp", "netty", "tpe", "vthreads"]
+EXECUTORS = ["corepin", "corepin-es", "fjp", "netty", "tpe", "vthreads"]
 ALLOC_TARGETS = {  # issue 4's allocation targets
     "localSpawnRunnable": "0 B",
     "crossThreadSubmitRunnable": "0 B",
@@ -116,7 +116,8 @@ def main():
                 row.append(f"**{text}**" if ex == "corepin" else text)
             else:
                 row.append(failed.get((klass, ex), "–"))
-        peers = [(cells[(klass, ex)][0], ex) for ex in EXECUTORS[1:] if (klass, ex) in cells]
+        peers = [(cells[(klass, ex)][0], ex) for ex in EXECUTORS
+                 if not ex.startswith("corepin") and (klass, ex) in cells]
         if (klass, "corepin") in cells and peers:
             best, who = min(peers)
             row.append(f"{cells[(klass, 'corepin')][0] / best:.2f}× ({who})")

@@ -33,10 +33,13 @@ public final class Backpressure {
      * <ul>
      *   <li><b>A plain thread</b> retries, backing off from spinning to parking (1 µs doubling to 1 ms), until there
      *       is room or the timeout passes; then it is rejected. An interrupt also ends the wait with a rejection (the
-     *       interrupt status is kept).
-     *   <li><b>An Exec's thread</b> (a task submitting, or a thread hosting {@link Exec#blockOn}) is never parked:
-     *       parking it would stop its core, and two Execs waiting for room in each other's rings would deadlock
-     *       both.
+     *       interrupt status is kept). So does a thread inside {@link Exec#blockOn} (a body spawning more than the
+     *       rings hold, smolscale's spawn_many): blockOn blocks that thread anyway, its Exec is in no group, and
+     *       nothing ever waits for room in it, so its wait cannot be part of a cycle; the host's own turn resumes
+     *       when the body's task returns.
+     *   <li><b>An Exec's thread</b> (a task submitting; a thread hosting {@link Exec.Builder#runHere}) is never
+     *       parked: parking it would stop its core, and two Execs waiting for room in each other's rings would
+     *       deadlock both.
      *       Instead the task joins the <em>backlog</em> of the target Exec — a queue behind its ring that the target's
      *       owner takes from each turn, once its ring has been consumed past what was submitted before — and the
      *       submit returns at once. A backlog holds up to one ring's capacity of such tasks; beyond that the submit

@@ -99,7 +99,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
                 task.run();
                 return;
             case BLOCK:
-                if (Exec.current() != null) {
+                if (!Hosting.mayWaitForRoom()) {
                     joinBacklog(choose(task), movable ? new Donor.Movable(task) : task, task);
                 } else {
                     blockUnkeyed(task);
@@ -133,7 +133,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         final int index = indexFor(key);
         final Exec target = execs[index];
         final boolean blocks = backpressure.kind == Backpressure.Kind.BLOCK;
-        final boolean onExec = blocks && Exec.current() != null; // an Exec thread never parks: the backlog takes it
+        final boolean onExec = blocks && !Hosting.mayWaitForRoom(); // an Exec thread never parks: the backlog takes it
         int result = target.offerKeyed(entry, onExec);
         if (result >= 0) {
             return;
@@ -341,7 +341,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         if (backpressure.kind != Backpressure.Kind.BLOCK) {
             throw noRoom("no Exec had room for " + what);
         }
-        if (Exec.current() != null) {
+        if (!Hosting.mayWaitForRoom()) {
             Exec target = exec != null ? exec : shallowest();
             P entry = entryFor.apply(target);
             joinBacklog(target, entry, what);
@@ -505,7 +505,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
             if (backpressure.kind != Backpressure.Kind.BLOCK) {
                 throw noRoom("no Exec had room for " + what);
             }
-            if (Exec.current() != null) {
+            if (!Hosting.mayWaitForRoom()) {
                 throw noRoom("no Exec had room for " + what + " (an Exec thread does not park)");
             }
             block(attempt);

@@ -16,6 +16,8 @@ import java.util.function.Supplier;
 final class Hosting {
     /** The Exec a caller-provided thread is hosting. */
     private static final ThreadLocal<Exec> HOSTED = new ThreadLocal<>();
+    /** The Exec a thread hosts inside {@link #blockOn} (also in {@link #HOSTED}); null outside blockOn. */
+    private static final ThreadLocal<Exec> BLOCKING_ON = new ThreadLocal<>();
 
     /**
      * The settings of blockOn's Execs (read only): one per call, so a small ring keeps the call cheap. Other threads
@@ -30,6 +32,20 @@ final class Hosting {
     static Exec current() {
         final Exec e = HOSTED.get();
         return e != null && e.loop().isHostActive() ? e : null;
+    }
+
+    /**
+     * Whether the calling thread may wait for room in a full Exec under {@link Backpressure#block}: a plain thread,
+     * or a thread inside {@link #blockOn}. blockOn already blocks its caller until the body is done, so waiting there
+     * stops no core of the group; and it cannot close a cycle of waits: only a group's submits wait, their targets
+     * are the group's Execs, which never wait themselves (their threads join a backlog or are refused), and nothing
+     * waits for room in a blockOn host (hops onto it overflow, submits to it are refused when full). An Exec with a
+     * thread of its own, or hosted by {@link #runHere}, must not wait (two of them waiting for each other's rings
+     * would deadlock both). Slow path only: two thread-local reads.
+     */
+    static boolean mayWaitForRoom() {
+        final Exec e = Exec.current();
+        return e == null || e == BLOCKING_ON.get();
     }
 
     /** See {@link Exec.Builder#runHere}. */
@@ -75,9 +91,11 @@ final class Hosting {
         exec.loop().markStarted();
         exec.loop().interruptAborts(); // before the Exec is handed out
         HOSTED.set(exec); // nothing to restore: current() was null, so no Exec was active on this thread
+        BLOCKING_ON.set(exec);
         try {
             return hostUntilDone(exec, body);
         } finally {
+            BLOCKING_ON.set(null);
             HOSTED.set(null); // not remove(): the next call's set then reuses the thread-local's entry
         }
     }

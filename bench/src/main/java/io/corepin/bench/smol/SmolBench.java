@@ -18,8 +18,11 @@ import org.openjdk.jmh.annotations.TearDown;
 @Fork(value = 2, jvmArgsAppend = {"--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseParallelGC",
     "-Xms2g", "-Xmx2g"})
 public abstract class SmolBench {
-    /** The executor under test. vthreads needs JDK 21+ (bench/run.sh smol picks one). */
-    @Param({"corepin", "fjp", "netty", "tpe", "vthreads"})
+    /**
+     * The executor under test; corepin-es is corepin as a drop-in ExecutorService ({@link ExecSchedulerPeer}, the
+     * peers' task code). vthreads needs JDK 21+ (bench/run.sh smol picks one).
+     */
+    @Param({"corepin", "corepin-es", "fjp", "netty", "tpe", "vthreads"})
     public String executor;
 
     /** The executor's implementation of the workloads. */
