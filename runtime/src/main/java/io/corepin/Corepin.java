@@ -16,11 +16,20 @@ import java.util.function.Supplier;
  * daemons: an idle global group never keeps the JVM alive. A spawn that finds every ring full waits for room
  * (up to a minute, then {@link java.util.concurrent.RejectedExecutionException}) rather than failing at once.
  *
+ * <p>It scales like smolscale's: while every one of its Execs is stalled (a task has held it past the stall
+ * threshold), un-keyed work goes to standby Execs — unpinned, started on demand, up to 64 at a time, each ending
+ * itself after 1 s without work ({@link ExecGroup.Builder#standby}, {@link ExecGroup#standbyExecs()}); the pinned
+ * Execs keep their CPUs and their keys. Work waiting behind a stalled task moves to a sibling or a standby Exec
+ * ({@link ExecGroup.Builder#rescueStalled}); {@code blocking} work has its own pool, which grows and shrinks too.
+ *
  * <p>The size can be set before first use with the system property {@code corepin.global.execs}.
  */
 public final class Corepin {
     /** System property: how many Execs the global group starts (default: the allowed CPUs). */
     public static final String EXECS_PROPERTY = "corepin.global.execs";
+
+    /** Standby Execs the global group may run at once while all of its own are stalled. */
+    static final int STANDBY_MAX = 64;
 
     private Corepin() {
     }
@@ -59,6 +68,7 @@ public final class Corepin {
         ExecGroup group = ExecGroup.builder()
             .affinity(plan)
             .backpressure(Backpressure.block(Duration.ofMinutes(1))) // like smolscale: a spawn waits for room
+            .standby(STANDBY_MAX, Duration.ofSeconds(1)) // like smolscale: more threads while all are blocked
             .execSettings(Exec.builder().name("corepin-global").daemon(true))
             .build();
         try {

@@ -194,12 +194,12 @@ public final class Exec implements Executor, AutoCloseable {
     }
 
     /** The group publishes the siblings once all Execs have started (work balancing, the stall rescue). */
-    void publishSiblings(Exec[] all, boolean rescueStalled) {
+    void publishSiblings(Exec[] all, boolean rescueStalled, Standby standby) {
         if (donor != null) {
             donor.publishSiblings(all);
         }
-        if (rescueStalled && all.length > 1) {
-            rescue.publishSiblings(all);
+        if (rescueStalled && (all.length > 1 || standby != null)) {
+            rescue.publishSiblings(all, standby);
         }
     }
 

@@ -5,6 +5,7 @@ import io.corepin.balance.LoadBalancer;
 import io.corepin.balance.Targets;
 import io.corepin.levels.Lane;
 import io.corepin.levels.Levels;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -58,10 +59,13 @@ public final class ExecGroup implements Executor, AutoCloseable {
     private final boolean movable;
     /** Un-keyed work goes around a stalled Exec ({@link Builder#detourStalled}). */
     private final boolean detour;
+    /** Unpinned Execs for un-keyed work while every Exec of the group is stalled ({@link Builder#standby}), or null. */
+    private final Standby standby;
 
     private ExecGroup(Exec[] execs, LoadBalancer balancer, Backpressure backpressure, AffinityPlan plan,
-                      WorkBalancing balancing, boolean detour, boolean rescue) {
+                      WorkBalancing balancing, boolean detour, boolean rescue, Standby standby) {
         this.detour = detour;
+        this.standby = standby;
         this.execs = execs;
         this.balancer = balancer;
         this.targets = new Rings(execs);
@@ -69,7 +73,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         this.plan = plan;
         this.movable = balancing.isOn() || rescue && execs.length > 1;
         for (Exec exec : execs) {
-            exec.publishSiblings(execs, rescue);
+            exec.publishSiblings(execs, rescue, standby);
         }
     }
 
@@ -203,9 +207,17 @@ public final class ExecGroup implements Executor, AutoCloseable {
         }
         int result = exec.offer(movable ? new Donor.Movable(task) : task); // movable: one small object per submit
         if (result == Exec.CLOSED) {
+            if (retired(exec)) {
+                return trySubmit(task); // a standby Exec that just retired: pick again (it left the list)
+            }
             throw exec.inbound().rejection(result);
         }
         return result >= 0;
+    }
+
+    /** A CLOSED from {@code exec} means "a standby Exec that retired meanwhile" (pick again), not "shut down". */
+    private boolean retired(Exec exec) {
+        return standby != null && standby.isStandby(exec) && !isShutdown();
     }
 
     /** Retries until enqueued or the timeout passes, asking the balancer each time. Not on an Exec thread. */
@@ -335,6 +347,9 @@ public final class ExecGroup implements Executor, AutoCloseable {
                 return entry; // fast path: one object
             }
             if (result == Exec.CLOSED) {
+                if (retired(exec)) {
+                    return placeEntry(entryFor, what); // a standby Exec that just retired: pick again
+                }
                 throw exec.inbound().rejection(result);
             }
         }
@@ -355,7 +370,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
             }
             P entry = entryFor.apply(e);
             int result = e.offer(entry);
-            if (result == Exec.CLOSED) {
+            if (result == Exec.CLOSED && !retired(e)) {
                 throw e.inbound().rejection(result);
             }
             return result >= 0 && placed.add(entry);
@@ -495,10 +510,10 @@ public final class ExecGroup implements Executor, AutoCloseable {
                 onto.accept(exec);
                 return true;
             } catch (RejectedExecutionException full) {
-                if (exec.isShutdown()) {
+                if (exec.isShutdown() && !retired(exec)) {
                     throw full;
                 }
-                return false; // ring full: another pick, or the backpressure policy
+                return false; // ring full (or a standby Exec retired): another pick, or the backpressure policy
             }
         };
         if (!attempt.getAsBoolean()) {
@@ -543,7 +558,16 @@ public final class ExecGroup implements Executor, AutoCloseable {
                 return e;
             }
         }
-        return execs[stalled];
+        final Exec spare = standby != null ? standby.pick() : null; // every Exec is stalled: a standby one
+        return spare != null ? spare : execs[stalled];
+    }
+
+    /**
+     * The standby Execs running now ({@link Builder#standby}): started while every Exec of the group was stalled,
+     * each ending itself once idle. Empty without standby, or when none is needed. Any thread, a snapshot.
+     */
+    public List<Exec> standbyExecs() {
+        return standby == null ? List.of() : standby.execs();
     }
 
     private RejectedExecutionException allShutDown() {
@@ -607,6 +631,18 @@ public final class ExecGroup implements Executor, AutoCloseable {
         for (Exec exec : execs) {
             exec.shutdown();
         }
+        for (Exec exec : standbys()) {
+            exec.shutdown();
+        }
+    }
+
+    /** Standby Execs the lifecycle must reach; closes the standby to new ones first. */
+    private List<Exec> standbys() {
+        if (standby == null) {
+            return List.of();
+        }
+        standby.close(); // no new ones: a start racing this is in the list below (both under its lock)
+        return standby.unterminated();
     }
 
     /**
@@ -617,6 +653,9 @@ public final class ExecGroup implements Executor, AutoCloseable {
         List<CompletableFuture<List<Runnable>>> parts = new ArrayList<>(execs.length);
         for (Exec exec : execs) {
             parts.add(exec.shutdownNow());
+        }
+        for (Exec exec : standbys()) {
+            parts.add(exec.shutdownNow()); // after the group's own, in start order
         }
         return concat(parts);
     }
@@ -640,6 +679,11 @@ public final class ExecGroup implements Executor, AutoCloseable {
                 return false;
             }
         }
+        for (Exec exec : standby == null ? List.<Exec>of() : standby.unterminated()) {
+            if (!exec.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                return false;
+            }
+        }
         return true;
     }
 
@@ -648,6 +692,9 @@ public final class ExecGroup implements Executor, AutoCloseable {
     public void close() {
         shutdown();
         for (Exec exec : execs) {
+            exec.close();
+        }
+        for (Exec exec : standbys()) {
             exec.close();
         }
     }
@@ -711,6 +758,8 @@ public final class ExecGroup implements Executor, AutoCloseable {
         private WorkBalancing balancing = WorkBalancing.off();
         private boolean detourStalled = true;
         private boolean rescueStalled = true;
+        private int standbyMax;
+        private long standbyIdleNanos;
 
         private Builder() {
         }
@@ -800,6 +849,31 @@ public final class ExecGroup implements Executor, AutoCloseable {
         }
 
         /**
+         * Standby Execs (default none; {@link Corepin#global()} has them): while every Exec of the group is stalled
+         * (see {@link #detourStalled}), un-keyed work goes to a standby Exec — an unpinned Exec of the group's
+         * settings, named {@code <name>-standby-<n>}, started on demand, up to {@code max} at a time — and the stall
+         * rescue moves queued work there when no sibling has room. Each ends itself (a graceful shutdown) once it has
+         * not been picked for {@code idle} and its ring is empty, checked every quarter of that (at least 10 ms). The
+         * group's own Execs stay pinned and keep their keys: keyed work never goes to a standby Exec. The group's
+         * shutdown, shutdownNow (their unrun tasks after the group's own), awaitTermination and close reach them;
+         * {@link ExecGroup#standbyExecs()} lists the running ones. Needs the detour (on by default) to be used.
+         *
+         * @throws IllegalArgumentException naming the value if {@code max < 0} or {@code idle} is not positive
+         */
+        public Builder standby(int max, Duration idle) {
+            if (max < 0) {
+                throw new IllegalArgumentException("standby max must be >= 0, got " + max);
+            }
+            Objects.requireNonNull(idle, "idle");
+            if (idle.isNegative() || idle.isZero()) {
+                throw new IllegalArgumentException("standby idle time must be positive, got " + idle);
+            }
+            this.standbyMax = max;
+            this.standbyIdleNanos = idle.toNanos();
+            return this;
+        }
+
+        /**
          * Starts every Exec; if one fails to start, the ones already started are closed and the failure is thrown.
          *
          * @throws IllegalArgumentException if both {@link #execs} and {@link #affinity} were given and disagree
@@ -826,7 +900,8 @@ public final class ExecGroup implements Executor, AutoCloseable {
                 }
                 throw e;
             }
-            return new ExecGroup(started, balancer, backpressure, p, balancing, detourStalled, rescueStalled);
+            return new ExecGroup(started, balancer, backpressure, p, balancing, detourStalled, rescueStalled,
+                standbyMax > 0 ? new Standby(template, standbyMax, standbyIdleNanos) : null);
         }
     }
 }

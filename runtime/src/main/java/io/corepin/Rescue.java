@@ -19,6 +19,8 @@ abstract class RescueGuardFields extends RescuePad0 {
     long moved;
     /** The group's Execs, when the group rescues (published once); null: this Exec is never rescued. */
     Exec[] siblings;
+    /** The group's standby Execs, or null (published with the siblings, before them). */
+    Standby standby;
 }
 
 /** 128 bytes after them. */
@@ -132,8 +134,9 @@ final class Rescue extends RescuePad1 {
     // ------------------------------------------------------------------------------------------- any thread
 
     /** The group's Execs (once, when the group rescues its Execs' stalls). */
-    void publishSiblings(Exec[] all) {
-        SIBLINGS.setRelease(this, all); // release: the guard's acquire load sees the whole array
+    void publishSiblings(Exec[] all, Standby spare) {
+        this.standby = spare; // plain: published by the release below
+        SIBLINGS.setRelease(this, all); // release: the guard's acquire load sees the whole array and the standby
     }
 
     /** Tasks moved out of this Exec's ring to siblings so far (a snapshot). */
@@ -157,6 +160,9 @@ final class Rescue extends RescuePad1 {
         final Exec[] all = (Exec[]) SIBLINGS.getAcquire(this);
         if (all == null || ring.enqueuedCount() - ring.dequeuedCount() < 2) {
             return 0; // at most the one entry that is never taken (a racy hint: the barrier is the expensive part)
+        }
+        if (standby != null && !anySiblingOpen(self, all)) {
+            standby.pick(); // every sibling stalled: start a standby Exec now, not while the owner may wait below
         }
         int movedNow = 0;
         HELD.setVolatile(this, 1); // volatile: before the barrier
@@ -199,6 +205,15 @@ final class Rescue extends RescuePad1 {
         return movedNow;
     }
 
+    private static boolean anySiblingOpen(Exec self, Exec[] all) {
+        for (Exec e : all) {
+            if (e != self && !e.isShutdown() && !e.stalledNow()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Pushes chunk[0, n) to siblings, emptiest first, in bursts; returns how many were accepted (a prefix). */
     private int push(Exec self, Exec[] all, int n) {
         int pushed = 0;
@@ -221,6 +236,12 @@ final class Rescue extends RescuePad1 {
             }
             tried[best] = true;
             pushed += Math.max(0, all[best].offerBurst(chunk, pushed, n - pushed)); // one CAS per burst
+        }
+        if (pushed < n && standby != null) { // no sibling has room, or all are stalled: a standby Exec
+            final Exec spare = standby.pick();
+            if (spare != null) {
+                pushed += Math.max(0, spare.offerBurst(chunk, pushed, n - pushed));
+            }
         }
         return pushed;
     }

@@ -41,6 +41,7 @@ class PoolPriorityTest {
             .backpressure(Backpressure.block(Duration.ofSeconds(10)))
             .workBalancing(balancing)
             .detourStalled(false) // the gate building the backlog is a stall: donation is tested, not the detour
+            .rescueStalled(false) // nor the stall rescue
             .execSettings(Exec.builder().name("pp").ringCapacity(4096).levels(levels).daemon(true)).build();
     }
 

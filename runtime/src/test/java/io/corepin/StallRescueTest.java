@@ -144,6 +144,60 @@ class StallRescueTest {
         }
     }
 
+    /** With levels: un-keyed lane submits queued in the ring move (into the same lane there); keyed ones stay. */
+    @Test
+    void withLevelsQueuedUnkeyedLaneWorkMovesAndKeyedLaneWorkStays() throws Exception {
+        final io.corepin.levels.Lane realtime = io.corepin.levels.Lane.fifo("realtime");
+        final io.corepin.levels.Lane rest = io.corepin.levels.Lane.fifo("rest");
+        final io.corepin.levels.Levels levels = io.corepin.levels.Levels.builder().level(realtime).level(rest)
+            .defaultLane(rest).build();
+        try (ExecGroup g = ExecGroup.builder().affinity(AffinityPlan.unpinned(2)).balancer(ALWAYS_ZERO)
+            .detourStalled(false).execSettings(Exec.builder().name("rescue-levels").clock(clock).levels(levels)
+                .daemon(true)).build()) {
+            final int n = 20;
+            final AtomicReferenceArray<Exec> ranOn = new AtomicReferenceArray<>(n);
+            final CountDownLatch unkeyed = new CountDownLatch(n);
+            final List<Integer> keyedOrder = Collections.synchronizedList(new ArrayList<>());
+            final CountDownLatch keyed = new CountDownLatch(3);
+            final long key = keyOf(g, 0);
+            final StallGuardTest.Holder holder = new StallGuardTest.Holder();
+            g.exec(0).execute(holder);
+            try {
+                assertTrue(holder.hold.entered.await(10, TimeUnit.SECONDS));
+                for (int i = 0; i < n; i++) {
+                    final int id = i;
+                    g.execute(realtime, () -> {
+                        ranOn.set(id, Exec.current());
+                        unkeyed.countDown();
+                    });
+                    if (i % 7 == 0) {
+                        final int k = i / 7;
+                        g.execute(realtime, key, 0L, () -> {
+                            keyedOrder.add(k);
+                            assertSame(g.exec(0), Exec.current());
+                            keyed.countDown();
+                        });
+                    }
+                }
+                stall(g.exec(0), holder);
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (unkeyed.getCount() > 1 && System.nanoTime() < deadline) {
+                    Thread.sleep(1);
+                }
+                assertEquals(1, unkeyed.getCount(), "un-keyed lane work left waiting: " + unkeyed.getCount());
+                for (int i = 1; i < n; i++) {
+                    assertSame(g.exec(1), ranOn.get(i), "task " + i + " ran on " + ranOn.get(i));
+                }
+                assertTrue(keyedOrder.isEmpty(), "keyed lane work overtook the held task: " + keyedOrder);
+            } finally {
+                holder.hold.release();
+            }
+            assertTrue(keyed.await(5, TimeUnit.SECONDS) && unkeyed.await(5, TimeUnit.SECONDS));
+            assertEquals(List.of(0, 1, 2), keyedOrder);
+            assertSame(g.exec(0), ranOn.get(0));
+        }
+    }
+
     @Test
     void aGroupThatOptsOutLeavesQueuedWorkBehindTheStalledTask() throws Exception {
         try (ExecGroup g = group("no-rescue", false)) {
