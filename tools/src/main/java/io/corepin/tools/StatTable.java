@@ -12,9 +12,8 @@ import java.util.Map;
  * ring's depth and high-water mark, busy percentage, and a totals row.
  */
 final class StatTable {
-    private static final String HEADER = String.format(Locale.ROOT,
-        "%-14s %4s %9s %8s %9s %7s %7s %6s %8s %8s %9s %7s", "exec", "cpu", "tasks/s", "local/s", "ring/s", "depth",
-        "hwm", "busy%", "parks/s", "wakes/s", "rejects/s", "errors");
+    /** The exec column is at least this wide, and as wide as the longest name: names are never cut. */
+    private static final int MIN_NAME = 14;
 
     private Map<Integer, ExecSample> previous = new HashMap<>();
     private long previousNanos;
@@ -36,7 +35,14 @@ final class StatTable {
     /** The table for {@code samples}, taken at {@code nowNanos}, against the previous call's. */
     String render(List<ExecSample> samples, long nowNanos) {
         final double seconds = Math.max(1e-9, (nowNanos - previousNanos) / 1e9);
-        final StringBuilder out = new StringBuilder(HEADER).append('\n');
+        int width = Math.max(MIN_NAME, ("total (" + samples.size() + ")").length());
+        for (ExecSample s : samples) {
+            width = Math.max(width, s.name().length());
+        }
+        final String name = "%-" + width + "s";
+        final StringBuilder out = new StringBuilder(String.format(Locale.ROOT,
+            name + " %4s %9s %8s %9s %7s %7s %6s %8s %8s %9s %7s", "exec", "cpu", "tasks/s", "local/s", "ring/s",
+            "depth", "hwm", "busy%", "parks/s", "wakes/s", "rejects/s", "errors")).append('\n');
         final double[] total = new double[8];
         long totalDepth = 0;
         long totalErrors = 0;
@@ -52,8 +58,8 @@ final class StatTable {
             double busy = before == null ? 0
                 : 100.0 * (s.busyNanosAt(nowNanos) - before.busyNanosAt(previousNanos)) / (nowNanos - previousNanos);
             busy = Math.max(0, Math.min(100, busy));
-            out.append(String.format(Locale.ROOT, "%-14s %4s %9s %8s %9s %7d %7d %6.1f %8s %8s %9s %7d%n",
-                clip(s.name(), 14), s.cpu() < 0 ? "-" : Integer.toString(s.cpu()), si(tasks), si(local), si(ring),
+            out.append(String.format(Locale.ROOT, name + " %4s %9s %8s %9s %7d %7d %6.1f %8s %8s %9s %7d%n",
+                s.name(), s.cpu() < 0 ? "-" : Integer.toString(s.cpu()), si(tasks), si(local), si(ring),
                 s.get(Metric.RING_DEPTH), s.get(Metric.RING_DEPTH_HWM), busy, si(parks), si(wakes), si(rejects),
                 s.get(Metric.TASK_ERRORS)));
             total[0] += tasks;
@@ -66,7 +72,7 @@ final class StatTable {
             totalErrors += s.get(Metric.TASK_ERRORS);
             busySum += busy;
         }
-        out.append(String.format(Locale.ROOT, "%-14s %4s %9s %8s %9s %7d %7s %6.1f %8s %8s %9s %7d%n",
+        out.append(String.format(Locale.ROOT, name + " %4s %9s %8s %9s %7d %7s %6.1f %8s %8s %9s %7d%n",
             "total (" + samples.size() + ")", "", si(total[0]), si(total[1]), si(total[2]), totalDepth, "",
             samples.isEmpty() ? 0 : busySum / samples.size(), si(total[3]), si(total[4]), si(total[5]), totalErrors));
         previous = index(samples);
@@ -76,10 +82,6 @@ final class StatTable {
 
     private static double rate(ExecSample now, ExecSample before, Metric metric, double seconds) {
         return before == null ? 0 : Math.max(0, now.get(metric) - before.get(metric)) / seconds;
-    }
-
-    private static String clip(String s, int width) {
-        return s.length() <= width ? s : s.substring(0, width - 1) + "~";
     }
 
     /** 1234567 as "1.23M": three significant digits with k/M/G. */

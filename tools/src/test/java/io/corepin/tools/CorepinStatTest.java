@@ -50,6 +50,38 @@ class CorepinStatTest {
         }
     }
 
+    /** The global group's Execs and its standby ones have long names that differ only at the end: shown whole. */
+    @Test
+    void longExecNamesAreShownWholeSoRowsStayApart() throws Exception {
+        Path path = dir.resolve("n.counters");
+        try (CountersFile writer = CountersFile.create(path, 64);
+             CountersFile reader = CountersFile.open(path)) {
+            writer.register(1, "corepin-global-0", 0, 1024);
+            writer.register(2, "corepin-global-1", 1, 1024);
+            writer.register(3, "corepin-global-standby-0", -1, 1024);
+            StatTable table = new StatTable();
+            table.prime(reader.sample(), 1_000_000_000L);
+            String[] lines = table.render(reader.sample(), 2_000_000_000L).split("\n");
+            assertTrue(lines[0].matches("exec +cpu +tasks/s .*"), lines[0]);
+            assertTrue(lines[1].startsWith("corepin-global-0 "), lines[1]);
+            assertTrue(lines[2].startsWith("corepin-global-1 "), lines[2]);
+            assertTrue(lines[3].matches("corepin-global-standby-0 +- .*"), lines[3]);
+            for (int i = 1; i < 4; i++) { // right-aligned columns end where their headings end
+                assertEquals(endOfToken(lines[0], 2), endOfToken(lines[i], 2), "columns line up:\n" + lines[0]
+                    + "\n" + lines[i]);
+            }
+        }
+    }
+
+    /** Where the {@code k}-th (from 0) run of non-blanks in {@code line} ends. */
+    private static int endOfToken(String line, int k) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\\S+").matcher(line);
+        for (int i = 0; i <= k; i++) {
+            assertTrue(m.find(), line);
+        }
+        return m.end();
+    }
+
     @Test
     void siFormatsThreeDigits() {
         assertEquals("999", StatTable.si(999));
