@@ -1,9 +1,136 @@
 package io.corepin.cluster;
 
-/** Placeholder; the wire format follows. */
+import java.nio.ByteOrder;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The wire format of one message, laid out by hand over an Agrona buffer (little-endian), a fixed 40-byte header
+ * and then the payload:
+ *
+ * <pre>
+ *  0  u8   version      (1)
+ *  1  u8   type         (1 = data)
+ *  2  u16  sender Exec  (index on the sending host)
+ *  4  i32  sender host  (id)
+ *  8  i64  epoch        (of the membership the sender routed by)
+ * 16  i64  sequence     (per sending Exec, from 1, one more per message sent)
+ * 24  i64  key
+ * 32  i32  handler id
+ * 36  i32  payload length
+ * 40  ...  payload
+ * </pre>
+ *
+ * Static methods only: no flyweight object per message.
+ */
 final class Frame {
     static final int MAX_EXECS = 65535;
+    static final byte VERSION = 1;
+    static final byte TYPE_DATA = 1;
+
+    static final int VERSION_OFFSET = 0;
+    static final int TYPE_OFFSET = 1;
+    static final int SENDER_EXEC_OFFSET = 2;
+    static final int SENDER_HOST_OFFSET = 4;
+    static final int EPOCH_OFFSET = 8;
+    static final int SEQUENCE_OFFSET = 16;
+    static final int KEY_OFFSET = 24;
+    static final int HANDLER_OFFSET = 32;
+    static final int LENGTH_OFFSET = 36;
+    /** Bytes before the payload. */
+    static final int HEADER_LENGTH = 40;
+
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
     private Frame() {
+    }
+
+    static void encodeHeader(MutableDirectBuffer b, int offset, int senderHost, int senderExec, long epoch,
+                             long sequence, long key, int handlerId, int payloadLength) {
+        b.putByte(offset + VERSION_OFFSET, VERSION);
+        b.putByte(offset + TYPE_OFFSET, TYPE_DATA);
+        b.putShort(offset + SENDER_EXEC_OFFSET, (short) senderExec, LE);
+        b.putInt(offset + SENDER_HOST_OFFSET, senderHost, LE);
+        b.putLong(offset + EPOCH_OFFSET, epoch, LE);
+        b.putLong(offset + SEQUENCE_OFFSET, sequence, LE);
+        b.putLong(offset + KEY_OFFSET, key, LE);
+        b.putInt(offset + HANDLER_OFFSET, handlerId, LE);
+        b.putInt(offset + LENGTH_OFFSET, payloadLength, LE);
+    }
+
+    static int version(DirectBuffer b, int offset) {
+        return b.getByte(offset + VERSION_OFFSET) & 0xff;
+    }
+
+    static int type(DirectBuffer b, int offset) {
+        return b.getByte(offset + TYPE_OFFSET) & 0xff;
+    }
+
+    static int senderExec(DirectBuffer b, int offset) {
+        return b.getShort(offset + SENDER_EXEC_OFFSET, LE) & 0xffff;
+    }
+
+    static int senderHost(DirectBuffer b, int offset) {
+        return b.getInt(offset + SENDER_HOST_OFFSET, LE);
+    }
+
+    static long epoch(DirectBuffer b, int offset) {
+        return b.getLong(offset + EPOCH_OFFSET, LE);
+    }
+
+    static long sequence(DirectBuffer b, int offset) {
+        return b.getLong(offset + SEQUENCE_OFFSET, LE);
+    }
+
+    static long key(DirectBuffer b, int offset) {
+        return b.getLong(offset + KEY_OFFSET, LE);
+    }
+
+    static int handlerId(DirectBuffer b, int offset) {
+        return b.getInt(offset + HANDLER_OFFSET, LE);
+    }
+
+    static int payloadLength(DirectBuffer b, int offset) {
+        return b.getInt(offset + LENGTH_OFFSET, LE);
+    }
+
+    /**
+     * Checks the header of a frame of {@code length} bytes (the handler id is the registry's to check).
+     *
+     * @return {@code null} if the frame is well formed, else what is wrong with it
+     */
+    static FrameError check(DirectBuffer b, int offset, int length, int maxPayload) {
+        if (length < HEADER_LENGTH) {
+            return FrameError.SHORT;
+        }
+        if (version(b, offset) != VERSION) {
+            return FrameError.BAD_VERSION;
+        }
+        if (type(b, offset) != TYPE_DATA) {
+            return FrameError.BAD_TYPE;
+        }
+        int payload = payloadLength(b, offset);
+        if (payload > maxPayload || length - HEADER_LENGTH > maxPayload) {
+            return FrameError.OVERSIZED;
+        }
+        if (payload < 0 || payload != length - HEADER_LENGTH) {
+            return FrameError.BAD_LENGTH;
+        }
+        return null;
+    }
+
+    /** A sentence naming the bad value of a frame {@link #check} refused (allocates: the error path only). */
+    static String describe(FrameError error, DirectBuffer b, int offset, int length, int maxPayload) {
+        return switch (error) {
+            case SHORT -> "frame of " + length + " bytes is shorter than the " + HEADER_LENGTH + "-byte header";
+            case BAD_VERSION -> "frame version " + version(b, offset) + " is not " + VERSION;
+            case BAD_TYPE -> "frame type " + type(b, offset) + " is not " + TYPE_DATA + " (data)";
+            case OVERSIZED -> "payload of " + Math.max(payloadLength(b, offset), length - HEADER_LENGTH)
+                + " bytes exceeds the maximum of " + maxPayload;
+            case BAD_LENGTH -> "payload length " + payloadLength(b, offset) + " does not match the frame of "
+                + length + " bytes (" + (length - HEADER_LENGTH) + " after the header)";
+            case UNKNOWN_HANDLER -> "unknown handler id " + handlerId(b, offset) + " (key " + key(b, offset) + ")";
+            case HANDLER_FAILED -> "handler " + handlerId(b, offset) + " threw on key " + key(b, offset);
+        };
     }
 }
