@@ -1,0 +1,50 @@
+package io.corepin.cluster;
+
+import io.aeron.FragmentAssembler;
+import io.aeron.Subscription;
+import io.corepin.Poller;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The {@link Poller} of one Exec: polls its Aeron {@link Subscription} (stream id = Exec index) in every turn and
+ * runs the handlers inline through the {@link Receiver}. Aeron gives no wake-up for new data, so a park is a
+ * {@code parkNanos} of at most {@code maxParkNanos}: an idle Exec looks at its subscription at least that often.
+ */
+final class SubscriptionPoller implements Poller {
+    private static final int FRAGMENT_LIMIT = 64;
+
+    private final Subscription subscription;
+    private final FragmentAssembler assembler;
+    private final long maxParkNanos;
+    private volatile Thread owner; // set by the owner on its first poll; read by wakeup (any thread)
+
+    SubscriptionPoller(Subscription subscription, Receiver receiver, long maxParkNanos) {
+        this.subscription = subscription;
+        this.assembler = new FragmentAssembler(receiver);
+        this.maxParkNanos = maxParkNanos;
+    }
+
+    @Override
+    public int poll() {
+        if (owner == null) {
+            owner = Thread.currentThread();
+        }
+        return subscription.poll(assembler, FRAGMENT_LIMIT);
+    }
+
+    @Override
+    public void park(long nanos) {
+        if (owner == null) {
+            owner = Thread.currentThread();
+        }
+        LockSupport.parkNanos(this, nanos <= 0 ? maxParkNanos : Math.min(nanos, maxParkNanos));
+    }
+
+    @Override
+    public void wakeup() {
+        Thread t = owner;
+        if (t != null) {
+            LockSupport.unpark(t); // a permit given before the park makes it return at once
+        }
+    }
+}
