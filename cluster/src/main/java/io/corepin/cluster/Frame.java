@@ -110,11 +110,11 @@ final class Frame {
             return FrameError.BAD_TYPE;
         }
         int payload = payloadLength(b, offset);
-        if (payload > maxPayload || length - HEADER_LENGTH > maxPayload) {
-            return FrameError.OVERSIZED;
-        }
         if (payload < 0 || payload != length - HEADER_LENGTH) {
             return FrameError.BAD_LENGTH;
+        }
+        if (payload > maxPayload) {
+            return FrameError.OVERSIZED;
         }
         return null;
     }
@@ -125,8 +125,7 @@ final class Frame {
             case SHORT -> "frame of " + length + " bytes is shorter than the " + HEADER_LENGTH + "-byte header";
             case BAD_VERSION -> "frame version " + version(b, offset) + " is not " + VERSION;
             case BAD_TYPE -> "frame type " + type(b, offset) + " is not " + TYPE_DATA + " (data)";
-            case OVERSIZED -> "payload of " + Math.max(payloadLength(b, offset), length - HEADER_LENGTH)
-                + " bytes exceeds the maximum of " + maxPayload;
+            case OVERSIZED -> "payload of " + payloadLength(b, offset) + " bytes exceeds the maximum of " + maxPayload;
             case BAD_LENGTH -> "payload length " + payloadLength(b, offset) + " does not match the frame of "
                 + length + " bytes (" + (length - HEADER_LENGTH) + " after the header)";
             case UNKNOWN_HANDLER -> "unknown handler id " + handlerId(b, offset) + " (key " + key(b, offset) + ")";
