@@ -59,6 +59,13 @@ public final class ClusterNode implements AutoCloseable {
     private final Sender[] senders;
     /** (peer host id, peer Exec) -> [sender Exec] publications. Touched only under this node's lock. */
     private final Map<String, ExclusivePublication[]> publications = new HashMap<>();
+    /** (peer host id, peer Exec) -> [sender Exec] unacknowledged frames. Under this node's lock; each buffer Exec-owned. */
+    private final Map<String, ReplayBuffer[]> replayBuffers = new HashMap<>();
+    private final int replayBytes;
+    private final long lossTimeoutNanos;
+    private final List<String> losses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private volatile Thread watchdog;
+    private volatile boolean closing;
     private volatile Membership membership; // written under the lock by install, read by any thread
 
     private ClusterNode(Builder b) {
@@ -76,6 +83,13 @@ public final class ClusterNode implements AutoCloseable {
             .ipcTermBufferLength(b.termLength)
             .termBufferSparseFile(true)
             .publicationLingerTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100));
+        if (b.connectionTimeoutNanos > 0) {
+            dc.publicationConnectionTimeoutNs(b.connectionTimeoutNanos)
+                .imageLivenessTimeoutNs(b.connectionTimeoutNanos)
+                .publicationUnblockTimeoutNs(Math.max(b.connectionTimeoutNanos * 2, dc.clientLivenessTimeoutNs() + 1));
+        }
+        this.replayBytes = b.replayBytes;
+        this.lossTimeoutNanos = b.lossTimeoutNanos;
         int maxMessage = Math.min(b.termLength / 8, 16 * 1024 * 1024); // Aeron's maximum message length
         this.maxPayload = b.maxPayload > 0 ? b.maxPayload : maxMessage - Frame.HEADER_LENGTH;
         if (Frame.HEADER_LENGTH + maxPayload > maxMessage) {
@@ -95,8 +109,8 @@ public final class ClusterNode implements AutoCloseable {
             Poller[] pollers = new Poller[execs];
             String channel = "aeron:udp?endpoint=" + endpoint;
             for (int i = 0; i < execs; i++) {
-                receivers[i] = new Receiver(handlers, maxPayload, b.onReject);
-                senders[i] = new Sender(hostId, i, maxPayload);
+                senders[i] = new Sender(hostId, i, maxPayload, TimeUnit.SECONDS.toNanos(2));
+                receivers[i] = new Receiver(handlers, maxPayload, b.onReject, b.replayBytes > 0 ? senders[i] : null);
                 Subscription sub = a.addSubscription(channel, i);
                 pollers[i] = new SubscriptionPoller(sub, receivers[i], b.maxParkNanos);
             }
@@ -120,6 +134,81 @@ public final class ClusterNode implements AutoCloseable {
         this.driver = d;
         this.aeron = a;
         this.group = g;
+        if (lossTimeoutNanos > 0) {
+            Thread t = new Thread(this::watch, "corepin-cluster-watch-" + hostId);
+            t.setDaemon(true);
+            watchdog = t;
+            t.start();
+        }
+    }
+
+    /**
+     * The loss detector (a thread of its own, only with {@link Builder#lossTimeout}): every 5 ms it looks at this
+     * host's publications; a peer whose every publication from here has been disconnected (no status message from
+     * its driver for the connection timeout) for the loss timeout, after having been connected once, is lost:
+     * this host installs {@code membership.leave(peer)}, the next epoch. Every survivor computes the same next
+     * membership on its own; there is no agreement protocol.
+     */
+    private void watch() {
+        Map<Integer, Long> downSince = new HashMap<>();
+        java.util.Set<Integer> seenUp = new java.util.HashSet<>();
+        while (!closing) {
+            try {
+                Thread.sleep(5);
+                Membership m = membership;
+                if (m == null) {
+                    continue;
+                }
+                long now = System.nanoTime();
+                for (Host peer : m.hosts()) {
+                    if (peer.id() == hostId) {
+                        continue;
+                    }
+                    boolean up = false;
+                    synchronized (this) {
+                        for (int e = 0; e < peer.execs(); e++) {
+                            ExclusivePublication[] perSender = publications.get(pubId(peer, e));
+                            if (perSender != null) {
+                                for (ExclusivePublication p : perSender) {
+                                    up |= p.isConnected();
+                                }
+                            }
+                        }
+                    }
+                    if (up) {
+                        seenUp.add(peer.id());
+                        downSince.remove(peer.id());
+                    } else if (seenUp.contains(peer.id())) {
+                        long since = downSince.computeIfAbsent(peer.id(), k -> now);
+                        if (now - since >= lossTimeoutNanos && membership == m) {
+                            Membership next = m.leave(peer.id());
+                            install(next, Duration.ofSeconds(10));
+                            losses.add("host " + peer.id() + " lost: disconnected for "
+                                + TimeUnit.NANOSECONDS.toMillis(now - since) + " ms; epoch " + next.epoch()
+                                + " installed " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - since)
+                                + " ms after the disconnect was seen");
+                            downSince.remove(peer.id());
+                            break; // the membership changed: look again from the new one
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (TimeoutException | RuntimeException e) {
+                if (!closing) {
+                    losses.add("loss detector: " + e);
+                }
+            }
+        }
+    }
+
+    private static String pubId(Host peer, int exec) {
+        return peer.id() + "/" + peer.endpoint() + "/" + exec;
+    }
+
+    /** What the loss detector did: one line per lost host (with the time to re-route), or per failure. */
+    public List<String> losses() {
+        return List.copyOf(losses);
     }
 
     private static String defaultDir(int hostId) {
@@ -179,30 +268,44 @@ public final class ClusterNode implements AutoCloseable {
         Map<String, ExclusivePublication[]> used = new HashMap<>();
         Route[] routes = new Route[execs];
         ExclusivePublication[][][] pubs = new ExclusivePublication[execs][next.size()][];
+        ReplayBuffer[][][] unackedBy = new ReplayBuffer[execs][next.size()][];
         for (int h = 0; h < next.size(); h++) {
             Host peer = next.host(h);
             for (int e = 0; e < peer.execs(); e++) {
-                String id = peer.id() + "/" + peer.endpoint() + "/" + e;
+                String id = pubId(peer, e);
                 ExclusivePublication[] perSender = publications.get(id);
                 if (perSender == null) {
                     perSender = new ExclusivePublication[execs];
+                    ReplayBuffer[] unacked = replayBytes > 0 ? new ReplayBuffer[execs] : null;
                     for (int s = 0; s < execs; s++) {
                         perSender[s] = aeron.addExclusivePublication(peer.channel(), e);
+                        if (unacked != null) {
+                            unacked[s] = new ReplayBuffer(replayBytes);
+                        }
                     }
                     publications.put(id, perSender);
+                    if (unacked != null) {
+                        replayBuffers.put(id, unacked);
+                    }
                 }
                 used.put(id, perSender);
                 for (int s = 0; s < execs; s++) {
                     if (pubs[s][h] == null) {
                         pubs[s][h] = new ExclusivePublication[peer.execs()];
+                        if (replayBytes > 0) {
+                            unackedBy[s][h] = new ReplayBuffer[peer.execs()];
+                        }
                     }
                     pubs[s][h][e] = perSender[s];
+                    if (replayBytes > 0) {
+                        unackedBy[s][h][e] = replayBuffers.get(id)[s];
+                    }
                 }
             }
         }
         List<CompletableFuture<?>> installed = new ArrayList<>();
         for (int s = 0; s < execs; s++) {
-            routes[s] = new Route(next, pubs[s]);
+            routes[s] = new Route(next, pubs[s], replayBytes > 0 ? unackedBy[s] : null);
             Sender sender = senders[s];
             Receiver receiver = receivers[s];
             Route route = routes[s];
@@ -229,6 +332,7 @@ public final class ClusterNode implements AutoCloseable {
             for (ExclusivePublication p : entry.getValue()) {
                 p.close();
             }
+            replayBuffers.remove(entry.getKey()); // drained by its Exec in the install task above
             return true;
         });
     }
@@ -344,6 +448,33 @@ public final class ClusterNode implements AutoCloseable {
         return n;
     }
 
+    /** Frames this host sent again to a lost host's keys' new owners (each counted in {@link #sends} too). */
+    public long replayed() {
+        long n = 0;
+        for (Sender s : senders) {
+            n += s.replayCount(Sender.REPLAYED);
+        }
+        return n;
+    }
+
+    /** Frames of a lost host that could not be sent again within the replay timeout (2 s): lost. */
+    public long replayFailed() {
+        long n = 0;
+        for (Sender s : senders) {
+            n += s.replayCount(Sender.REPLAY_FAILED);
+        }
+        return n;
+    }
+
+    /** Acks this host's Execs sent. */
+    public long acksSent() {
+        long n = 0;
+        for (Sender s : senders) {
+            n += s.replayCount(Sender.ACKS_SENT);
+        }
+        return n;
+    }
+
     /** How many of this host's sends ended with {@code result}. */
     public long sends(SendResult result) {
         long n = 0;
@@ -359,6 +490,16 @@ public final class ClusterNode implements AutoCloseable {
      */
     @Override
     public void close() {
+        closing = true;
+        Thread t = watchdog;
+        if (t != null) {
+            t.interrupt();
+            try {
+                t.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         try {
             group.close();
         } finally {
@@ -403,6 +544,9 @@ public final class ClusterNode implements AutoCloseable {
         private Exec.Builder template;
         private AffinityPlan affinity;
         private Backpressure backpressure = Backpressure.reject();
+        private int replayBytes = 256 * 1024;
+        private long lossTimeoutNanos;
+        private long connectionTimeoutNanos;
 
         private Builder() {
         }
@@ -488,6 +632,45 @@ public final class ClusterNode implements AutoCloseable {
         /** What {@link ClusterNode#submit} does when the key's local Exec's ring is full (default reject). */
         public Builder backpressure(Backpressure backpressure) {
             this.backpressure = Objects.requireNonNull(backpressure, "backpressure");
+            return this;
+        }
+
+        /**
+         * Bytes of unacknowledged frames each Exec keeps per (peer host, peer Exec) for replay, a power of two
+         * (default 256 KiB); a send with no room left is {@link SendResult#BACK_PRESSURED}. 0 turns acks and replay
+         * off.
+         */
+        public Builder replayBuffer(int bytes) {
+            if (bytes != 0 && (bytes < 64 || Integer.bitCount(bytes) != 1)) {
+                throw new IllegalArgumentException("replay buffer must be 0 or a power of two >= 64, got " + bytes);
+            }
+            this.replayBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Detect lost hosts: a peer disconnected for this long is removed from the membership (default: off, a
+         * membership changes only by {@link ClusterNode#install}). See {@link ClusterNode#losses()}.
+         */
+        public Builder lossTimeout(Duration d) {
+            long n = d.toNanos();
+            if (n < 1) {
+                throw new IllegalArgumentException("lossTimeout must be positive, got " + d);
+            }
+            this.lossTimeoutNanos = n;
+            return this;
+        }
+
+        /**
+         * The media driver's publication connection and image liveness timeouts (Aeron's defaults: 5 s and 10 s):
+         * how long without a status message (or data) before a peer counts as disconnected.
+         */
+        public Builder connectionTimeout(Duration d) {
+            long n = d.toNanos();
+            if (n < 1) {
+                throw new IllegalArgumentException("connectionTimeout must be positive, got " + d);
+            }
+            this.connectionTimeoutNanos = n;
             return this;
         }
 

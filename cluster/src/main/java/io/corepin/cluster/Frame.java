@@ -10,7 +10,7 @@ import org.agrona.MutableDirectBuffer;
  *
  * <pre>
  *  0  u8   version      (1)
- *  1  u8   type         (1 = data)
+ *  1  u8   type         (1 = data, 2 = ack: "I delivered your sequences up to this one", no payload)
  *  2  u16  sender Exec  (index on the sending host)
  *  4  i32  sender host  (id)
  *  8  i64  epoch        (of the membership the sender routed by)
@@ -27,6 +27,7 @@ final class Frame {
     static final int MAX_EXECS = 65535;
     static final byte VERSION = 1;
     static final byte TYPE_DATA = 1;
+    static final byte TYPE_ACK = 2;
 
     static final int VERSION_OFFSET = 0;
     static final int TYPE_OFFSET = 1;
@@ -47,8 +48,18 @@ final class Frame {
 
     static void encodeHeader(MutableDirectBuffer b, int offset, int senderHost, int senderExec, long epoch,
                              long sequence, long key, int handlerId, int payloadLength) {
+        encode(b, offset, TYPE_DATA, senderHost, senderExec, epoch, sequence, key, handlerId, payloadLength);
+    }
+
+    /** An ack from (host, Exec): every data frame of the addressee with a sequence up to {@code sequence} arrived. */
+    static void encodeAck(MutableDirectBuffer b, int offset, int senderHost, int senderExec, long epoch, long sequence) {
+        encode(b, offset, TYPE_ACK, senderHost, senderExec, epoch, sequence, 0, 0, 0);
+    }
+
+    private static void encode(MutableDirectBuffer b, int offset, byte type, int senderHost, int senderExec, long epoch,
+                               long sequence, long key, int handlerId, int payloadLength) {
         b.putByte(offset + VERSION_OFFSET, VERSION);
-        b.putByte(offset + TYPE_OFFSET, TYPE_DATA);
+        b.putByte(offset + TYPE_OFFSET, type);
         b.putShort(offset + SENDER_EXEC_OFFSET, (short) senderExec, LE);
         b.putInt(offset + SENDER_HOST_OFFSET, senderHost, LE);
         b.putLong(offset + EPOCH_OFFSET, epoch, LE);
@@ -106,7 +117,8 @@ final class Frame {
         if (version(b, offset) != VERSION) {
             return FrameError.BAD_VERSION;
         }
-        if (type(b, offset) != TYPE_DATA) {
+        int type = type(b, offset);
+        if (type != TYPE_DATA && type != TYPE_ACK) {
             return FrameError.BAD_TYPE;
         }
         int payload = payloadLength(b, offset);
@@ -124,7 +136,7 @@ final class Frame {
         return switch (error) {
             case SHORT -> "frame of " + length + " bytes is shorter than the " + HEADER_LENGTH + "-byte header";
             case BAD_VERSION -> "frame version " + version(b, offset) + " is not " + VERSION;
-            case BAD_TYPE -> "frame type " + type(b, offset) + " is not " + TYPE_DATA + " (data)";
+            case BAD_TYPE -> "frame type " + type(b, offset) + " is not " + TYPE_DATA + " (data) or " + TYPE_ACK + " (ack)";
             case OVERSIZED -> "payload of " + payloadLength(b, offset) + " bytes exceeds the maximum of " + maxPayload;
             case BAD_LENGTH -> "payload length " + payloadLength(b, offset) + " does not match the frame of "
                 + length + " bytes (" + (length - HEADER_LENGTH) + " after the header)";

@@ -28,11 +28,51 @@ final class Receiver implements FragmentHandler {
      */
     private final AtomicLongArray counts = new AtomicLongArray(DELIVERED + 3);
     private long epoch; // the receiver's current membership epoch; Exec-owned
+    /** This Exec's sender: takes the acks that arrive here and sends the acks this Exec owes. Null: no acks. */
+    private final Sender sender;
+    /** Senders delivered from since their last ack went out, as (host << 16 | exec); Exec-owned. */
+    private final long[] owed = new long[256];
+    private int owedCount;
 
     Receiver(Int2ObjectHashMap<MessageHandler> handlers, int maxPayload, RejectListener listener) {
+        this(handlers, maxPayload, listener, null);
+    }
+
+    Receiver(Int2ObjectHashMap<MessageHandler> handlers, int maxPayload, RejectListener listener, Sender sender) {
         this.handlers = handlers;
         this.maxPayload = maxPayload;
         this.listener = listener;
+        this.sender = sender;
+    }
+
+    /**
+     * Sends the acks owed since the last call: one per sender, of the highest sequence delivered from it. Called by
+     * the poller after each poll; an ack that cannot go out now stays owed.
+     */
+    void flushAcks() {
+        int kept = 0;
+        for (int i = 0; i < owedCount; i++) {
+            long id = owed[i];
+            if (!sender.sendAck((int) (id >>> 16), (int) (id & 0xffff), lastSequence.get(id))) {
+                owed[kept++] = id;
+            }
+        }
+        owedCount = kept;
+    }
+
+    private void owe(long id) {
+        for (int i = 0; i < owedCount; i++) {
+            if (owed[i] == id) {
+                return;
+            }
+        }
+        if (owedCount == owed.length) {
+            flushAcks(); // more senders than slots in one poll: pay some now
+            if (owedCount == owed.length) {
+                return; // still full: this sender's ack goes with its next delivery
+            }
+        }
+        owed[owedCount++] = id;
     }
 
     void epoch(long epoch) {
@@ -50,6 +90,13 @@ final class Receiver implements FragmentHandler {
             reject(error, buffer, offset, length, null);
             return;
         }
+        if (Frame.type(buffer, offset) == Frame.TYPE_ACK) {
+            if (sender != null) {
+                sender.onAck(Frame.senderHost(buffer, offset), Frame.senderExec(buffer, offset),
+                    Frame.sequence(buffer, offset));
+            }
+            return;
+        }
         int handlerId = Frame.handlerId(buffer, offset);
         MessageHandler handler = handlers.get(handlerId);
         if (handler == null) {
@@ -63,6 +110,9 @@ final class Receiver implements FragmentHandler {
             return;
         }
         lastSequence.put(sender, sequence);
+        if (this.sender != null) {
+            owe(sender);
+        }
         if (Frame.epoch(buffer, offset) != epoch) {
             bump(EPOCH_MISMATCH); // delivered all the same: the sender routed by another membership
         }

@@ -9,9 +9,12 @@ import io.aeron.ExclusivePublication;
 final class Route {
     final Membership membership;
     final ExclusivePublication[][] pubs;
+    /** The sending Exec's unacknowledged frames per (host, Exec), {@code unacked[hostIndex][exec]}; null: replay off. */
+    final ReplayBuffer[][] unacked;
 
-    Route(Membership membership, ExclusivePublication[][] pubs) {
+    Route(Membership membership, ExclusivePublication[][] pubs, ReplayBuffer[][] unacked) {
         this.membership = membership;
         this.pubs = pubs;
+        this.unacked = unacked;
     }
 }

@@ -15,12 +15,14 @@ final class SubscriptionPoller implements Poller {
 
     private final Subscription subscription;
     private final FragmentAssembler assembler;
+    private final Receiver receiver;
     private final long maxParkNanos;
     private volatile Thread owner; // set by the owner on its first poll; read by wakeup (any thread)
 
     SubscriptionPoller(Subscription subscription, Receiver receiver, long maxParkNanos) {
         this.subscription = subscription;
         this.assembler = new FragmentAssembler(receiver);
+        this.receiver = receiver;
         this.maxParkNanos = maxParkNanos;
     }
 
@@ -29,7 +31,9 @@ final class SubscriptionPoller implements Poller {
         if (owner == null) {
             owner = Thread.currentThread();
         }
-        return subscription.poll(assembler, FRAGMENT_LIMIT);
+        int n = subscription.poll(assembler, FRAGMENT_LIMIT);
+        receiver.flushAcks();
+        return n;
     }
 
     @Override
