@@ -85,7 +85,7 @@ public final class ClusterNode implements AutoCloseable {
             .publicationLingerTimeoutNs(TimeUnit.MILLISECONDS.toNanos(100));
         if (b.connectionTimeoutNanos > 0) {
             dc.publicationConnectionTimeoutNs(b.connectionTimeoutNanos)
-                .imageLivenessTimeoutNs(b.connectionTimeoutNanos)
+                .statusMessageTimeoutNs(Math.max(b.connectionTimeoutNanos / 8, TimeUnit.MILLISECONDS.toNanos(1)))
                 .publicationUnblockTimeoutNs(Math.max(b.connectionTimeoutNanos * 2, dc.clientLivenessTimeoutNs() + 1));
         }
         this.replayBytes = b.replayBytes;
@@ -662,8 +662,9 @@ public final class ClusterNode implements AutoCloseable {
         }
 
         /**
-         * The media driver's publication connection and image liveness timeouts (Aeron's defaults: 5 s and 10 s):
-         * how long without a status message (or data) before a peer counts as disconnected.
+         * The media driver's publication connection timeout (Aeron's default: 5 s): how long without a status message
+         * from a peer's driver before its publications count as disconnected. Receivers then send status messages
+         * every eighth of it (Aeron's default: 200 ms).
          */
         public Builder connectionTimeout(Duration d) {
             long n = d.toNanos();
