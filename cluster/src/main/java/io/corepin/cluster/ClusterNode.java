@@ -113,6 +113,7 @@ public final class ClusterNode implements AutoCloseable {
                 receivers[i] = new Receiver(handlers, maxPayload, b.onReject, b.replayBytes > 0 ? senders[i] : null);
                 Subscription sub = a.addSubscription(channel, i);
                 pollers[i] = new SubscriptionPoller(sub, receivers[i], b.maxParkNanos);
+                senders[i].ownPoller(pollers[i]);
             }
             int[] next = {0};
             // ExecGroup.build makes Exec i (and calls the factory) in index order on this thread.

@@ -3,6 +3,7 @@ package io.corepin.cluster;
 import io.aeron.ExclusivePublication;
 import io.aeron.Publication;
 import io.aeron.logbuffer.BufferClaim;
+import io.corepin.Poller;
 import io.corepin.balance.LoadBalancer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
@@ -35,6 +36,8 @@ final class Sender {
     private final BufferClaim claim = new BufferClaim();
     private final UnsafeBuffer scratch;
     private final UnsafeBuffer replayPayload = new UnsafeBuffer(0, 0);
+    /** Polls this Exec's own subscription: run while a replay waits, so a replay to this very Exec drains. */
+    private Poller ownPoller;
     private Route route; // Exec-owned: set by a task on this Exec (install), read by send on this Exec
     /** (host id << 16 | Exec) -> its replay buffer in the current route. Exec-owned. */
     private final Long2ObjectHashMap<ReplayBuffer> unackedById = new Long2ObjectHashMap<>();
@@ -54,8 +57,9 @@ final class Sender {
 
     /**
      * Takes a new route (on this Exec); then sends again, through it, every unacknowledged frame to a host the new
-     * route no longer has, oldest first per (host, Exec). Retries each for up to the replay timeout (the Exec waits:
-     * this is the failure path); a frame still not sent then is counted as failed and dropped.
+     * route no longer has, oldest first per (host, Exec). Retries each for up to the replay timeout, polling this
+     * Exec's own subscription meanwhile (the new owner may be this Exec; the Exec runs nothing else: this is the
+     * failure path); a frame still not sent then is counted as failed and dropped.
      */
     void route(Route next) {
         Route old = this.route;
@@ -97,12 +101,19 @@ final class Sender {
                 bump(replay, REPLAY_FAILED);
                 return;
             }
-            LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(20));
+            if (ownPoller == null || ownPoller.poll() == 0) {
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(20));
+            }
         }
     }
 
     Route route() {
         return route;
+    }
+
+    /** Set once before the Exec starts. */
+    void ownPoller(Poller poller) {
+        this.ownPoller = poller;
     }
 
     private static long id(int host, int exec) {
