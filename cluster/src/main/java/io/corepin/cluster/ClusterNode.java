@@ -44,8 +44,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link LoadBalancer#indexFor(long, int) indexFor(key, host.execs())}. Order: messages sent by one Exec arrive in
  * the order it sent them (one publication per target Exec); {@link #submit} from other threads first hops to the
  * key's local Exec in per-key order, so one thread's submits of a key arrive in order. Delivery: while both hosts
- * live, every {@link SendResult#SENT} message is delivered once; a lost host's in-flight messages are not replayed
- * (not built yet).
+ * live, every {@link SendResult#SENT} message is delivered once. Receivers ack; senders keep unacked frames
+ * ({@link Builder#replayBuffer}) and, when a host leaves the membership (by {@link #install}, or by the loss
+ * detector of {@link Builder#lossTimeout}), send them again to the keys' new owners: at least once while the sender
+ * lives; a message the lost host handled but had not acked yet is handled again by the new owner.
  */
 public final class ClusterNode implements AutoCloseable {
     private final int hostId;
