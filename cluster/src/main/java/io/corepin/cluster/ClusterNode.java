@@ -64,6 +64,8 @@ public final class ClusterNode implements AutoCloseable {
     /** (peer host id, peer Exec) -> [sender Exec] unacknowledged frames. Under this node's lock; each buffer Exec-owned. */
     private final Map<String, ReplayBuffer[]> replayBuffers = new HashMap<>();
     private final int replayBytes;
+    /** INVOKER mode: Exec 0 runs the driver's and the client's duty cycles, and makes every Aeron call after build. */
+    private final boolean driverOnExec;
     private final long lossTimeoutNanos;
     private final List<String> losses = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Thread watchdog;
@@ -91,6 +93,7 @@ public final class ClusterNode implements AutoCloseable {
                 .publicationUnblockTimeoutNs(Math.max(b.connectionTimeoutNanos * 2, dc.clientLivenessTimeoutNs() + 1));
         }
         this.replayBytes = b.replayBytes;
+        this.driverOnExec = b.driverOnExec;
         this.lossTimeoutNanos = b.lossTimeoutNanos;
         int maxMessage = Math.min(b.termLength / 8, 16 * 1024 * 1024); // Aeron's maximum message length
         this.maxPayload = b.maxPayload > 0 ? b.maxPayload : maxMessage - Frame.HEADER_LENGTH;
@@ -102,8 +105,15 @@ public final class ClusterNode implements AutoCloseable {
         Aeron a = null;
         ExecGroup g = null;
         try {
+            if (b.driverOnExec) {
+                dc.threadingMode(ThreadingMode.INVOKER);
+            }
             d = MediaDriver.launchEmbedded(dc);
-            a = Aeron.connect(new Aeron.Context().aeronDirectoryName(d.aeronDirectoryName()));
+            Aeron.Context ac = new Aeron.Context().aeronDirectoryName(d.aeronDirectoryName());
+            if (b.driverOnExec) {
+                ac.useConductorAgentInvoker(true).driverAgentInvoker(d.sharedAgentInvoker());
+            }
+            a = Aeron.connect(ac);
             Int2ObjectHashMap<MessageHandler> handlers = new Int2ObjectHashMap<>();
             handlers.putAll(b.handlers);
             receivers = new Receiver[execs];
@@ -114,7 +124,10 @@ public final class ClusterNode implements AutoCloseable {
                 senders[i] = new Sender(hostId, i, maxPayload, TimeUnit.SECONDS.toNanos(2));
                 receivers[i] = new Receiver(handlers, maxPayload, b.onReject, b.replayBytes > 0 ? senders[i] : null);
                 Subscription sub = a.addSubscription(channel, i);
-                pollers[i] = new SubscriptionPoller(sub, receivers[i], b.maxParkNanos);
+                pollers[i] = i == 0 && b.driverOnExec
+                    ? new SubscriptionPoller(sub, receivers[i], b.maxParkNanos, d.sharedAgentInvoker(),
+                        a.conductorAgentInvoker())
+                    : new SubscriptionPoller(sub, receivers[i], b.maxParkNanos, null, null);
                 senders[i].ownPoller(pollers[i]);
             }
             int[] next = {0};
@@ -205,6 +218,33 @@ public final class ClusterNode implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs an Aeron client call where it may run: here, or with the driver on the Execs, on Exec 0 — the one thread
+     * that invokes the driver and the client conductor (a blocking client call invokes the driver itself while it
+     * waits, so no other thread may).
+     */
+    private <T> T onAeronThread(java.util.concurrent.Callable<T> call) {
+        if (!driverOnExec) {
+            try {
+                return call.call();
+            } catch (RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        try {
+            return group.exec(0).submit(call).get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during an Aeron call on Exec 0", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("an Aeron call on Exec 0 took over 30 s", e);
+        }
+    }
+
     private static String pubId(Host peer, int exec) {
         return peer.id() + "/" + peer.endpoint() + "/" + exec;
     }
@@ -281,7 +321,8 @@ public final class ClusterNode implements AutoCloseable {
                     perSender = new ExclusivePublication[execs];
                     ReplayBuffer[] unacked = replayBytes > 0 ? new ReplayBuffer[execs] : null;
                     for (int s = 0; s < execs; s++) {
-                        perSender[s] = aeron.addExclusivePublication(peer.channel(), e);
+                        int stream = e;
+                        perSender[s] = onAeronThread(() -> aeron.addExclusivePublication(peer.channel(), stream));
                         if (unacked != null) {
                             unacked[s] = new ReplayBuffer(replayBytes);
                         }
@@ -333,7 +374,10 @@ public final class ClusterNode implements AutoCloseable {
                 return false;
             }
             for (ExclusivePublication p : entry.getValue()) {
-                p.close();
+                onAeronThread(() -> {
+                    p.close();
+                    return null;
+                });
             }
             replayBuffers.remove(entry.getKey()); // drained by its Exec in the install task above
             return true;
@@ -550,6 +594,7 @@ public final class ClusterNode implements AutoCloseable {
         private int replayBytes = 256 * 1024;
         private long lossTimeoutNanos;
         private long connectionTimeoutNanos;
+        private boolean driverOnExec;
 
         private Builder() {
         }
@@ -675,6 +720,16 @@ public final class ClusterNode implements AutoCloseable {
                 throw new IllegalArgumentException("connectionTimeout must be positive, got " + d);
             }
             this.connectionTimeoutNanos = n;
+            return this;
+        }
+
+        /**
+         * Runs the media driver ({@code ThreadingMode.INVOKER}) and the Aeron client's conductor on Exec 0, in every
+         * turn, instead of on a driver thread and a client thread of their own (default {@code false}: a SHARED
+         * driver thread and the client's conductor thread). Saves two threads; Exec 0 does the driver's work.
+         */
+        public Builder driverOnExec(boolean onExec) {
+            this.driverOnExec = onExec;
             return this;
         }
 

@@ -4,6 +4,7 @@ import io.aeron.FragmentAssembler;
 import io.aeron.Subscription;
 import io.corepin.Poller;
 import java.util.concurrent.locks.LockSupport;
+import org.agrona.concurrent.AgentInvoker;
 
 /**
  * The {@link Poller} of one Exec: polls its Aeron {@link Subscription} (stream id = Exec index) in every turn and
@@ -19,7 +20,14 @@ final class SubscriptionPoller implements Poller {
     private final long maxParkNanos;
     private volatile Thread owner; // set by the owner on its first poll; read by wakeup (any thread)
 
-    SubscriptionPoller(Subscription subscription, Receiver receiver, long maxParkNanos) {
+    /** With the driver on this Exec: its duty cycle and the client conductor's, run before each poll; else null. */
+    private final AgentInvoker driver;
+    private final AgentInvoker client;
+
+    SubscriptionPoller(Subscription subscription, Receiver receiver, long maxParkNanos, AgentInvoker driver,
+                       AgentInvoker client) {
+        this.driver = driver;
+        this.client = client;
         this.subscription = subscription;
         this.assembler = new FragmentAssembler(receiver);
         this.receiver = receiver;
@@ -31,7 +39,12 @@ final class SubscriptionPoller implements Poller {
         if (owner == null) {
             owner = Thread.currentThread();
         }
-        int n = subscription.poll(assembler, FRAGMENT_LIMIT);
+        int n = 0;
+        if (driver != null) {
+            n += driver.invoke();
+            n += client.invoke();
+        }
+        n += subscription.poll(assembler, FRAGMENT_LIMIT);
         receiver.flushAcks();
         return n;
     }

@@ -9,7 +9,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -30,8 +31,9 @@ class ClusterRoutingTest {
         long count;
     }
 
-    @Test
-    void everyKeyLandsOnItsHostAndExecInOrderExactlyOnce() throws Exception {
+    @ParameterizedTest(name = "driverOnExec={0}")
+    @ValueSource(booleans = {false, true})
+    void everyKeyLandsOnItsHostAndExecInOrderExactlyOnce(boolean driverOnExec) throws Exception {
         int[] execCounts = {2, 1, 3};
         try (TestHosts hosts = new TestHosts()) {
             List<Map<String, Seen>> seen = new ArrayList<>(); // per host: Exec name -> what it saw
@@ -42,7 +44,7 @@ class ClusterRoutingTest {
                 }
                 seen.add(perExec);
                 int hostId = h + 1;
-                hosts.start(hostId, execCounts[h], b -> b.handler(HANDLER, (key, buf, off, len) -> {
+                hosts.start(hostId, execCounts[h], b -> b.driverOnExec(driverOnExec).handler(HANDLER, (key, buf, off, len) -> {
                     Seen s = perExec.get(Exec.current().name());
                     s.count++;
                     long tag = buf.getLong(off);

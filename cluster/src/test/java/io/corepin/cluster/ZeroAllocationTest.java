@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -18,8 +19,9 @@ class ZeroAllocationTest {
     private static final int WARMUP = 30_000;
     private static final int MEASURED = 10_000;
 
-    @Test
-    void sendAndReceiveAllocateNothingPerMessage() throws Exception {
+    @ParameterizedTest(name = "driverOnExec={0}")
+    @ValueSource(booleans = {false, true})
+    void sendAndReceiveAllocateNothingPerMessage(boolean driverOnExec) throws Exception {
         java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         if (!(bean instanceof com.sun.management.ThreadMXBean hotspot) || !hotspot.isThreadAllocatedMemorySupported()) {
             throw new org.opentest4j.TestAbortedException("this JVM cannot count per-thread allocation");
@@ -27,8 +29,8 @@ class ZeroAllocationTest {
         hotspot.setThreadAllocatedMemoryEnabled(true);
         long[] received = new long[2]; // each written only by its host's Exec
         try (TestHosts hosts = new TestHosts()) {
-            ClusterNode a = hosts.start(1, 1, b -> b.handler(5, (key, buf, off, len) -> received[0] += buf.getLong(off + 8) >= 0 ? 1 : 0));
-            ClusterNode b = hosts.start(2, 1, x -> x.handler(5, (key, buf, off, len) -> received[1] += buf.getLong(off + 8) >= 0 ? 1 : 0));
+            ClusterNode a = hosts.start(1, 1, b -> b.driverOnExec(driverOnExec).handler(5, (key, buf, off, len) -> received[0] += buf.getLong(off + 8) >= 0 ? 1 : 0));
+            ClusterNode b = hosts.start(2, 1, x -> x.driverOnExec(driverOnExec).handler(5, (key, buf, off, len) -> received[1] += buf.getLong(off + 8) >= 0 ? 1 : 0));
             Membership m = hosts.membership(1);
             hosts.installEverywhere(m);
             long[] toB = keysOf(m, 2, 64);
@@ -40,7 +42,7 @@ class ZeroAllocationTest {
             run(a, b, toB, toA, MEASURED);
             long after = sum(hotspot.getThreadAllocatedBytes(threads));
             long bytes = after - before;
-            System.out.printf("cluster zero-allocation: %d bytes on the two Exec threads over %d messages sent and"
+            System.out.printf("cluster zero-allocation (driverOnExec=" + driverOnExec + "): %d bytes on the two Exec threads over %d messages sent and"
                 + " %d received%n", bytes, 2 * MEASURED, 2 * MEASURED);
             assertEquals(WARMUP + MEASURED, a.delivered());
             assertEquals(WARMUP + MEASURED, b.delivered());
