@@ -48,7 +48,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       Aeron's default) and offering each fragment back;
  *   <li>{@code corepin}: a {@link ClusterNode} of one Exec (default idle strategy) whose handler {@code send}s it back
  *       to the pinger's key (poller, frame checks, handler registry, routing, tryClaim); acks and replay off;
- *   <li>{@code corepin-invoker}: the same with {@code driverOnExec(true)}: that Exec also runs the peer's driver.
+ *   <li>{@code corepin-invoker}: the same with {@code driverOnExec(true)}: that Exec also runs the peer's driver;
+ *   <li>{@code corepin-park10us}: as {@code corepin}, the idle Exec parking at most 10 µs between polls (default 100).
  * </ul>
  * The pinger's own driver and client are the same for all three; the pinger spins with {@code Thread.yield()}.
  */
@@ -64,7 +65,7 @@ public class ClusterHop {
     private static final int PAYLOAD = 16;
     private static final int FRAME = 40 + PAYLOAD;
 
-    @Param({"aeron", "corepin", "corepin-invoker"})
+    @Param({"aeron", "corepin", "corepin-invoker", "corepin-park10us"})
     public String peer;
 
     private Path root;
@@ -132,6 +133,7 @@ public class ClusterHop {
                 .aeronDirectory(root.resolve("corepin")).affinity(AffinityPlan.unpinned(1))
                 .execSettings(Exec.builder().name("hop")) // the default idle strategy: spin, yield, park
                 .replayBuffer(0).driverOnExec(peer.equals("corepin-invoker"))
+                .maxPark(Duration.ofNanos(peer.equals("corepin-park10us") ? 10_000 : 100_000))
                 .handler(HANDLER, (key, buf, off, len) -> self[0].send(replyKey[0], HANDLER, buf, off, len))
                 .build();
             self[0] = node;
