@@ -1,0 +1,202 @@
+package io.corepin.bench.cluster;
+
+import io.aeron.Aeron;
+import io.aeron.ExclusivePublication;
+import io.aeron.Subscription;
+import io.aeron.driver.MediaDriver;
+import io.aeron.driver.ThreadingMode;
+import io.aeron.logbuffer.FragmentHandler;
+import io.corepin.Exec;
+import io.corepin.affinity.AffinityPlan;
+import io.corepin.cluster.ClusterNode;
+import io.corepin.cluster.Host;
+import io.corepin.cluster.Membership;
+import java.io.File;
+import java.io.IOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * One cross-host round trip over UDP loopback, as the pinging side sees it: the JMH thread offers a 56-byte frame
+ * (corepin-cluster's 40-byte header and 16 bytes) to the peer's endpoint and spins polling its own subscription for
+ * the reply. The peers, each behind a media driver of its own (SHARED, Aeron's default idle strategy):
+ * <ul>
+ *   <li>{@code aeron}: Aeron's own ping-pong — a thread polling a subscription (Agrona's {@code BackoffIdleStrategy},
+ *       Aeron's default) and offering each fragment back;
+ *   <li>{@code corepin}: a {@link ClusterNode} of one Exec (default idle strategy) whose handler {@code send}s it back
+ *       to the pinger's key (poller, frame checks, handler registry, routing, tryClaim); acks and replay off;
+ *   <li>{@code corepin-invoker}: the same with {@code driverOnExec(true)}: that Exec also runs the peer's driver;
+ *   <li>{@code corepin-park10us}: as {@code corepin}, the idle Exec parking at most 10 µs between polls (default 100).
+ * </ul>
+ * The pinger's own driver and client are the same for all three; the pinger spins with {@code Thread.yield()}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SampleTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 5, jvmArgsAppend = {"--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "--add-exports",
+    "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseParallelGC", "-Xms1g", "-Xmx1g"})
+public class ClusterHop {
+    private static final int HANDLER = 1;
+    private static final int PAYLOAD = 16;
+    private static final int FRAME = 40 + PAYLOAD;
+
+    @Param({"aeron", "corepin", "corepin-invoker", "corepin-park10us"})
+    public String peer;
+
+    private Path root;
+    private MediaDriver pingDriver;
+    private Aeron pingAeron;
+    private ExclusivePublication request;
+    private Subscription replies;
+    private final UnsafeBuffer ping = new UnsafeBuffer(new byte[FRAME]);
+    private long sequence;
+    private long got;
+    private final FragmentHandler onReply = (buf, off, len, header) -> got = buf.getLong(off + 40 + 8, ByteOrder.LITTLE_ENDIAN);
+
+    private MediaDriver echoDriver;
+    private Aeron echoAeron;
+    private Thread echo;
+    private volatile boolean running = true;
+    private ClusterNode node;
+    private long pingKey;
+
+    private static MediaDriver driver(Path dir, ThreadingMode mode) {
+        return MediaDriver.launchEmbedded(new MediaDriver.Context().aeronDirectoryName(dir.toString())
+            .threadingMode(mode).dirDeleteOnStart(true).dirDeleteOnShutdown(true)
+            .publicationTermBufferLength(64 * 1024).ipcTermBufferLength(64 * 1024).termBufferSparseFile(true));
+    }
+
+    private static int freePort() throws IOException {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        Path shm = Paths.get("/dev/shm");
+        root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")),
+            "corepin-hop-");
+        int pingPort = freePort();
+        int peerPort = freePort();
+        pingDriver = driver(root.resolve("ping"), ThreadingMode.SHARED);
+        pingAeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(pingDriver.aeronDirectoryName()));
+        replies = pingAeron.addSubscription("aeron:udp?endpoint=127.0.0.1:" + pingPort, 0);
+        request = pingAeron.addExclusivePublication("aeron:udp?endpoint=127.0.0.1:" + peerPort, 0);
+        Host pinger = new Host(1, 1, "127.0.0.1:" + pingPort);
+        if (peer.equals("aeron")) {
+            echoDriver = driver(root.resolve("echo"), ThreadingMode.SHARED);
+            echoAeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(echoDriver.aeronDirectoryName()));
+            Subscription in = echoAeron.addSubscription("aeron:udp?endpoint=127.0.0.1:" + peerPort, 0);
+            ExclusivePublication out = echoAeron.addExclusivePublication("aeron:udp?endpoint=127.0.0.1:" + pingPort, 0);
+            FragmentHandler back = (buf, off, len, header) -> {
+                while (out.offer(buf, off, len) < 0 && running) {
+                    Thread.onSpinWait();
+                }
+            };
+            echo = new Thread(() -> {
+                BackoffIdleStrategy idle = new BackoffIdleStrategy(); // Aeron's default for its agents
+                while (running) {
+                    idle.idle(in.poll(back, 10));
+                }
+            }, "aeron-echo");
+            echo.start();
+        } else {
+            ClusterNode[] self = new ClusterNode[1];
+            long[] replyKey = {0};
+            node = ClusterNode.builder().hostId(2).execs(1).endpoint("127.0.0.1:" + peerPort)
+                .aeronDirectory(root.resolve("corepin")).affinity(AffinityPlan.unpinned(1))
+                .execSettings(Exec.builder().name("hop")) // the default idle strategy: spin, yield, park
+                .replayBuffer(0).driverOnExec(peer.equals("corepin-invoker"))
+                .maxPark(Duration.ofNanos(peer.equals("corepin-park10us") ? 10_000 : 100_000))
+                .handler(HANDLER, (key, buf, off, len) -> self[0].send(replyKey[0], HANDLER, buf, off, len))
+                .build();
+            self[0] = node;
+            Membership m = Membership.of(1, pinger, node.host());
+            while (m.hostFor(replyKey[0]).id() != 1) {
+                replyKey[0]++;
+            }
+            while (m.hostFor(pingKey).id() != 2) {
+                pingKey++;
+            }
+            node.install(m, Duration.ofSeconds(10));
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!request.isConnected() || (node != null && !node.awaitConnected(Duration.ofMillis(1)))) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the peer did not connect within 30 s");
+            }
+            Thread.sleep(1);
+        }
+        // header: version 1, type 1 (data), sender Exec 0, sender host 1, epoch 1, sequence, key, handler, length
+        ping.putByte(0, (byte) 1);
+        ping.putByte(1, (byte) 1);
+        ping.putShort(2, (short) 0, ByteOrder.LITTLE_ENDIAN);
+        ping.putInt(4, 1, ByteOrder.LITTLE_ENDIAN);
+        ping.putLong(8, 1, ByteOrder.LITTLE_ENDIAN);
+        ping.putLong(24, pingKey, ByteOrder.LITTLE_ENDIAN);
+        ping.putInt(32, HANDLER, ByteOrder.LITTLE_ENDIAN);
+        ping.putInt(36, PAYLOAD, ByteOrder.LITTLE_ENDIAN);
+    }
+
+    @Benchmark
+    public long roundTrip() {
+        long seq = ++sequence;
+        ping.putLong(16, seq, ByteOrder.LITTLE_ENDIAN);
+        ping.putLong(40 + 8, seq, ByteOrder.LITTLE_ENDIAN);
+        while (request.offer(ping, 0, FRAME) < 0) {
+            Thread.onSpinWait();
+        }
+        while (got != seq) {
+            if (replies.poll(onReply, 1) == 0) {
+                Thread.yield(); // the machine is shared: spin politely
+            }
+        }
+        return seq;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        running = false;
+        if (echo != null) {
+            echo.join(5000);
+        }
+        if (node != null) {
+            node.close();
+        }
+        if (echoAeron != null) {
+            echoAeron.close();
+            echoDriver.close();
+        }
+        pingAeron.close();
+        pingDriver.close();
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.corepin.cluster;
+
+import java.nio.ByteOrder;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+
+/**
+ * The wire format of one message, laid out by hand over an Agrona buffer (little-endian), a fixed 40-byte header
+ * and then the payload:
+ *
+ * <pre>
+ *  0  u8   version      (1)
+ *  1  u8   type         (1 = data, 2 = ack: "I delivered your sequences up to this one", no payload)
+ *  2  u16  sender Exec  (index on the sending host)
+ *  4  i32  sender host  (id)
+ *  8  i64  epoch        (of the membership the sender routed by)
+ * 16  i64  sequence     (per sending Exec, from 1, one more per message sent)
+ * 24  i64  key
+ * 32  i32  handler id
+ * 36  i32  payload length
+ * 40  ...  payload
+ * </pre>
+ *
+ * Static methods only: no flyweight object per message.
+ */
+final class Frame {
+    static final int MAX_EXECS = 65535;
+    static final byte VERSION = 1;
+    static final byte TYPE_DATA = 1;
+    static final byte TYPE_ACK = 2;
+
+    static final int VERSION_OFFSET = 0;
+    static final int TYPE_OFFSET = 1;
+    static final int SENDER_EXEC_OFFSET = 2;
+    static final int SENDER_HOST_OFFSET = 4;
+    static final int EPOCH_OFFSET = 8;
+    static final int SEQUENCE_OFFSET = 16;
+    static final int KEY_OFFSET = 24;
+    static final int HANDLER_OFFSET = 32;
+    static final int LENGTH_OFFSET = 36;
+    /** Bytes before the payload. */
+    static final int HEADER_LENGTH = 40;
+
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private Frame() {
+    }
+
+    static void encodeHeader(MutableDirectBuffer b, int offset, int senderHost, int senderExec, long epoch,
+                             long sequence, long key, int handlerId, int payloadLength) {
+        encode(b, offset, TYPE_DATA, senderHost, senderExec, epoch, sequence, key, handlerId, payloadLength);
+    }
+
+    /** An ack from (host, Exec): every data frame of the addressee with a sequence up to {@code sequence} arrived. */
+    static void encodeAck(MutableDirectBuffer b, int offset, int senderHost, int senderExec, long epoch, long sequence) {
+        encode(b, offset, TYPE_ACK, senderHost, senderExec, epoch, sequence, 0, 0, 0);
+    }
+
+    private static void encode(MutableDirectBuffer b, int offset, byte type, int senderHost, int senderExec, long epoch,
+                               long sequence, long key, int handlerId, int payloadLength) {
+        b.putByte(offset + VERSION_OFFSET, VERSION);
+        b.putByte(offset + TYPE_OFFSET, type);
+        b.putShort(offset + SENDER_EXEC_OFFSET, (short) senderExec, LE);
+        b.putInt(offset + SENDER_HOST_OFFSET, senderHost, LE);
+        b.putLong(offset + EPOCH_OFFSET, epoch, LE);
+        b.putLong(offset + SEQUENCE_OFFSET, sequence, LE);
+        b.putLong(offset + KEY_OFFSET, key, LE);
+        b.putInt(offset + HANDLER_OFFSET, handlerId, LE);
+        b.putInt(offset + LENGTH_OFFSET, payloadLength, LE);
+    }
+
+    static int version(DirectBuffer b, int offset) {
+        return b.getByte(offset + VERSION_OFFSET) & 0xff;
+    }
+
+    static int type(DirectBuffer b, int offset) {
+        return b.getByte(offset + TYPE_OFFSET) & 0xff;
+    }
+
+    static int senderExec(DirectBuffer b, int offset) {
+        return b.getShort(offset + SENDER_EXEC_OFFSET, LE) & 0xffff;
+    }
+
+    static int senderHost(DirectBuffer b, int offset) {
+        return b.getInt(offset + SENDER_HOST_OFFSET, LE);
+    }
+
+    static long epoch(DirectBuffer b, int offset) {
+        return b.getLong(offset + EPOCH_OFFSET, LE);
+    }
+
+    static long sequence(DirectBuffer b, int offset) {
+        return b.getLong(offset + SEQUENCE_OFFSET, LE);
+    }
+
+    static long key(DirectBuffer b, int offset) {
+        return b.getLong(offset + KEY_OFFSET, LE);
+    }
+
+    static int handlerId(DirectBuffer b, int offset) {
+        return b.getInt(offset + HANDLER_OFFSET, LE);
+    }
+
+    static int payloadLength(DirectBuffer b, int offset) {
+        return b.getInt(offset + LENGTH_OFFSET, LE);
+    }
+
+    /**
+     * Checks the header of a frame of {@code length} bytes (the handler id is the registry's to check).
+     *
+     * @return {@code null} if the frame is well formed, else what is wrong with it
+     */
+    static FrameError check(DirectBuffer b, int offset, int length, int maxPayload) {
+        if (length < HEADER_LENGTH) {
+            return FrameError.SHORT;
+        }
+        if (version(b, offset) != VERSION) {
+            return FrameError.BAD_VERSION;
+        }
+        int type = type(b, offset);
+        if (type != TYPE_DATA && type != TYPE_ACK) {
+            return FrameError.BAD_TYPE;
+        }
+        int payload = payloadLength(b, offset);
+        if (payload < 0 || payload != length - HEADER_LENGTH) {
+            return FrameError.BAD_LENGTH;
+        }
+        if (payload > maxPayload) {
+            return FrameError.OVERSIZED;
+        }
+        return null;
+    }
+
+    /** A sentence naming the bad value of a frame {@link #check} refused (allocates: the error path only). */
+    static String describe(FrameError error, DirectBuffer b, int offset, int length, int maxPayload) {
+        return switch (error) {
+            case SHORT -> "frame of " + length + " bytes is shorter than the " + HEADER_LENGTH + "-byte header";
+            case BAD_VERSION -> "frame version " + version(b, offset) + " is not " + VERSION;
+            case BAD_TYPE -> "frame type " + type(b, offset) + " is not " + TYPE_DATA + " (data) or " + TYPE_ACK + " (ack)";
+            case OVERSIZED -> "payload of " + payloadLength(b, offset) + " bytes exceeds the maximum of " + maxPayload;
+            case BAD_LENGTH -> "payload length " + payloadLength(b, offset) + " does not match the frame of "
+                + length + " bytes (" + (length - HEADER_LENGTH) + " after the header)";
+            case UNKNOWN_HANDLER -> "unknown handler id " + handlerId(b, offset) + " (key " + key(b, offset) + ")";
+            case HANDLER_FAILED -> "handler " + handlerId(b, offset) + " threw on key " + key(b, offset);
+        };
+    }
+}

@@ -1,0 +1,99 @@
+package io.corepin.cluster;
+
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * The frames one sending Exec sent to one (host, Exec) that the receiver has not acknowledged yet, oldest first, in
+ * a byte ring of fixed capacity: entries of {@code [int length][frame]} padded to 8 bytes, with a {@code -1} length
+ * marking a wrap to the start. Owned by the sending Exec's thread: appends, acks and replays all run there. Nothing
+ * is allocated after construction.
+ */
+final class ReplayBuffer {
+    private static final int WRAP = -1;
+    private final UnsafeBuffer buf;
+    private final int capacity;
+    private long head; // byte position of the oldest entry (monotonic)
+    private long tail; // byte position after the newest entry (monotonic)
+    private int entries;
+
+    ReplayBuffer(int capacity) {
+        if (capacity < 64 || Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("replay buffer capacity must be a power of two >= 64, got " + capacity);
+        }
+        this.capacity = capacity;
+        this.buf = new UnsafeBuffer(new byte[capacity]);
+    }
+
+    private static int aligned(int frameLength) {
+        return (4 + frameLength + 7) & ~7;
+    }
+
+    /** Whether a frame of this length fits now (with a possible wrap marker). */
+    boolean hasRoomFor(int frameLength) {
+        int need = aligned(frameLength);
+        int at = (int) (tail & (capacity - 1));
+        int toEnd = capacity - at;
+        long extra = need > toEnd ? toEnd : 0; // a wrap wastes the rest of the ring
+        return need <= capacity && tail + extra + need - head <= capacity;
+    }
+
+    /** Appends a copy of the frame; call {@link #hasRoomFor} first. */
+    void append(DirectBuffer src, int offset, int frameLength) {
+        int need = aligned(frameLength);
+        int at = (int) (tail & (capacity - 1));
+        if (need > capacity - at) {
+            if (capacity - at >= 4) {
+                buf.putInt(at, WRAP);
+            }
+            tail += capacity - at;
+            at = 0;
+        }
+        buf.putInt(at, frameLength);
+        buf.putBytes(at + 4, src, offset, frameLength);
+        tail += need;
+        entries++;
+    }
+
+    /** Drops every entry whose sequence is at most {@code sequence}. */
+    void ack(long sequence) {
+        while (head < tail) {
+            int at = (int) (head & (capacity - 1));
+            int len = capacity - at >= 4 ? buf.getInt(at) : WRAP;
+            if (len == WRAP) {
+                head += capacity - at;
+                continue;
+            }
+            if (Frame.sequence(buf, at + 4) > sequence) {
+                return;
+            }
+            head += aligned(len);
+            entries--;
+        }
+    }
+
+    /** How many frames wait for an ack. */
+    int size() {
+        return entries;
+    }
+
+    /** Hands every waiting frame, oldest first, to {@code sink}, then empties the buffer. */
+    void drainTo(FrameSink sink) {
+        while (head < tail) {
+            int at = (int) (head & (capacity - 1));
+            int len = capacity - at >= 4 ? buf.getInt(at) : WRAP;
+            if (len == WRAP) {
+                head += capacity - at;
+                continue;
+            }
+            sink.onFrame(buf, at + 4, len);
+            head += aligned(len);
+            entries--;
+        }
+    }
+
+    /** Receives the frames of {@link #drainTo}. */
+    interface FrameSink {
+        void onFrame(DirectBuffer buffer, int offset, int length);
+    }
+}

@@ -1,0 +1,237 @@
+package io.corepin.cluster;
+
+import io.aeron.ExclusivePublication;
+import io.aeron.Publication;
+import io.aeron.logbuffer.BufferClaim;
+import io.corepin.Poller;
+import io.corepin.balance.LoadBalancer;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.locks.LockSupport;
+import org.agrona.DirectBuffer;
+import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+
+/**
+ * One Exec's sending side: owned by that Exec's thread (its only caller), which makes each of its
+ * {@link ExclusivePublication}s single-writer. Frames that fit one Aeron fragment are written in place with
+ * {@code tryClaim}; longer ones are laid into a scratch buffer and {@code offer}ed (Aeron fragments them, the
+ * receiver's {@code FragmentAssembler} joins them). With replay on, each sent frame is also kept in the
+ * {@link ReplayBuffer} of its (host, Exec) until that receiver acks it; when a host leaves the membership, its
+ * unacknowledged frames are sent again, oldest first, to the keys' new owners before any later send. Allocates
+ * nothing per message.
+ */
+final class Sender {
+    private static final int ADMIN_RETRIES = 3;
+    static final int REPLAYED = 0;
+    static final int REPLAY_FAILED = 1;
+    static final int ACKS_SENT = 2;
+    static final int ACKS_RECEIVED = 3;
+
+    private final int hostId;
+    private final int execIndex;
+    private final int maxPayload;
+    private final long replayTimeoutNanos;
+    private final BufferClaim claim = new BufferClaim();
+    private final UnsafeBuffer scratch;
+    private final UnsafeBuffer replayPayload = new UnsafeBuffer(0, 0);
+    /** Polls this Exec's own subscription: run while a replay waits, so a replay to this very Exec drains. */
+    private Poller ownPoller;
+    private Route route; // Exec-owned: set by a task on this Exec (install), read by send on this Exec
+    /** (host id << 16 | Exec) -> its replay buffer in the current route. Exec-owned. */
+    private final Long2ObjectHashMap<ReplayBuffer> unackedById = new Long2ObjectHashMap<>();
+    private long nextSequence = 1; // Exec-owned
+    /** Results by {@link SendResult} ordinal; written by this Exec only (lazySet of get + 1), read by any thread. */
+    private final AtomicLongArray results = new AtomicLongArray(SendResult.values().length);
+    /** REPLAYED, REPLAY_FAILED, ACKS_SENT, ACKS_RECEIVED: as {@link #results}. */
+    private final AtomicLongArray replay = new AtomicLongArray(4);
+
+    Sender(int hostId, int execIndex, int maxPayload, long replayTimeoutNanos) {
+        this.hostId = hostId;
+        this.execIndex = execIndex;
+        this.maxPayload = maxPayload;
+        this.replayTimeoutNanos = replayTimeoutNanos;
+        this.scratch = new UnsafeBuffer(new byte[Frame.HEADER_LENGTH + maxPayload]);
+    }
+
+    /**
+     * Takes a new route (on this Exec); then sends again, through it, every unacknowledged frame to a host the new
+     * route no longer has, oldest first per (host, Exec). Retries each for up to the replay timeout, polling this
+     * Exec's own subscription meanwhile (the new owner may be this Exec; the Exec runs nothing else: this is the
+     * failure path); a frame still not sent then is counted as failed and dropped.
+     */
+    void route(Route next) {
+        Route old = this.route;
+        this.route = next;
+        unackedById.clear();
+        if (next.unacked != null) {
+            for (int h = 0; h < next.membership.size(); h++) {
+                Host host = next.membership.host(h);
+                for (int e = 0; e < host.execs(); e++) {
+                    unackedById.put(id(host.id(), e), next.unacked[h][e]);
+                }
+            }
+        }
+        if (old == null || old.unacked == null) {
+            return;
+        }
+        for (int h = 0; h < old.membership.size(); h++) {
+            if (next.membership.indexOf(old.membership.host(h).id()) >= 0) {
+                continue;
+            }
+            for (ReplayBuffer lost : old.unacked[h]) {
+                lost.drainTo(this::replay);
+            }
+        }
+    }
+
+    private void replay(DirectBuffer frame, int offset, int length) {
+        replayPayload.wrap(frame, offset + Frame.HEADER_LENGTH, length - Frame.HEADER_LENGTH);
+        long key = Frame.key(frame, offset);
+        int handlerId = Frame.handlerId(frame, offset);
+        long deadline = System.nanoTime() + replayTimeoutNanos;
+        while (true) {
+            SendResult r = send(key, handlerId, replayPayload, 0, length - Frame.HEADER_LENGTH);
+            if (r == SendResult.SENT) {
+                bump(replay, REPLAYED);
+                return;
+            }
+            if (r == SendResult.CLOSED || System.nanoTime() - deadline >= 0) {
+                bump(replay, REPLAY_FAILED);
+                return;
+            }
+            if (ownPoller == null || ownPoller.poll() == 0) {
+                LockSupport.parkNanos(TimeUnit.MICROSECONDS.toNanos(20));
+            }
+        }
+    }
+
+    Route route() {
+        return route;
+    }
+
+    /** Set once before the Exec starts. */
+    void ownPoller(Poller poller) {
+        this.ownPoller = poller;
+    }
+
+    private static long id(int host, int exec) {
+        return ((long) host << 16) | exec;
+    }
+
+    SendResult send(long key, int handlerId, DirectBuffer payload, int offset, int length) {
+        if (length < 0 || length > maxPayload) {
+            throw new IllegalArgumentException("payload length " + length + " must be in [0, " + maxPayload + "]");
+        }
+        Route r = route;
+        if (r == null) {
+            throw new IllegalStateException("no membership installed on host " + hostId + ": call install first");
+        }
+        Membership m = r.membership;
+        int h = m.hostIndexFor(key);
+        int e = LoadBalancer.indexFor(key, m.host(h).execs());
+        ExclusivePublication pub = r.pubs[h][e];
+        ReplayBuffer unacked = r.unacked == null ? null : r.unacked[h][e];
+        int frameLength = Frame.HEADER_LENGTH + length;
+        if (unacked != null && !unacked.hasRoomFor(frameLength)) {
+            return counted(SendResult.BACK_PRESSURED); // the receiver has not acked enough: same as a full window
+        }
+        long sequence = nextSequence;
+        long position;
+        int attempt = 0;
+        if (frameLength <= pub.maxPayloadLength()) {
+            do {
+                position = pub.tryClaim(frameLength, claim);
+                if (position > 0) {
+                    MutableDirectBuffer b = claim.buffer();
+                    int o = claim.offset();
+                    Frame.encodeHeader(b, o, hostId, execIndex, m.epoch(), sequence, key, handlerId, length);
+                    b.putBytes(o + Frame.HEADER_LENGTH, payload, offset, length);
+                    if (unacked != null) {
+                        unacked.append(b, o, frameLength);
+                    }
+                    claim.commit();
+                }
+            } while (position == Publication.ADMIN_ACTION && ++attempt < ADMIN_RETRIES);
+        } else {
+            Frame.encodeHeader(scratch, 0, hostId, execIndex, m.epoch(), sequence, key, handlerId, length);
+            scratch.putBytes(Frame.HEADER_LENGTH, payload, offset, length);
+            do {
+                position = pub.offer(scratch, 0, frameLength);
+            } while (position == Publication.ADMIN_ACTION && ++attempt < ADMIN_RETRIES);
+            if (position > 0 && unacked != null) {
+                unacked.append(scratch, 0, frameLength);
+            }
+        }
+        SendResult result = SendResult.of(position);
+        if (result == SendResult.SENT) {
+            nextSequence = sequence + 1;
+        }
+        return counted(result);
+    }
+
+    private SendResult counted(SendResult result) {
+        bump(results, result.ordinal());
+        return result;
+    }
+
+    private static void bump(AtomicLongArray counters, int slot) {
+        counters.lazySet(slot, counters.get(slot) + 1); // single writer: this Exec
+    }
+
+    /**
+     * Sends an ack of {@code sequence} to (host, Exec), on the publication this Exec already has to it.
+     *
+     * @return whether it went out, or needs none (the host left the route); false: try again later
+     */
+    boolean sendAck(int toHost, int toExec, long sequence) {
+        Route r = route;
+        if (r == null) {
+            return false;
+        }
+        int h = r.membership.indexOf(toHost);
+        if (h < 0 || toExec >= r.pubs[h].length) {
+            return true; // no such member any more: nobody waits for this ack
+        }
+        ExclusivePublication pub = r.pubs[h][toExec];
+        if (pub.tryClaim(Frame.HEADER_LENGTH, claim) > 0) {
+            Frame.encodeAck(claim.buffer(), claim.offset(), hostId, execIndex, r.membership.epoch(), sequence);
+            claim.commit();
+            bump(replay, ACKS_SENT);
+            return true;
+        }
+        return false;
+    }
+
+    /** (host, Exec) delivered this Exec's frames up to {@code sequence}: forget them. */
+    void onAck(int fromHost, int fromExec, long sequence) {
+        ReplayBuffer b = unackedById.get(id(fromHost, fromExec));
+        if (b != null) {
+            b.ack(sequence);
+        }
+        bump(replay, ACKS_RECEIVED);
+    }
+
+    /** Frames waiting for an ack, over every (host, Exec): read on this Exec only. */
+    int unackedNow() {
+        int n = 0;
+        Route r = route;
+        if (r != null && r.unacked != null) {
+            for (ReplayBuffer[] perHost : r.unacked) {
+                for (ReplayBuffer b : perHost) {
+                    n += b.size();
+                }
+            }
+        }
+        return n;
+    }
+
+    long count(SendResult result) {
+        return results.get(result.ordinal());
+    }
+
+    long replayCount(int slot) {
+        return replay.get(slot);
+    }
+}

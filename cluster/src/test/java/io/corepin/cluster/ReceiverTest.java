@@ -1,0 +1,141 @@
+package io.corepin.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import org.agrona.DirectBuffer;
+import org.agrona.collections.Int2ObjectHashMap;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The wire format and the receiving side, without Aeron: frames laid into a buffer and handed to the receiver. */
+@Timeout(10)
+class ReceiverTest {
+    private static final int MAX = 256;
+    private final UnsafeBuffer buf = new UnsafeBuffer(new byte[4096]);
+    private final List<String> got = new ArrayList<>();
+    private final List<String> rejects = new ArrayList<>();
+    private Receiver receiver;
+
+    @BeforeEach
+    void setUp() {
+        Int2ObjectHashMap<MessageHandler> handlers = new Int2ObjectHashMap<>();
+        handlers.put(7, (key, b, off, len) -> got.add(key + ":" + b.getStringWithoutLengthAscii(off, len)));
+        handlers.put(8, (key, b, off, len) -> {
+            throw new IllegalStateException("boom " + key);
+        });
+        receiver = new Receiver(handlers, MAX, (error, message, cause) -> rejects.add(error + " " + message));
+    }
+
+    private int frame(int offset, int host, int exec, long seq, long key, int handler, String payload) {
+        int len = buf.putStringWithoutLengthAscii(offset + Frame.HEADER_LENGTH, payload);
+        Frame.encodeHeader(buf, offset, host, exec, 0, seq, key, handler, len);
+        return Frame.HEADER_LENGTH + len;
+    }
+
+    @Test
+    void aFrameRoundTripsEveryField() {
+        int n = frame(8, 0x12345678, 65535, Long.MAX_VALUE, -5L, 77, "abc");
+        Frame.encodeHeader(buf, 8, 0x12345678, 65535, 991L, Long.MAX_VALUE, -5L, 77, 3);
+        assertEquals(43, n);
+        assertEquals(1, Frame.version(buf, 8));
+        assertEquals(1, Frame.type(buf, 8));
+        assertEquals(65535, Frame.senderExec(buf, 8));
+        assertEquals(0x12345678, Frame.senderHost(buf, 8));
+        assertEquals(991L, Frame.epoch(buf, 8));
+        assertEquals(Long.MAX_VALUE, Frame.sequence(buf, 8));
+        assertEquals(-5L, Frame.key(buf, 8));
+        assertEquals(77, Frame.handlerId(buf, 8));
+        assertEquals(3, Frame.payloadLength(buf, 8));
+        assertEquals(0x12345678, buf.getInt(8 + 4, ByteOrder.LITTLE_ENDIAN)); // little-endian on the wire
+        assertNull(Frame.check(buf, 8, n, MAX));
+    }
+
+    @Test
+    void wellFormedFramesReachTheirHandlerInOrder() {
+        for (int i = 1; i <= 3; i++) {
+            int n = frame(0, 1, 0, i, 40 + i, 7, "m" + i);
+            receiver.onFrame(buf, 0, n);
+        }
+        assertEquals(List.of("41:m1", "42:m2", "43:m3"), got);
+        assertEquals(3, receiver.delivered());
+        assertEquals(List.of(), rejects);
+    }
+
+    @Test
+    void malformedFramesAreRejectedCountedAndNamed() {
+        int n = frame(0, 1, 0, 1, 9, 7, "hello");
+        receiver.onFrame(buf, 0, 12);                      // short
+        buf.putByte(0, (byte) 9);
+        receiver.onFrame(buf, 0, n);                       // bad version
+        n = frame(0, 1, 0, 2, 9, 7, "hello");
+        buf.putByte(1, (byte) 5);
+        receiver.onFrame(buf, 0, n);                       // bad type
+        n = frame(0, 1, 0, 3, 9, 7, "hello");
+        buf.putInt(Frame.LENGTH_OFFSET, 200, ByteOrder.LITTLE_ENDIAN);
+        receiver.onFrame(buf, 0, n);                       // length beyond the frame
+        buf.putInt(Frame.LENGTH_OFFSET, -1, ByteOrder.LITTLE_ENDIAN);
+        receiver.onFrame(buf, 0, n);                       // negative length
+        n = frame(0, 1, 0, 4, 9, 7, "x".repeat(MAX + 1));
+        receiver.onFrame(buf, 0, n);                       // oversized
+        n = frame(0, 1, 0, 5, 9, 4242, "hello");
+        receiver.onFrame(buf, 0, n);                       // unknown handler
+        n = frame(0, 1, 0, 6, 9, 8, "hello");
+        receiver.onFrame(buf, 0, n);                       // handler throws
+        n = frame(0, 1, 0, 7, 9, 7, "fine");
+        receiver.onFrame(buf, 0, n);                       // and the next good frame still arrives
+
+        assertEquals(List.of("9:fine"), got);
+        assertEquals(1, receiver.rejected(FrameError.SHORT));
+        assertEquals(1, receiver.rejected(FrameError.BAD_VERSION));
+        assertEquals(1, receiver.rejected(FrameError.BAD_TYPE));
+        assertEquals(2, receiver.rejected(FrameError.BAD_LENGTH));
+        assertEquals(1, receiver.rejected(FrameError.OVERSIZED));
+        assertEquals(1, receiver.rejected(FrameError.UNKNOWN_HANDLER));
+        assertEquals(1, receiver.rejected(FrameError.HANDLER_FAILED));
+        assertEquals(2, receiver.delivered()); // the failed handler's message and the good one
+        assertEquals(List.of(
+            "SHORT frame of 12 bytes is shorter than the 40-byte header",
+            "BAD_VERSION frame version 9 is not 1",
+            "BAD_TYPE frame type 5 is not 1 (data) or 2 (ack)",
+            "BAD_LENGTH payload length 200 does not match the frame of 45 bytes (5 after the header)",
+            "BAD_LENGTH payload length -1 does not match the frame of 45 bytes (5 after the header)",
+            "OVERSIZED payload of 257 bytes exceeds the maximum of 256",
+            "UNKNOWN_HANDLER unknown handler id 4242 (key 9)",
+            "HANDLER_FAILED handler 8 threw on key 9"), rejects);
+    }
+
+    @Test
+    void aRepeatedSequenceFromOneSenderIsDeliveredOnce() {
+        receiver.onFrame(buf, 0, frame(0, 1, 0, 1, 5, 7, "a"));
+        receiver.onFrame(buf, 0, frame(0, 1, 0, 2, 5, 7, "b"));
+        receiver.onFrame(buf, 0, frame(0, 1, 0, 1, 5, 7, "a"));   // replayed
+        receiver.onFrame(buf, 0, frame(0, 1, 0, 2, 5, 7, "b"));
+        receiver.onFrame(buf, 0, frame(0, 1, 1, 1, 5, 7, "c"));   // another Exec of host 1: its own sequence
+        receiver.onFrame(buf, 0, frame(0, 2, 0, 1, 5, 7, "d"));   // another host
+        receiver.onFrame(buf, 0, frame(0, 1, 0, 3, 5, 7, "e"));
+        assertEquals(List.of("5:a", "5:b", "5:c", "5:d", "5:e"), got);
+        assertEquals(2, receiver.duplicates());
+    }
+
+    @Test
+    void aFailingListenerDoesNotEscape() {
+        Int2ObjectHashMap<MessageHandler> none = new Int2ObjectHashMap<>();
+        Receiver r = new Receiver(none, MAX, (e, m, c) -> {
+            throw new RuntimeException("listener");
+        });
+        r.onFrame(buf, 0, 3);
+        assertEquals(1, r.rejected(FrameError.SHORT));
+        assertTrue(r.delivered() == 0);
+    }
+
+    static String text(DirectBuffer b, int off, int len) {
+        return b.getStringWithoutLengthAscii(off, len);
+    }
+}

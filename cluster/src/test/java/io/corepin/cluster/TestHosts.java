@@ -1,0 +1,94 @@
+package io.corepin.cluster;
+
+import io.corepin.Exec;
+import io.corepin.IdleStrategy;
+import io.corepin.affinity.AffinityPlan;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+/** Several "hosts" in this JVM on 127.0.0.1: each its own port and media-driver directory, all removed at close. */
+final class TestHosts implements AutoCloseable {
+    final List<ClusterNode> nodes = new ArrayList<>();
+    final Path root;
+
+    TestHosts() {
+        Path shm = Paths.get("/dev/shm");
+        try {
+            root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")),
+                "corepin-cluster-test-");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static int freeUdpPort() {
+        try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A node with the test's defaults (unpinned Execs, 64 KiB terms), then whatever {@code more} sets. */
+    ClusterNode start(int hostId, int execs, Consumer<ClusterNode.Builder> more) {
+        ClusterNode.Builder b = ClusterNode.builder()
+            .hostId(hostId)
+            .execs(execs)
+            .endpoint("127.0.0.1:" + freeUdpPort())
+            .aeronDirectory(root.resolve("host-" + hostId))
+            .termLength(64 * 1024)
+            .affinity(AffinityPlan.unpinned(execs))
+            .execSettings(Exec.builder().name("host-" + hostId).idleStrategy(IdleStrategy.park()));
+        more.accept(b);
+        ClusterNode node = b.build();
+        nodes.add(node);
+        return node;
+    }
+
+    /** Installs {@code m} on every node, then waits until every publication is connected. */
+    void installEverywhere(Membership m) throws Exception {
+        for (ClusterNode n : nodes) {
+            n.install(m, Duration.ofSeconds(5));
+        }
+        for (ClusterNode n : nodes) {
+            if (!n.awaitConnected(Duration.ofSeconds(10))) {
+                throw new AssertionError("host " + n.host().id() + " did not connect to every peer within 10 s");
+            }
+        }
+    }
+
+    Membership membership(long epoch) {
+        List<Host> hosts = new ArrayList<>();
+        for (ClusterNode n : nodes) {
+            hosts.add(n.host());
+        }
+        return Membership.of(epoch, hosts);
+    }
+
+    @Override
+    public void close() {
+        for (int i = nodes.size() - 1; i >= 0; i--) {
+            try {
+                nodes.get(i).close();
+            } catch (RuntimeException e) {
+                e.printStackTrace();
+            }
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
