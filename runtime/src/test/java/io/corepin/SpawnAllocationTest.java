@@ -12,6 +12,7 @@ import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -77,11 +78,15 @@ class SpawnAllocationTest {
         assumeTrue(CURRENT_ALLOCATED != null, "this JVM does not count allocated bytes per thread");
     }
 
-    /** One round on the Exec's thread: spawn a batch on a pending promise, then complete it; bytes of each half. */
+    /**
+     * One round on the Exec's thread: spawn a batch on a pending stage (a Promise of the Exec, or a plain
+     * CompletableFuture), then complete it; bytes of each half.
+     */
     private static final class PendingRound {
         final Exec exec;
+        final boolean plainFuture;
         final Promise<?>[] spawned = new Promise<?>[BATCH];
-        Promise<Object> gate;
+        CompletableFuture<Object> gate;
         long start;
         long spawnBytes;
         long completeBytes;
@@ -93,13 +98,15 @@ class SpawnAllocationTest {
         final Runnable afterFirstPolls = this::endSpawnPhase;
         final Runnable afterCompletions = this::endCompletePhase;
 
-        PendingRound(Exec exec) {
+        PendingRound(Exec exec, boolean plainFuture) {
             this.exec = exec;
+            this.plainFuture = plainFuture;
         }
 
         /** On the Exec: the spawns. Their bodies run next (local queue), then each waiting task's first poll. */
         void spawnPhase() {
-            gate = new Promise<>(exec); // before the window: the pending stage is the test's, not the spawn's
+            // before the window: the pending stage is the test's, not the spawn's
+            gate = plainFuture ? new CompletableFuture<>() : new Promise<>(exec);
             start = allocated();
             for (int i = 0; i < BATCH; i++) {
                 spawned[i] = exec.spawn(body);
@@ -156,7 +163,7 @@ class SpawnAllocationTest {
                     + measuredPromise + " B)");
             final long bound = measuredPromise + taskSize;
 
-            final PendingRound round = new PendingRound(exec);
+            final PendingRound round = new PendingRound(exec, false);
             for (int i = 0; i < WARMUP_ROUNDS; i++) {
                 round.run();
             }
@@ -171,6 +178,46 @@ class SpawnAllocationTest {
             assertTrue(perCompletion < 1.0, String.format("completing the stage allocated %.1f B per waiting spawn",
                 perCompletion));
         }
+    }
+
+    /**
+     * On a plain CompletableFuture the waiting task registers itself with {@code whenComplete}, which allocates that
+     * future's own completion node and dependent future: the bound adds exactly what one such call allocates.
+     */
+    @Test
+    void spawnOnAPendingCompletableFutureAddsOnlyWhatWhenCompleteAllocates() throws Exception {
+        assumeCounting();
+        try (Exec exec = Exec.builder().name("alloc-pending-cf").daemon(true).build()) {
+            final long bound = measuredStagePromiseSize(exec) + shallowSize(StageTask.class) + measuredWhenComplete();
+            final PendingRound round = new PendingRound(exec, true);
+            for (int i = 0; i < WARMUP_ROUNDS; i++) {
+                round.run();
+            }
+            round.run();
+            final double perSpawn = (double) round.spawnBytes / BATCH;
+            System.out.printf("spawn(body) on a pending CompletableFuture: %.1f B/op (bound %d B)%n", perSpawn, bound);
+            assertTrue(perSpawn <= bound, String.format("spawn(body) on a pending CompletableFuture allocated %.1f"
+                + " B/op, more than the promise, its waiting task and whenComplete's own objects (%d B)", perSpawn,
+                bound));
+        }
+    }
+
+    /** Bytes of one {@code whenComplete(callback)} on a pending CompletableFuture (its node, its dependent). */
+    private static long measuredWhenComplete() {
+        final CompletableFuture<Object> pending = new CompletableFuture<>();
+        final java.util.function.BiConsumer<Object, Throwable> callback = (v, x) -> { };
+        final Object[] keep = new Object[BATCH];
+        long bytes = 0;
+        for (int round = 0; round < WARMUP_ROUNDS / 4; round++) {
+            final CompletableFuture<Object> f = new CompletableFuture<>();
+            final long start = allocated();
+            for (int i = 0; i < BATCH; i++) {
+                keep[i] = f.whenComplete(callback);
+            }
+            bytes = allocated() - start;
+            f.complete(pending); // releases the stack of nodes
+        }
+        return Math.round((double) bytes / BATCH);
     }
 
     @Test
