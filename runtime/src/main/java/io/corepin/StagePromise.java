@@ -61,8 +61,13 @@ final class StagePromise<T> extends Promise<T> implements ExecEntry {
         if (lane >= 0) {
             task.lane(lane); // its polls queue in the body's lane, then in its followup
         }
-        waiting = task; // plain: from now on run() is the task's poll step
-        exec().loop().spawnTaskLocal(task); // owner thread: local queue, linked as live work; no handle
+        waiting = task; // plain: from now on run() is the task's poll step (and levels see the task's lane)
+        try {
+            exec().loop().spawnTaskLocal(task); // owner thread: local queue, linked as live work; no handle
+        } catch (RuntimeException refused) {
+            waiting = null; // not spawned: this is no task's entry
+            throw refused;
+        }
     }
 
     /** A pending promise of this Exec that this one waits for completed (owner thread): hand it to the task. */
