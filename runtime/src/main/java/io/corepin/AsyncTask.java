@@ -3,6 +3,7 @@ package io.corepin;
 import io.corepin.ring.internal.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Objects;
 
 /**
  * A task that can wait without blocking its core: the owning {@link Exec} calls {@link #poll()}, which either
@@ -62,8 +63,11 @@ public abstract class AsyncTask implements Waker {
     static final int CANCELLED = 3;
 
 
-    /** What the run queues hold for this task: its poll step (allocated once, with the task). */
-    final Runnable step = new Step(this);
+    /**
+     * What the run queues hold for this task: its poll step (allocated once, with the task), or for a
+     * {@link StageTask} the {@link StagePromise} it waits for, which runs {@link #runStep()} once its body has run.
+     */
+    final Runnable step;
 
     /**
      * Written before the task is published to its Exec (ring release store or owner thread); reset only by a spawn
@@ -106,6 +110,16 @@ public abstract class AsyncTask implements Waker {
 
     /** For subclasses. */
     protected AsyncTask() {
+        step = new Step(this);
+    }
+
+    /**
+     * For {@link StageTask}: {@code entry} is its run-queue entry, an object that already exists (its promise), so the
+     * task costs no {@code Step}. {@code entry.run()} must call {@link #runStep()}, its {@code onStop()}
+     * {@link #cancel()}. Such a task has no {@link TaskHandle}: it is spawned with {@code OwnerLoop.spawnTaskLocal}.
+     */
+    AsyncTask(ExecEntry entry) {
+        step = Objects.requireNonNull(entry, "entry");
     }
 
     /**
@@ -190,6 +204,11 @@ public abstract class AsyncTask implements Waker {
     }
 
     /** What the run queues call: poll once per batch of wakes. Owner thread. */
+    /** The poll step, for an entry given to {@link #AsyncTask(ExecEntry)} (owner thread). */
+    final void runStep() {
+        step();
+    }
+
     private void step() {
         if (done) {
             return;
@@ -261,6 +280,9 @@ public abstract class AsyncTask implements Waker {
 
     /** The handle {@link Exec#spawn(AsyncTask)} returns: this task's run-queue entry (no allocation). */
     final TaskHandle handle() {
+        if (!(step instanceof TaskHandle)) {
+            throw new IllegalStateException(this + " has no handle: its entry is " + step);
+        }
         return (TaskHandle) step;
     }
 
@@ -384,7 +406,10 @@ public abstract class AsyncTask implements Waker {
 
     /** The task behind a run-queue entry, or {@code null} for a plain Runnable. */
     static AsyncTask of(Runnable entry) {
-        return entry instanceof Step ? ((Step) entry).task : null;
+        if (entry instanceof Step) {
+            return ((Step) entry).task;
+        }
+        return entry instanceof StagePromise ? ((StagePromise<?>) entry).waitingTask() : null;
     }
 
     @Override

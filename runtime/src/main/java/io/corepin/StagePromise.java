@@ -8,13 +8,16 @@ import java.util.function.Supplier;
 /**
  * {@link Exec#spawn(Supplier)}: the promise is its own run-queue entry, as {@link CallPromise} is for a submit. A
  * body whose stage is already complete when it returns costs this one object; one that must wait hands its stage to
- * a {@link StageTask}, which the Exec counts as unfinished work until the stage completes. Owner thread, except the
- * constructor.
+ * a {@link StageTask}, which the Exec counts as unfinished work until the stage completes — two objects in all: after
+ * the body ran, this promise is also that task's run-queue entry ({@link #run()} polls it) and, on a pending promise
+ * of the same Exec, the action attached to it ({@link #onSource}). Owner thread, except the constructor.
  */
 final class StagePromise<T> extends Promise<T> implements ExecEntry {
     private Supplier<? extends CompletionStage<T>> body; // plain: set before the (ring or local) enqueue publishes it
     /** With levels: the lane the body was spawned in, where its waiting task goes too; -1: the default. */
     private int lane = -1; // plain: set before the enqueue publishes it
+    /** Once the body returned a pending stage: the task that waits for it; this promise is its entry. Owner only. */
+    private StageTask<T> waiting;
 
     StagePromise(Exec exec, Supplier<? extends CompletionStage<T>> body) {
         super(exec);
@@ -23,6 +26,11 @@ final class StagePromise<T> extends Promise<T> implements ExecEntry {
 
     @Override
     public void run() {
+        final StageTask<T> w = waiting; // plain: owner thread
+        if (w != null) {
+            w.runStep(); // the entry of the waiting task: its poll (stale entries are its own to ignore)
+            return;
+        }
         final Supplier<? extends CompletionStage<T>> b = body;
         body = null; // plain: the body runs once
         if (b == null || isDone()) {
@@ -49,11 +57,29 @@ final class StagePromise<T> extends Promise<T> implements ExecEntry {
                 return;
             }
         }
-        final StageTask<T> waiting = new StageTask<>(this, stage);
+        final StageTask<T> task = new StageTask<>(this, stage);
         if (lane >= 0) {
-            waiting.lane(lane); // its polls queue in the body's lane, then in its followup
+            task.lane(lane); // its polls queue in the body's lane, then in its followup
         }
-        exec().spawn(waiting); // owner thread: local queue, linked as live work
+        waiting = task; // plain: from now on run() is the task's poll step (and levels see the task's lane)
+        try {
+            exec().loop().spawnTaskLocal(task); // owner thread: local queue, linked as live work; no handle
+        } catch (RuntimeException refused) {
+            waiting = null; // not spawned: this is no task's entry
+            throw refused;
+        }
+    }
+
+    /** A pending promise of this Exec that this one waits for completed (owner thread): hand it to the task. */
+    @Override
+    @SuppressWarnings("unchecked")
+    void onSource(Object sourceValue, Throwable sourceFailure) {
+        waiting.accept((T) sourceValue, sourceFailure);
+    }
+
+    /** The task waiting for the body's stage, or {@code null} before the body ran (or when it needed none). */
+    AsyncTask waitingTask() {
+        return waiting;
     }
 
     /** Before the enqueue: the body runs in this lane of the Exec's levels, and so does its waiting. */
@@ -68,6 +94,11 @@ final class StagePromise<T> extends Promise<T> implements ExecEntry {
     /** The Exec stopped before the body ran: cancelled, as an async task is (it cannot run elsewhere). */
     @Override
     public Runnable onStop() {
+        final StageTask<T> w = waiting;
+        if (w != null) {
+            w.cancel(); // the waiting task's entry: cancelled, as an async task is (onCancel fails this promise)
+            return null;
+        }
         cancelByShutdownNow();
         return null;
     }
