@@ -17,7 +17,7 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * A diagnostic beside {@link LightLoad}: where the CPU goes at light load, per thread — user and system ticks and
  * voluntary context switches per task, from {@code /proc/self/task} — over 4 s of paced tiny tasks after 1 s of
- * warm-up, for one executor per run: {@code corepin} (the default group of 2), {@code unpinned},
+ * warm-up (or as many seconds as a third argument says), for one executor per run: {@code corepin} (the default group of 2), {@code unpinned},
  * {@code unpinned-noguard} (no stall guard), {@code unpinned-one} (every task to Exec 0), {@code fjp}.
  * {@code java -cp bench/target/benchmarks.jar io.corepin.bench.idle.LightLoadThreads unpinned 10000}. Linux only.
  */
@@ -50,6 +50,7 @@ public final class LightLoadThreads {
         String kind = a[0];
         int rate = Integer.parseInt(a[1]);
         int seconds = 4;
+        long warmUpNanos = (a.length > 2 ? Integer.parseInt(a[2]) : 1) * 1_000_000_000L;
         Executor ex; AutoCloseable closer;
         switch (kind) {
             case "corepin": { ExecGroup g = ExecGroup.builder().execs(2).build(); ex = g; closer = g; break; }
@@ -63,7 +64,7 @@ public final class LightLoadThreads {
         long every = 1_000_000_000L / rate;
         // warm up 1 s
         long next = System.nanoTime();
-        for (long end = next + 1_000_000_000L; System.nanoTime() < end; ) { ex.execute(tiny); next += every; LockSupport.parkNanos(next - System.nanoTime()); }
+        for (long end = next + warmUpNanos; System.nanoTime() < end; ) { ex.execute(tiny); next += every; LockSupport.parkNanos(next - System.nanoTime()); }
         Map<String, long[]> before = threads();
         long n = 0;
         next = System.nanoTime();
