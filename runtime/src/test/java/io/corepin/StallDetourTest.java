@@ -32,29 +32,7 @@ class StallDetourTest {
             .build();
     }
 
-    /** A key the group maps to the Exec at {@code index}. */
-    private static long keyOf(ExecGroup g, int index) {
-        for (long k = 0; ; k++) {
-            if (g.indexFor(k) == index) {
-                return k;
-            }
-        }
-    }
 
-    /**
-     * Holds Exec 0 with {@code holder} and moves the clock on (without submitting to Exec 0: its ring stays as the
-     * test filled it) until the stall guard has reported it; 10 s real time.
-     */
-    private void stall(Exec exec, StallGuardTest.Holder holder) throws InterruptedException {
-        assertTrue(holder.hold.entered.await(10, TimeUnit.SECONDS), "the Exec never ran the holder");
-        final long before = exec.stalls();
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (exec.stalls() == before) {
-            assertTrue(System.nanoTime() < deadline, "no stall reported within 10 s: " + exec);
-            clock.advance(5, TimeUnit.MILLISECONDS);
-            Thread.sleep(3); // bounded: the guard looks every 5 ms of real time
-        }
-    }
 
     /** Un-keyed group submits of {@code n} tasks that record the Exec they ran on; waits up to 5 s for them. */
     private static List<Exec> runUnkeyed(ExecGroup g, int n) throws InterruptedException {
@@ -77,7 +55,7 @@ class StallDetourTest {
             final StallGuardTest.Holder holder = new StallGuardTest.Holder();
             g.exec(0).execute(holder);
             try {
-                stall(g.exec(0), holder);
+                Stalls.awaitReported(clock, g.exec(0), holder);
                 // (a) round robin would put every other task on Exec 0, behind the held task
                 for (Exec e : runUnkeyed(g, 20)) {
                     assertSame(g.exec(1), e, "an un-keyed task ran on " + e);
@@ -103,7 +81,7 @@ class StallDetourTest {
         final Consumer<StallGuard.Report> listener = reports::add;
         StallGuard.LISTENERS.add(listener);
         try (ExecGroup g = group("detour-keyed", true)) {
-            final long key = keyOf(g, 0);
+            final long key = Stalls.keyOf(g, 0);
             final List<Integer> order = Collections.synchronizedList(new ArrayList<>());
             final List<Exec> ranOn = Collections.synchronizedList(new ArrayList<>());
             final CountDownLatch done = new CountDownLatch(6);
@@ -119,7 +97,7 @@ class StallDetourTest {
                         done.countDown();
                     });
                 }
-                stall(g.exec(0), holder);
+                Stalls.awaitReported(clock, g.exec(0), holder);
                 for (int i = 3; i < 6; i++) { // (b) submitted during the stall: still Exec 0's
                     final int n = i;
                     g.execute(key, () -> {
@@ -161,7 +139,7 @@ class StallDetourTest {
             final CountDownLatch done = new CountDownLatch(10);
             final List<Exec> ranOn = Collections.synchronizedList(new ArrayList<>());
             try {
-                stall(g.exec(0), holder);
+                Stalls.awaitReported(clock, g.exec(0), holder);
                 for (int i = 0; i < 10; i++) {
                     g.execute(() -> {
                         ranOn.add(Exec.current());
@@ -221,7 +199,7 @@ class StallDetourTest {
                         all.countDown();
                     });
                 }
-                stall(g.exec(0), holder);
+                Stalls.awaitReported(clock, g.exec(0), holder);
                 for (int i = n / 3; i < 2 * n / 3; i++) { // during: all on Exec 1
                     final int id = i;
                     g.execute(() -> {

@@ -38,25 +38,7 @@ class StallRescueTest {
             .build();
     }
 
-    private static long keyOf(ExecGroup g, int index) {
-        for (long k = 0; ; k++) {
-            if (g.indexFor(k) == index) {
-                return k;
-            }
-        }
-    }
 
-    /** Moves the clock on until the stall guard has reported the held task; 10 s real time. */
-    private void stall(Exec exec, StallGuardTest.Holder holder) throws InterruptedException {
-        assertTrue(holder.hold.entered.await(10, TimeUnit.SECONDS), "the Exec never ran the holder");
-        final long before = exec.stalls();
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (exec.stalls() == before) {
-            assertTrue(System.nanoTime() < deadline, "no stall reported within 10 s: " + exec);
-            clock.advance(5, TimeUnit.MILLISECONDS);
-            Thread.sleep(3); // bounded: the guard looks every 5 ms of real time
-        }
-    }
 
     @Test
     void unkeyedWorkQueuedBehindAStalledTaskMovesToASiblingExactlyOnceAndTheRestStays() throws Exception {
@@ -67,7 +49,7 @@ class StallRescueTest {
             final CountDownLatch unkeyed = new CountDownLatch(n);
             final List<String> stayed = Collections.synchronizedList(new ArrayList<>());
             final CountDownLatch stays = new CountDownLatch(6);
-            final long key = keyOf(g, 0);
+            final long key = Stalls.keyOf(g, 0);
             final StallGuardTest.Holder holder = new StallGuardTest.Holder();
             g.exec(0).execute(holder);
             try {
@@ -93,7 +75,7 @@ class StallRescueTest {
                     }
                 }
                 assertEquals(0, g.exec(0).rescued());
-                stall(g.exec(0), holder);
+                Stalls.awaitReported(clock, g.exec(0), holder);
                 // all but task 0: the entry right behind the held one, which the owner may already hold, stays
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                 while (unkeyed.getCount() > 1 && System.nanoTime() < deadline) {
@@ -159,7 +141,7 @@ class StallRescueTest {
             final CountDownLatch unkeyed = new CountDownLatch(n);
             final List<Integer> keyedOrder = Collections.synchronizedList(new ArrayList<>());
             final CountDownLatch keyed = new CountDownLatch(3);
-            final long key = keyOf(g, 0);
+            final long key = Stalls.keyOf(g, 0);
             final StallGuardTest.Holder holder = new StallGuardTest.Holder();
             g.exec(0).execute(holder);
             try {
@@ -179,7 +161,7 @@ class StallRescueTest {
                         });
                     }
                 }
-                stall(g.exec(0), holder);
+                Stalls.awaitReported(clock, g.exec(0), holder);
                 final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
                 while (unkeyed.getCount() > 1 && System.nanoTime() < deadline) {
                     Thread.sleep(1);
@@ -209,7 +191,7 @@ class StallRescueTest {
                 for (int i = 0; i < 10; i++) {
                     g.execute(done::countDown);
                 }
-                stall(g.exec(0), holder);
+                Stalls.awaitReported(clock, g.exec(0), holder);
                 assertFalse(done.await(300, TimeUnit.MILLISECONDS), "queued work ran with the Exec held");
                 assertEquals(10, done.getCount());
                 assertEquals(0, g.exec(0).rescued());

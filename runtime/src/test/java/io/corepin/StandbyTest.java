@@ -30,15 +30,10 @@ class StandbyTest {
         return (standby > 0 ? b.standby(standby, Duration.ofMillis(200)) : b).build();
     }
 
-    /** Holds both Execs and moves the clock on until the guard has reported both; 10 s real time. */
+    /** Holds both Execs and moves the clock on until the guard has reported both. */
     private void stallBoth(ExecGroup g, StallGuardTest.Holder h0, StallGuardTest.Holder h1) throws Exception {
         assertTrue(h0.hold.entered.await(10, TimeUnit.SECONDS) && h1.hold.entered.await(10, TimeUnit.SECONDS));
-        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!(g.exec(0).stalledNow() && g.exec(1).stalledNow())) {
-            assertTrue(System.nanoTime() < deadline, "no stalls reported within 10 s: " + g);
-            clock.advance(5, TimeUnit.MILLISECONDS);
-            Thread.sleep(3); // bounded: the guard looks every 5 ms of real time
-        }
+        Stalls.awaitStalled(clock, g.exec(0), g.exec(1));
     }
 
     private static boolean isStandby(String execName) {
@@ -155,13 +150,11 @@ class StandbyTest {
                 g.exec(i).execute(h);
             }
             try {
-                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-                for (int i = 0; i < g.size(); i++) {
-                    while (!g.exec(i).stalledNow()) { // real time: 10 ms threshold, 5 ms guard period
-                        assertTrue(System.nanoTime() < deadline, "no stall within 10 s: " + g.exec(i));
-                        Thread.sleep(2);
-                    }
+                final Exec[] all = new Exec[g.size()];
+                for (int i = 0; i < all.length; i++) {
+                    all[i] = g.exec(i);
                 }
+                Stalls.awaitStalled(null, all); // real time: 10 ms threshold, 5 ms guard period
                 final String where = g.submit(() -> Exec.current().name()).get(5, TimeUnit.SECONDS);
                 assertTrue(isStandby(where), "ran on " + where);
                 assertTrue(where.startsWith("corepin-global-standby-"), where);
