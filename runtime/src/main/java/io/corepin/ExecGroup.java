@@ -71,7 +71,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         this.targets = new Rings(execs);
         this.backpressure = backpressure;
         this.plan = plan;
-        this.movable = balancing.isOn() || rescue && execs.length > 1;
+        this.movable = balancing.isOn() || rescue && (execs.length > 1 || standby != null); // as Exec arms it
         for (Exec exec : execs) {
             exec.publishSiblings(execs, rescue, standby);
         }
@@ -841,7 +841,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
          * and no atomic: the guard's side of the hand-over is a {@code membarrier(2)} system call (see
          * {@link io.corepin.affinity.Membarrier}), so it needs Linux 4.14 or later; elsewhere nothing is moved. A
          * group with rescue on wraps each un-keyed submission (16 bytes), as work balancing does; {@code false}
-         * submits it as is. Groups of one Exec never rescue.
+         * submits it as is. A group of one Exec rescues only to standby Execs ({@link #standby}).
          */
         public Builder rescueStalled(boolean rescue) {
             this.rescueStalled = rescue;

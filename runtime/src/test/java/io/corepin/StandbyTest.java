@@ -106,6 +106,43 @@ class StandbyTest {
         }
     }
 
+    /** A group of one Exec has no sibling: its queued un-keyed work is rescued to a standby Exec. */
+    @Test
+    void aGroupOfOneRescuesItsQueuedWorkToAStandbyExec() throws Exception {
+        try (ExecGroup g = ExecGroup.builder().affinity(AffinityPlan.unpinned(1)).detourStalled(true)
+            .standby(2, Duration.ofMillis(200))
+            .execSettings(Exec.builder().name("standby-one").clock(clock).daemon(true)).build()) {
+            final StallGuardTest.Holder holder = new StallGuardTest.Holder();
+            g.exec(0).execute(holder);
+            final List<String> ranOn = Collections.synchronizedList(new ArrayList<>());
+            final CountDownLatch done = new CountDownLatch(10);
+            try {
+                assertTrue(holder.hold.entered.await(10, TimeUnit.SECONDS));
+                for (int i = 0; i < 10; i++) {
+                    g.execute(() -> {
+                        ranOn.add(Exec.current().name());
+                        done.countDown();
+                    });
+                }
+                Stalls.awaitReported(clock, g.exec(0), holder);
+                final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (done.getCount() > 1 && System.nanoTime() < deadline) { // all but the one behind the holder
+                    Thread.sleep(1);
+                }
+                assertEquals(1, done.getCount(), "queued work was not rescued: " + ranOn);
+                synchronized (ranOn) {
+                    for (String name : ranOn) {
+                        assertTrue(isStandby(name), "ran on " + name + " while the Exec was held: " + ranOn);
+                    }
+                }
+                assertEquals(9, g.exec(0).rescued());
+            } finally {
+                holder.hold.release();
+            }
+            assertTrue(done.await(5, TimeUnit.SECONDS));
+        }
+    }
+
     @Test
     void withoutStandbyWorkWaitsForTheStalledExecs() throws Exception {
         try (ExecGroup g = group("no-standby", 0)) {
