@@ -13,7 +13,8 @@ import com.sun.jna.Function;
  * come before its load in program order as compiled (a compiler barrier; on x86 no instruction).
  *
  * <p>Costs one system call and an inter-processor interrupt per CPU running this process's threads (about 20 µs
- * here, through JNA); meant for rare events (corepin: a stalled Exec's rescue), never for a hot path. The process
+ * here, through JNA) — each of those threads is interrupted for the barrier, a few microseconds; meant for rare
+ * events (corepin: a stalled Exec's rescue, at most once per stall guard period), never for a hot path. The process
  * registers for it once, on first use. Available on Linux 4.14 or later on x86-64 and AArch64; elsewhere
  * {@link #isAvailable()} is {@code false}, with {@link #unavailableReason()} saying why. Thread-safe.
  */
