@@ -74,6 +74,8 @@ final class Rescue extends RescuePad1 {
     /** The guard's scratch: entries taken and their running indices (guard thread only). */
     private final Runnable[] chunk = new Runnable[CHUNK];
     private final long[] indices = new long[CHUNK];
+    /** The ring's producer count at the last scan (guard thread only): no new entry, no new barrier. */
+    private long scannedTo;
 
     Rescue(ExecCounters counters) {
         this.tombstone = new Tombstone(counters);
@@ -158,8 +160,12 @@ final class Rescue extends RescuePad1 {
      */
     int moveQueued(Exec self, MpscRing<Runnable> ring) {
         final Exec[] all = (Exec[]) SIBLINGS.getAcquire(this);
-        if (all == null || ring.enqueuedCount() - ring.dequeuedCount() < 2) {
-            return 0; // at most the one entry that is never taken (a racy hint: the barrier is the expensive part)
+        final long enqueued = ring.enqueuedCount();
+        if (all == null || enqueued - ring.dequeuedCount() < 2 || enqueued <= scannedTo) {
+            // at most the one entry that is never taken, or nothing new since the last scan (keyed work piling up
+            // behind the stall, say): racy hints, but the barrier (an interrupt for every running thread) is the
+            // expensive part
+            return 0;
         }
         if (standby != null && !anySiblingOpen(self, all)) {
             standby.pick(); // every sibling stalled: start a standby Exec now, not while the owner may wait below
@@ -174,6 +180,7 @@ final class Rescue extends RescuePad1 {
             }
             long next = first + 1; // the owner cannot read this far before it sees held
             final long end = ring.enqueuedCount(); // claimed slots; unpublished ones read null and stay
+            scannedTo = end;
             while (next < end) {
                 int n = 0;
                 for (; next < end && n < CHUNK; next++) {
@@ -193,7 +200,8 @@ final class Rescue extends RescuePad1 {
                 java.util.Arrays.fill(chunk, 0, n, null);
                 movedNow += pushed;
                 if (pushed < n) {
-                    break; // the siblings are full: the rest waits here
+                    scannedTo = indices[pushed] - 1; // the siblings are full: the rest waits here, looked at again
+                    break;
                 }
             }
         } finally {
