@@ -80,9 +80,9 @@ for h in 1 2 3; do
 done
 awk '/^RESULT/ { for (i = 2; i <= NF; i++) { split($i, kv, "="); t[kv[1]] += kv[2] } n++ }
   END {
-    printf "cluster: %d hosts reported; sent %d, handled %d, lost %d, duplicated %d, out of order %d, rejected %d\n",
-      n, t["sent"], t["handled"], t["lost"], t["dup"], t["order"], t["rejected"]
-    exit !(n == 3 && t["sent"] == t["handled"] && t["lost"] == 0 && t["dup"] == 0 && t["order"] == 0)
+    printf "cluster: %d hosts reported; sent %d, handled %d, lost %d, duplicated %d, out of order %d, rejected %d, misrouted %d\n",
+      n, t["sent"], t["handled"], t["lost"], t["dup"], t["order"], t["rejected"], t["misrouted"]
+    exit !(n == 3 && t["sent"] == t["handled"] && t["lost"] == 0 && t["dup"] == 0 && t["order"] == 0 && t["misrouted"] == 0)
   }' "$run"/host-*.log || status=1
-[ "$status" -eq 0 ] && echo "OK: every increment handled once, in order per sender" || echo "FAILED (see the logs above)"
+[ "$status" -eq 0 ] && echo "OK: every increment handled once, on its key's (host, Exec), in order per sender" || echo "FAILED (see the logs above)"
 exit "$status"

@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Timeout;
 /**
  * The README's example across hosts, small: three {@link ThreeHosts} JVMs on 127.0.0.1 (2, 1 and 2 Execs) send keyed
  * increments for 1 s; each exits 0 and prints a RESULT line, and summed over the hosts every increment sent was
- * handled, none lost, repeated or out of order. About 6 s.
+ * handled on its key's (host, Exec), none lost, repeated or out of order. About 6 s.
  */
 @Timeout(90)
 class ThreeHostsTest {
     private static final Pattern RESULT = Pattern.compile(
-        "RESULT host=(\\d+) sent=(\\d+) handled=(\\d+) lost=(\\d+) dup=(\\d+) order=(\\d+) rejected=(\\d+)");
+        "RESULT host=(\\d+) sent=(\\d+) handled=(\\d+) lost=(\\d+) dup=(\\d+) order=(\\d+) rejected=(\\d+) misrouted=(\\d+)");
 
     @Test
     void threeJvmsHandleEveryIncrementOnceInOrder() throws Exception {
@@ -63,7 +63,7 @@ class ThreeHostsTest {
                 assertEquals(0, p.exitValue(), "host " + (h + 1) + " exit status; its output:\n" + out);
                 Matcher m = RESULT.matcher(out);
                 assertTrue(m.find(), "host " + (h + 1) + " printed no RESULT line:\n" + out);
-                String[] names = {"host", "sent", "handled", "lost", "dup", "order", "rejected"};
+                String[] names = {"host", "sent", "handled", "lost", "dup", "order", "rejected", "misrouted"};
                 for (int i = 1; i < names.length; i++) {
                     total.merge(names[i], Long.parseLong(m.group(i + 1)), Long::sum);
                 }
@@ -75,6 +75,7 @@ class ThreeHostsTest {
             assertEquals(0, total.get("dup"), "duplicates: " + total);
             assertEquals(0, total.get("order"), "out of order: " + total);
             assertEquals(0, total.get("rejected"), "rejected: " + total);
+            assertEquals(0, total.get("misrouted"), "handled off their key's (host, Exec): " + total);
         } finally {
             for (Process p : children) {
                 p.destroyForcibly();

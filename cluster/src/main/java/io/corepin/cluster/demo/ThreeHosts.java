@@ -27,15 +27,18 @@ import org.agrona.concurrent.UnsafeBuffer;
  * publication is connected, each Exec sends keyed increments ({@code (key, sender host, sender Exec, sequence)}) over
  * {@value #KEYS} keys for {@code seconds}; each increment runs on the (host, Exec) the membership gives its key, which
  * counts it. Then every Exec tells every host how many increments it sent there ({@code DONE}), and each host waits
- * (at most 30 s) until it has handled exactly what was announced. It prints per Exec and in total what it handled and
+ * (at most 30 s) until it has handled exactly what was announced, then until every host says it is complete too
+ * ({@code FINISHED}: a host's unsent frames die with it, so none closes early). It prints per Exec and in total what it handled and
  * sent, per second, and one {@code RESULT} line: {@code RESULT host=<id> sent=<n> handled=<n> lost=<n> dup=<n>
- * order=<n>} (lost: announced but not handled; dup: repeats the receivers dropped; order: increments a handler saw out
- * of their sender's order or twice). Exits 0 when lost, dup and order are 0, 1 otherwise, 2 if the peers never
+ * order=<n> rejected=<n> misrouted=<n>} (lost: announced but not handled; dup: repeats the receivers dropped; order:
+ * increments a handler saw out of their sender's order or twice; misrouted: increments that reached an Exec other than
+ * the one the membership gives their key, not counted as handled). Exits 0 when lost, dup and order are 0, 1 otherwise, 2 if the peers never
  * connected; a guard halts the JVM after {@code seconds + 90} s whatever happens.
  */
 public final class ThreeHosts {
     static final int DATA = 1;
     static final int DONE = 2;
+    static final int FINISHED = 3;
     static final int KEYS = 4096;
     private static final int MAX_HOST_ID = 63;
     private static final int MAX_EXECS = 64;
@@ -49,6 +52,7 @@ public final class ThreeHosts {
         final AtomicLongArray fromHost = new AtomicLongArray(MAX_HOST_ID + 1);
         final AtomicLongArray handled = new AtomicLongArray(1);
         final AtomicLongArray outOfOrder = new AtomicLongArray(1);
+        final AtomicLongArray misrouted = new AtomicLongArray(1);
         final long[] lastSeq = new long[(MAX_HOST_ID + 1) * MAX_EXECS]; // Exec-owned only
         final long[] perKey = new long[KEYS]; // the sharded counter itself; Exec-owned
 
@@ -105,6 +109,11 @@ public final class ThreeHosts {
             senderExecs += h.execs();
         }
 
+        int[] ownerExec = new int[KEYS]; // the Exec of this host that owns key k, or -1
+        for (int k = 0; k < KEYS; k++) {
+            ownerExec[k] = m.hostIndexFor(k) == self ? m.execFor(k) : -1;
+        }
+        ThreadLocal<Integer> myIndex = ThreadLocal.withInitial(ThreeHosts::execIndex); // parsed once per Exec
         ThreadLocal<Counts> mine = ThreadLocal.withInitial(() -> counts[execIndex()]); // parsed once per Exec
         ClusterNode.Builder b = ClusterNode.builder()
             .hostId(hostId).execs(execs).endpoint(m.host(self).endpoint())
@@ -113,6 +122,10 @@ public final class ThreeHosts {
             .execSettings(Exec.builder().name("host-" + hostId).stallThreshold(250, TimeUnit.MILLISECONDS))
             .handler(DATA, (key, buf, off, len) -> {
                 Counts c = mine.get();
+                if (key < 0 || key >= KEYS || ownerExec[(int) key] != myIndex.get()) {
+                    c.misrouted.setRelease(0, c.misrouted.getPlain(0) + 1);
+                    return; // not counted as handled either: the sender's total will not match
+                }
                 int fromHost = buf.getInt(off);
                 int fromExec = buf.getInt(off + 4);
                 long seq = buf.getLong(off + 8);
@@ -133,6 +146,8 @@ public final class ThreeHosts {
             expected.getAndAdd(buf.getInt(off), buf.getLong(off + 8));
             donesSeen.incrementAndGet();
         });
+        AtomicInteger finishedSeen = new AtomicInteger();
+        b.handler(FINISHED, (key, buf, off, len) -> finishedSeen.incrementAndGet());
         ClusterNode node = b.build();
         int exit;
         try {
@@ -176,7 +191,18 @@ public final class ThreeHosts {
                 Thread.sleep(1);
             }
             long handleNanos = System.nanoTime() - t0;
-            Thread.sleep(1000); // our last acks and DONEs reach the peers before our publications close
+            // A host's publications die with it, frames not yet sent included: so no host closes before every host has
+            // handled everything sent to it. Tell every host we are complete, wait until all are (at most 30 s).
+            node.group().exec(0).execute(new Broadcast(node, node.group().exec(0), FINISHED, hostId, doneKeys));
+            long finDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (finishedSeen.get() < m.size() && System.nanoTime() - finDeadline < 0) {
+                Thread.sleep(1);
+            }
+            if (finishedSeen.get() < m.size()) {
+                System.out.println("host " + hostId + ": only " + finishedSeen.get() + " of " + m.size()
+                    + " hosts said FINISHED within 30 s");
+            }
+            Thread.sleep(500); // our own FINISHED reaches the last peers before our publications close
             exit = report(hostId, m, counts, expected, donesSeen.get(), senderExecs, senders, node, sendNanos, handleNanos);
         } finally {
             node.close();
@@ -218,14 +244,20 @@ public final class ThreeHosts {
         long handled = 0;
         long sent = 0;
         long order = 0;
+        long misrouted = 0;
         for (int i = 0; i < counts.length; i++) {
             long h = counts[i].handled.getAcquire(0);
             long s = senders[i].sent;
             handled += h;
             sent += s;
             order += counts[i].outOfOrder.getAcquire(0);
-            System.out.printf("host %d exec %d: handled %,d (%,.0f/s)  sent %,d (%,.0f/s)  send retries %,d%n",
-                hostId, i, h, h / handleS, s, s / sendS, senders[i].retries);
+            misrouted += counts[i].misrouted.getAcquire(0);
+            StringBuilder by = new StringBuilder();
+            for (Host peer : m.hosts()) {
+                by.append(' ').append(peer.id()).append(':').append(counts[i].fromHost.getAcquire(peer.id()));
+            }
+            System.out.printf("host %d exec %d: handled %,d (%,.0f/s)  sent %,d (%,.0f/s)  send retries %,d"
+                + "  (handled from hosts%s)%n", hostId, i, h, h / handleS, s, s / sendS, senders[i].retries, by);
         }
         long lost = 0;
         StringBuilder from = new StringBuilder();
@@ -241,11 +273,20 @@ public final class ThreeHosts {
             lost += 1; // unknown how many: not complete
         }
         long dup = node.duplicates();
+        StringBuilder results = new StringBuilder();
+        for (SendResult r : SendResult.values()) {
+            long n = node.sends(r);
+            if (n > 0) {
+                results.append(' ').append(r).append('=').append(n);
+            }
+        }
+        System.out.printf("host %d sends:%s; acks sent %d; epoch mismatches %d%n", hostId, results, node.acksSent(),
+            node.epochMismatches());
         System.out.printf("host %d total: handled %,d (%,.0f/s)  sent %,d (%,.0f/s)  handled/announced by sender: %s%n",
             hostId, handled, handled / handleS, sent, sent / sendS, from);
-        System.out.printf("RESULT host=%d sent=%d handled=%d lost=%d dup=%d order=%d rejected=%d%n", hostId, sent, handled,
-            lost, dup, order, rejectedTotal(node));
-        return lost == 0 && dup == 0 && order == 0 ? 0 : 1;
+        System.out.printf("RESULT host=%d sent=%d handled=%d lost=%d dup=%d order=%d rejected=%d misrouted=%d%n", hostId,
+            sent, handled, lost, dup, order, rejectedTotal(node), misrouted);
+        return lost == 0 && dup == 0 && order == 0 && misrouted == 0 ? 0 : 1;
     }
 
     private static long rejectedTotal(ClusterNode node) {
@@ -254,6 +295,35 @@ public final class ThreeHosts {
             n += node.rejected(e);
         }
         return n;
+    }
+
+    /** Runs on one Exec: sends one message of {@code handlerId} to a key of every host, retrying on later turns. */
+    static final class Broadcast implements Runnable {
+        private final ClusterNode node;
+        private final Exec exec;
+        private final int handlerId;
+        private final long[] keys;
+        private final UnsafeBuffer buf = new UnsafeBuffer(new byte[16]);
+        private int next;
+
+        Broadcast(ClusterNode node, Exec exec, int handlerId, int hostId, long[] keys) {
+            this.node = node;
+            this.exec = exec;
+            this.handlerId = handlerId;
+            this.keys = keys;
+            buf.putInt(0, hostId);
+        }
+
+        @Override
+        public void run() {
+            while (next < keys.length) {
+                if (node.send(keys[next], handlerId, buf, 0, 16) != SendResult.SENT) {
+                    exec.execute(this);
+                    return;
+                }
+                next++;
+            }
+        }
     }
 
     /**
