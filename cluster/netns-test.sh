@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The three-hosts example across network namespaces (not in CI; needs root): three `ip netns` "hosts", each with one
 # veth into a fourth namespace holding a bridge (10.77.<n>.1-3/24; nothing touches the root namespace's network), with
-# `tc netem` delay and loss on every host's interface, then cluster/three-hosts.sh with one host per namespace.
+# `tc netem` delay and loss on every host's interface (without netem in the kernel: loss only, by Aeron's receive-side
+# loss generator), then cluster/three-hosts.sh with one host per namespace.
 #   sudo bash cluster/netns-test.sh [--seconds 5] [--delay 1ms] [--loss 1%] [--no-netem]
 # Passes (exit 0) when the demo's counters say: every increment handled exactly once, on its key's (host, Exec), in
 # order per sender. Everything it made is removed at exit (trap). Where namespaces cannot be made (not root, no
@@ -17,7 +18,7 @@ while [ $# -gt 0 ]; do
     --delay) delay=$2; shift 2 ;;
     --loss) loss=$2; shift 2 ;;
     --no-netem) netem=0; shift ;;
-    -h|--help) sed -n 2,8p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,9p "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -58,7 +59,14 @@ if [ "$netem" -eq 1 ]; then
     for h in 2 3; do ip netns exec "$tag-h$h" tc qdisc add dev eth0 root netem delay "$delay" loss "$loss"; done
     netem_note="netem delay $delay loss $loss on every host's eth0 (each way: a round trip between two hosts sees it twice)"
   else
-    netem_note="netem unavailable (no tc or no sch_netem): no delay or loss added"
+    # no netem in this kernel: drop received data frames in Aeron's own receiver instead (its debug endpoint), at the
+    # same rate; no delay then. Aeron NAKs and resends what was dropped, as it would on a lossy link.
+    rate=$(awk -v l="${loss%\%}" 'BEGIN { printf "%.6f", l / 100 }')
+    aeron_loss="-Daeron.ReceiveChannelEndpoint.supplier=io.aeron.driver.ext.DebugReceiveChannelEndpointSupplier"
+    aeron_loss+=" -Daeron.debug.receive.data.loss.rate=$rate -Daeron.debug.receive.data.loss.seed=$$"
+    export THREE_HOSTS_JAVA_OPTS="${THREE_HOSTS_JAVA_OPTS:-} $aeron_loss"
+    netem_note="netem unavailable here (tc: $(ip netns exec "$tag-h1" tc qdisc add dev eth0 root netem delay "$delay" 2>&1 | head -1 || true));"
+    netem_note+=" instead Aeron's receiver drops $loss of received data frames (no delay)"
   fi
 fi
 echo "namespaces $tag-h1..3 on bridge $br, hosts ${addrs[*]}; $netem_note"

@@ -6,7 +6,8 @@
 # each host's per-Exec and total rates (increments handled/s, sent/s), its RESULT line, then the cluster's totals.
 # Exits 0 only if every host exited 0 and, summed over the hosts, sent = handled with 0 lost, 0 duplicated, 0 out of
 # order. Every child is killed at exit (trap); the whole run is bounded by --timeout seconds.
-# THREE_HOSTS_BUILD=none skips the (offline) build; THREE_HOSTS_ADDRS / THREE_HOSTS_NS are for cluster/netns-test.sh.
+# THREE_HOSTS_BUILD=none skips the (offline) build; THREE_HOSTS_JAVA_OPTS adds JVM options to every host (for instance
+# Aeron's loss generator, see cluster/netns-test.sh); THREE_HOSTS_ADDRS / THREE_HOSTS_NS are for cluster/netns-test.sh.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -66,7 +67,7 @@ for h in 1 2 3; do
   [ -n "$ns" ] && prefix=(ip netns exec "$ns")
   "${prefix[@]}" timeout -s KILL "$timeout_s" "$java_bin" --add-opens java.base/jdk.internal.misc=ALL-UNNAMED \
     --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -XX:+UseParallelGC -Xms128m -Xmx256m \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.corepin.cluster.demo.ThreeHosts \
+    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn ${THREE_HOSTS_JAVA_OPTS:-} -cp "$cp" io.corepin.cluster.demo.ThreeHosts \
     "$h" "${ex[$((h - 1))]}" "$seconds" "$peers" "$run/host-$h" >"$run/host-$h.log" 2>&1 &
   pids+=($!)
 done

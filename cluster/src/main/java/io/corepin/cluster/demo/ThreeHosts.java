@@ -304,6 +304,7 @@ public final class ThreeHosts {
         private final int handlerId;
         private final long[] keys;
         private final UnsafeBuffer buf = new UnsafeBuffer(new byte[16]);
+        private final long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(10); // or close would wait forever
         private int next;
 
         Broadcast(ClusterNode node, Exec exec, int handlerId, int hostId, long[] keys) {
@@ -318,7 +319,11 @@ public final class ThreeHosts {
         public void run() {
             while (next < keys.length) {
                 if (node.send(keys[next], handlerId, buf, 0, 16) != SendResult.SENT) {
-                    exec.execute(this);
+                    if (System.nanoTime() - giveUp < 0) {
+                        exec.execute(this);
+                    } else {
+                        System.out.println("gave up sending message " + handlerId + " to a key of host index " + next);
+                    }
                     return;
                 }
                 next++;
@@ -385,7 +390,12 @@ public final class ThreeHosts {
                 buf.putLong(8, sentTo[donesSent]);
                 if (node.send(doneKeys[donesSent], DONE, buf, 0, 16) != SendResult.SENT) {
                     retries++;
-                    exec.execute(this);
+                    if (System.nanoTime() - end < TimeUnit.SECONDS.toNanos(10)) {
+                        exec.execute(this);
+                    } else {
+                        System.out.println("gave up sending DONE to host index " + donesSent);
+                        finished.countDown();
+                    }
                     return;
                 }
                 donesSent++;
