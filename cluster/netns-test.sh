@@ -32,10 +32,13 @@ tag="cpn$$"
 br="$tag-br"
 net=$(( ($$ % 200) + 20 ))   # 10.77.<net>.0/24, per run
 made=()
+demo=
 cleanup() {
+  if [ -n "$demo" ] && kill -TERM "$demo" 2>/dev/null; then wait "$demo" 2>/dev/null || true; fi
   for ns in "${made[@]}"; do ip netns del "$ns" 2>/dev/null || true; done   # deleting a namespace drops its veths
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 143' INT TERM   # exit runs the EXIT trap: cleanup once
 ip netns add "$br" 2>/dev/null || skip "cannot create a network namespace here ($(ip netns add "$br" 2>&1 | head -1))"
 made+=("$br")
 ip -n "$br" link add br0 type bridge || skip "cannot create a bridge in a namespace"
@@ -70,5 +73,8 @@ if [ "$netem" -eq 1 ]; then
   fi
 fi
 echo "namespaces $tag-h1..3 on bridge $br, hosts ${addrs[*]}; $netem_note"
+# in the background, so a TERM here stops it (its own trap kills its JVMs) before the namespaces go
 THREE_HOSTS_ADDRS="$(IFS=,; echo "${addrs[*]}")" THREE_HOSTS_NS="$tag-h1,$tag-h2,$tag-h3" \
-  bash cluster/three-hosts.sh --seconds "$seconds" --timeout $(( seconds + 150 ))
+  bash cluster/three-hosts.sh --seconds "$seconds" --timeout $(( seconds + 150 )) &
+demo=$!
+wait "$demo"

@@ -43,11 +43,16 @@ cp="cluster/target/classes:$(cat cluster/target/classpath.txt)"
 run=$(mktemp -d /dev/shm/corepin-three-hosts-XXXXXX 2>/dev/null || mktemp -d)
 pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+  # each pid is a `timeout`, which passes TERM on to its JVM; what is still alive after 1 s is killed, JVM first
+  local alive=0
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null && alive=1; done
+  [ "$alive" -eq 1 ] && sleep 1
+  for p in "${pids[@]}"; do pkill -KILL -P "$p" 2>/dev/null || true; kill -KILL "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   rm -rf "$run"
 }
-trap cleanup EXIT INT TERM
+trap cleanup EXIT
+trap 'exit 143' INT TERM   # exit runs the EXIT trap: cleanup once
 
 # three free UDP ports (distinct), from the kernel
 read -r -a ports <<<"$(python3 - <<'EOF'
