@@ -280,8 +280,11 @@ public final class ThreeHosts {
                 results.append(' ').append(r).append('=').append(n);
             }
         }
-        System.out.printf("host %d sends:%s; acks sent %d; epoch mismatches %d%n", hostId, results, node.acksSent(),
-            node.epochMismatches());
+        System.out.printf("host %d sends:%s; acks sent %d; epoch mismatches %d; images unavailable %d%n", hostId, results,
+            node.acksSent(), node.epochMismatches(), node.unavailableImages());
+        for (String e : node.imageEvents()) {
+            System.out.println("host " + hostId + ": " + e);
+        }
         System.out.printf("host %d total: handled %,d (%,.0f/s)  sent %,d (%,.0f/s)  handled/announced by sender: %s%n",
             hostId, handled, handled / handleS, sent, sent / sendS, from);
         System.out.printf("RESULT host=%d sent=%d handled=%d lost=%d dup=%d order=%d rejected=%d misrouted=%d%n", hostId,
