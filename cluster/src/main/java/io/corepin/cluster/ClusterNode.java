@@ -130,7 +130,7 @@ public final class ClusterNode implements AutoCloseable {
                     if (!closing) {
                         imageEvents.add("image of session " + image.sessionId() + " from " + image.sourceIdentity()
                             + " on stream " + image.subscription().streamId() + " unavailable at position "
-                            + image.position() + (image.isEndOfStream() ? " (end of stream)" : " (not closed by its sender)"));
+                            + image.position() + (image.isEndOfStream() ? " (end of stream)" : " (no end of stream: timed out)"));
                     }
                 });
                 pollers[i] = i == 0 && b.driverOnExec
@@ -259,9 +259,10 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * Images (one peer Exec's publication to one of this host's Execs) that became unavailable so far: their sender
-     * closed them, or they timed out while the sender may still live (Aeron's image liveness timeout). Frames in
-     * flight on an image that timed out are not delivered; replay covers them only when the sender's host leaves.
+     * Images (one peer Exec's publication to one of this host's Execs) that became unavailable so far: at their end of
+     * stream, or timed out (Aeron's image liveness timeout: the peer died, closed without an end of stream reaching
+     * here, or was starved while alive). Frames in flight on an image that timed out are not delivered; replay covers
+     * them only when the sender's host leaves the membership.
      */
     public long unavailableImages() {
         return unavailableImages.get();
