@@ -130,7 +130,8 @@ public final class ClusterNode implements AutoCloseable {
                     if (!closing) {
                         imageEvents.add("image of session " + image.sessionId() + " from " + image.sourceIdentity()
                             + " on stream " + image.subscription().streamId() + " unavailable at position "
-                            + image.position() + (image.isEndOfStream() ? " (end of stream)" : " (no end of stream: timed out)"));
+                            + image.position()
+                            + (image.isEndOfStream() ? " (end of stream)" : " (no end of stream: timed out)"));
                     }
                 });
                 pollers[i] = i == 0 && b.driverOnExec
