@@ -68,6 +68,8 @@ public final class ClusterNode implements AutoCloseable {
     private final boolean driverOnExec;
     private final long lossTimeoutNanos;
     private final List<String> losses = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicLong unavailableImages = new java.util.concurrent.atomic.AtomicLong();
+    private final List<String> imageEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile Thread watchdog;
     private volatile boolean closing;
     private volatile Membership membership; // written under the lock by install, read by any thread
@@ -123,7 +125,15 @@ public final class ClusterNode implements AutoCloseable {
             for (int i = 0; i < execs; i++) {
                 senders[i] = new Sender(hostId, i, maxPayload, TimeUnit.SECONDS.toNanos(2));
                 receivers[i] = new Receiver(handlers, maxPayload, b.onReject, b.replayBytes > 0 ? senders[i] : null);
-                Subscription sub = a.addSubscription(channel, i);
+                Subscription sub = a.addSubscription(channel, i, image -> { }, image -> {
+                    unavailableImages.incrementAndGet(); // the client conductor's thread
+                    if (!closing) {
+                        imageEvents.add("image of session " + image.sessionId() + " from " + image.sourceIdentity()
+                            + " on stream " + image.subscription().streamId() + " unavailable at position "
+                            + image.position()
+                            + (image.isEndOfStream() ? " (end of stream)" : " (no end of stream: timed out)"));
+                    }
+                });
                 pollers[i] = i == 0 && b.driverOnExec
                     ? new SubscriptionPoller(sub, receivers[i], b.maxParkNanos, d.sharedAgentInvoker(),
                         a.conductorAgentInvoker())
@@ -247,6 +257,21 @@ public final class ClusterNode implements AutoCloseable {
 
     private static String pubId(Host peer, int exec) {
         return peer.id() + "/" + peer.endpoint() + "/" + exec;
+    }
+
+    /**
+     * Images (one peer Exec's publication to one of this host's Execs) that became unavailable so far: at their end of
+     * stream, or timed out (Aeron's image liveness timeout: the peer died, closed without an end of stream reaching
+     * here, or was starved while alive). Frames in flight on an image that timed out are not delivered; replay covers
+     * them only when the sender's host leaves the membership.
+     */
+    public long unavailableImages() {
+        return unavailableImages.get();
+    }
+
+    /** One line per image that became unavailable while this node was not closing: session, source, position. */
+    public List<String> imageEvents() {
+        return List.copyOf(imageEvents);
     }
 
     /** What the loss detector did: one line per lost host (with the time to re-route), or per failure. */

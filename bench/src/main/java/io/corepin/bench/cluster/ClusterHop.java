@@ -7,6 +7,7 @@ import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.aeron.logbuffer.FragmentHandler;
 import io.corepin.Exec;
+import io.corepin.IdleStrategy;
 import io.corepin.affinity.AffinityPlan;
 import io.corepin.cluster.ClusterNode;
 import io.corepin.cluster.Host;
@@ -49,7 +50,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code corepin}: a {@link ClusterNode} of one Exec (default idle strategy) whose handler {@code send}s it back
  *       to the pinger's key (poller, frame checks, handler registry, routing, tryClaim); acks and replay off;
  *   <li>{@code corepin-invoker}: the same with {@code driverOnExec(true)}: that Exec also runs the peer's driver;
- *   <li>{@code corepin-park10us}: as {@code corepin}, the idle Exec parking at most 10 µs between polls (default 100).
+ *   <li>{@code corepin-park10us}: as {@code corepin}, the idle Exec parking at most 10 µs between polls (default 100);
+ *   <li>{@code corepin-spin}: as {@code corepin}, the Exec never parking ({@code IdleStrategy.busySpin()}): it polls
+ *       its subscription every turn, as Aeron's ping-pong examples do with a busy-spin idle strategy.
  * </ul>
  * The pinger's own driver and client are the same for all three; the pinger spins with {@code Thread.yield()}.
  */
@@ -65,7 +68,7 @@ public class ClusterHop {
     private static final int PAYLOAD = 16;
     private static final int FRAME = 40 + PAYLOAD;
 
-    @Param({"aeron", "corepin", "corepin-invoker", "corepin-park10us"})
+    @Param({"aeron", "corepin", "corepin-invoker", "corepin-park10us", "corepin-spin"})
     public String peer;
 
     private Path root;
@@ -131,7 +134,9 @@ public class ClusterHop {
             long[] replyKey = {0};
             node = ClusterNode.builder().hostId(2).execs(1).endpoint("127.0.0.1:" + peerPort)
                 .aeronDirectory(root.resolve("corepin")).affinity(AffinityPlan.unpinned(1))
-                .execSettings(Exec.builder().name("hop")) // the default idle strategy: spin, yield, park
+                .execSettings(peer.equals("corepin-spin")
+                    ? Exec.builder().name("hop").idleStrategy(IdleStrategy.busySpin()) // never parks: polls every turn
+                    : Exec.builder().name("hop")) // the default idle strategy: spin, yield, park
                 .replayBuffer(0).driverOnExec(peer.equals("corepin-invoker"))
                 .maxPark(Duration.ofNanos(peer.equals("corepin-park10us") ? 10_000 : 100_000))
                 .handler(HANDLER, (key, buf, off, len) -> self[0].send(replyKey[0], HANDLER, buf, off, len))
