@@ -48,7 +48,7 @@ class StallRescueTest {
             final AtomicReferenceArray<Exec> ranOn = new AtomicReferenceArray<>(n);
             final CountDownLatch unkeyed = new CountDownLatch(n);
             final List<String> stayed = Collections.synchronizedList(new ArrayList<>());
-            final CountDownLatch stays = new CountDownLatch(6);
+            final CountDownLatch stays = new CountDownLatch(8); // 4 keyed, 4 direct
             final long key = Stalls.keyOf(g, 0);
             final StallGuardTest.Holder holder = new StallGuardTest.Holder();
             g.exec(0).execute(holder);
