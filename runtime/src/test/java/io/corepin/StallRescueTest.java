@@ -180,6 +180,55 @@ class StallRescueTest {
         }
     }
 
+    /**
+     * A stop after a rescue: Exec 0's hand-back holds exactly the tasks still in its ring (the one behind the held
+     * task, the direct ones) — no tombstone, none of the moved tasks, which ran once on Exec 1.
+     */
+    @Test
+    void shutdownNowAfterARescueHandsBackWhatStayedAndNothingThatMoved() throws Exception {
+        final ExecGroup g = group("rescue-stop", true);
+        final StallGuardTest.Holder holder = new StallGuardTest.Holder();
+        final int n = 12;
+        final AtomicIntegerArray runs = new AtomicIntegerArray(n);
+        final CountDownLatch moved = new CountDownLatch(n - 1);
+        final List<Runnable> tasks = new ArrayList<>();
+        final List<Runnable> direct = new ArrayList<>();
+        try {
+            g.exec(0).execute(holder);
+            assertTrue(holder.hold.entered.await(10, TimeUnit.SECONDS));
+            for (int i = 0; i < n; i++) {
+                final int id = i;
+                final Runnable task = () -> {
+                    runs.incrementAndGet(id);
+                    moved.countDown();
+                };
+                tasks.add(task);
+                g.execute(task);
+            }
+            for (int i = 0; i < 3; i++) {
+                final Runnable d = () -> { };
+                direct.add(d);
+                g.exec(0).execute(d);
+            }
+            Stalls.awaitReported(clock, g.exec(0), holder);
+            assertTrue(moved.await(5, TimeUnit.SECONDS), "moved tasks did not run on Exec 1: " + moved.getCount());
+            final java.util.concurrent.CompletableFuture<List<Runnable>> back = g.exec(0).shutdownNow();
+            holder.hold.release(); // the held task returns; the stop takes what is left
+            final List<Runnable> handedBack = back.get(10, TimeUnit.SECONDS);
+            final List<Runnable> expected = new ArrayList<>();
+            expected.add(tasks.get(0)); // the entry right behind the held task
+            expected.addAll(direct);
+            assertEquals(expected, handedBack, "Exec 0's hand-back after the rescue");
+            for (int i = 1; i < n; i++) {
+                assertEquals(1, runs.get(i), "task " + i + " ran " + runs.get(i) + " times");
+            }
+            assertEquals(0, runs.get(0), "the handed-back task also ran");
+        } finally {
+            holder.hold.release();
+            g.shutdownNow().get(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void aGroupThatOptsOutLeavesQueuedWorkBehindTheStalledTask() throws Exception {
         try (ExecGroup g = group("no-rescue", false)) {
