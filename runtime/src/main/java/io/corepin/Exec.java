@@ -193,12 +193,15 @@ public final class Exec implements Executor, AutoCloseable {
         loop.termination().finish();
     }
 
-    /** The group publishes the siblings once all Execs have started (work balancing, the stall rescue). */
-    void publishSiblings(Exec[] all, boolean rescueStalled, Standby standby) {
+    /**
+     * The group publishes the siblings once all Execs have started (work balancing; the stall rescue, when
+     * {@code rescues}: the group asked for it and has a sibling or standby Execs to move work to).
+     */
+    void publishSiblings(Exec[] all, boolean rescues, Standby standby) {
         if (donor != null) {
             donor.publishSiblings(all);
         }
-        if (rescueStalled && (all.length > 1 || standby != null)) {
+        if (rescues) {
             rescue.publishSiblings(all, standby);
         }
     }
@@ -215,6 +218,11 @@ public final class Exec implements Executor, AutoCloseable {
      */
     boolean stalledNow() {
         return stallStats.stalledNow(counters);
+    }
+
+    /** Not shut down and not stalled: where work that goes around a stall may go (the detour, the rescue). */
+    boolean isOpenAndNotStalled() {
+        return !isShutdown() && !stalledNow();
     }
 
     // ------------------------------------------------------------------------------------------------ producers

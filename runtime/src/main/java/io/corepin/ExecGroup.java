@@ -71,9 +71,10 @@ public final class ExecGroup implements Executor, AutoCloseable {
         this.targets = new Rings(execs);
         this.backpressure = backpressure;
         this.plan = plan;
-        this.movable = balancing.isOn() || rescue && (execs.length > 1 || standby != null); // as Exec arms it
+        final boolean rescues = rescue && (execs.length > 1 || standby != null); // somewhere to move work to
+        this.movable = balancing.isOn() || rescues;
         for (Exec exec : execs) {
-            exec.publishSiblings(execs, rescue, standby);
+            exec.publishSiblings(execs, rescues, standby);
         }
     }
 
@@ -554,7 +555,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
     private Exec detour(int stalled) {
         for (int i = 1; i < execs.length; i++) {
             final Exec e = execs[(stalled + i) % execs.length];
-            if (!e.isShutdown() && !e.stalledNow()) {
+            if (e.isOpenAndNotStalled()) {
                 return e;
             }
         }

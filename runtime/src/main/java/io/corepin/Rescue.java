@@ -215,7 +215,7 @@ final class Rescue extends RescuePad1 {
 
     private static boolean anySiblingOpen(Exec self, Exec[] all) {
         for (Exec e : all) {
-            if (e != self && !e.isShutdown() && !e.stalledNow()) {
+            if (e != self && e.isOpenAndNotStalled()) {
                 return true;
             }
         }
@@ -231,7 +231,7 @@ final class Rescue extends RescuePad1 {
             int room = 0;
             for (int i = 0; i < all.length; i++) {
                 final Exec e = all[i];
-                if (e != self && !tried[i] && !e.isShutdown() && !e.stalledNow()) {
+                if (e != self && !tried[i] && e.isOpenAndNotStalled()) {
                     final int free = e.ringCapacity() - e.depth();
                     if (free > room) {
                         room = free;

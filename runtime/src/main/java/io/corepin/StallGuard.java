@@ -170,11 +170,6 @@ final class StallGuard {
         return period;
     }
 
-    /** The stall rescue of {@code e}, if its group wants one: the un-keyed work in its ring to siblings. */
-    private static int rescueQueued(Exec e, Watch w) {
-        return w.rescue.enabled() ? w.rescue.moveQueued(e, e.inbound().ring()) : 0; // this thread only
-    }
-
     /** One guarded Exec; its fields are the guard thread's own, apart from the Exec's two numbers. */
     private static final class Watch {
         final WeakReference<Exec> exec;
@@ -205,8 +200,9 @@ final class StallGuard {
             this.name = exec.name();
         }
 
+        /** The stall rescue of {@code e}, if its group wants one: the un-keyed work in its ring to siblings. */
         private int rescueQueued(Exec e) {
-            return StallGuard.rescueQueued(e, this);
+            return rescue.enabled() ? rescue.moveQueued(e, e.inbound().ring()) : 0; // this thread only
         }
 
         /** @return false once the Exec is gone */

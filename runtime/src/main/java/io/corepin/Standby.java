@@ -26,7 +26,7 @@ final class Standby {
     /** The group's clock ({@link Exec.Builder#clock}): idle time is measured on it, as the checks' timers are. */
     private final NanoClock clock;
     private final CopyOnWriteArrayList<Member> live = new CopyOnWriteArrayList<>();
-    /** Every standby Exec ever started and not yet terminated: the group's lifecycle reaches them all. */
+    /** Every standby Exec started and not yet forgotten ({@link #unterminated}): the group's lifecycle reaches them. */
     private final CopyOnWriteArrayList<Exec> all = new CopyOnWriteArrayList<>();
     private int started; // guarded by this
     private boolean closed; // guarded by this
@@ -43,7 +43,7 @@ final class Standby {
     private final class Member {
         final Exec exec;
         volatile long lastPicked = clock.nanoTime();
-        private long retiringSince = -1; // its own thread only
+        private boolean retiring; // its own thread only
         private Timer check;
 
         Member(Exec exec) {
@@ -52,14 +52,14 @@ final class Standby {
 
         /** On the standby Exec's own thread, every idle/4: leave when not picked for the idle time, ring empty. */
         void check() {
-            if (retiringSince >= 0) {
+            if (retiring) {
                 check.cancel(); // left the list a check ago: whoever picked it before has offered by now
                 exec.shutdown(); // graceful: what it accepted still runs
                 return;
             }
             if (clock.nanoTime() - lastPicked > idleNanos && exec.depth() == 0) {
                 live.remove(this); // no new picks
-                retiringSince = clock.nanoTime();
+                retiring = true;
             }
         }
     }
@@ -84,7 +84,7 @@ final class Standby {
     private Member best() {
         Member best = null;
         for (Member m : live) {
-            if (!m.exec.isShutdown() && !m.exec.stalledNow() && (best == null || m.exec.depth() < best.exec.depth())) {
+            if (m.exec.isOpenAndNotStalled() && (best == null || m.exec.depth() < best.exec.depth())) {
                 best = m;
             }
         }

@@ -252,8 +252,8 @@ class StallRescueTest {
     }
 
     /**
-     * The race the hand-over is for: tasks that hold Exec 0 past the threshold (1 ms) by 0 to 3 ms return while the guard is
-     * moving work, again and again, with producers submitting all the time. Every task runs exactly once.
+     * The race the hand-over is for: tasks that hold Exec 0 past the threshold (1 ms) by 0 to 3 ms return while the
+     * guard is moving work, again and again, with producers submitting all the time. Every task runs exactly once.
      */
     @Test
     void everyTaskRunsExactlyOnceWhileStallsComeAndGoUnderLoad() throws Exception {
@@ -300,10 +300,10 @@ class StallRescueTest {
     }
 
     /**
-     * The hand-over itself, with no stall to wait for: the owner drains a flood of short tasks (about 1 µs each, so that its ring stays deep and its drains run whole bursts) while
-     * another thread moves what waits in its ring again and again (the guard's own step, called directly; no stall
-     * guard on these Execs, so it is the only caller). Every move races the owner's next read. Every task runs
-     * exactly once.
+     * The hand-over itself, with no stall to wait for: the owner drains a flood of short tasks (about 1 µs each, so
+     * that its ring stays deep and its drains run whole bursts) while another thread moves what waits in its ring
+     * again and again (the guard's own step, called directly; no stall guard on these Execs, so it is the only
+     * caller). Every move races the owner's next read. Every task runs exactly once.
      */
     @Test
     void movesRacingAnOwnerThatDrainsAtFullSpeedRunEveryTaskExactlyOnce() throws Exception {
@@ -317,7 +317,8 @@ class StallRescueTest {
             final AtomicIntegerArray runs = new AtomicIntegerArray(n);
             final CountDownLatch done = new CountDownLatch(n);
             final Exec owner = g.exec(0);
-            final java.util.concurrent.atomic.AtomicBoolean producing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            final java.util.concurrent.atomic.AtomicBoolean producing =
+                new java.util.concurrent.atomic.AtomicBoolean(true);
             final long[] moved = new long[1];
             final Thread mover = new Thread(() -> {
                 while (producing.get()) {
