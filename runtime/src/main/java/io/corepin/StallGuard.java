@@ -72,7 +72,8 @@ final class StallGuard {
         /**
          * The Exec's ring depth when the stall was reported (a snapshot): the tasks queued behind the stalled one,
          * plus those of the burst it is part of that already ran, itself included, when it came from the ring (the
-         * owner hands a burst's slots back at its end). Work in the Exec's local run queue is not counted.
+         * owner hands a burst's slots back at its end), less what the stall rescue moved out before the report. Work
+         * in the Exec's local run queue is not counted.
          */
         final int queued;
         /** Un-keyed tasks the stall rescue moved out of the ring to siblings before this report. */
@@ -248,7 +249,9 @@ final class StallGuard {
             stalledSeq = seq;
             stats.stalled(seq); // before the count: ExecGroup detours un-keyed work while this task runs
             final int moved = rescueQueued(e); // before the report: it says what still waits
-            final int queued = e.depth(); // what waited when the stall was seen (and was not moved)
+            // what waited when the stall was seen and was not moved: the moved tasks' slots hold tombstones until the
+            // owner drains them, which the ring's depth still counts
+            final int queued = Math.max(0, e.depth() - moved);
             stats.stallReported(); // before the report: its listeners see the count
             report(new Report(name, taskFrame(stack, runTask), clock.nanoTime() - seenSince, thresholdNanos,
                 queued, moved, format(stack)));

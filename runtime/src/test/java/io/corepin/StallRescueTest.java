@@ -40,6 +40,35 @@ class StallRescueTest {
 
 
 
+    private final List<StallGuard.Report> reports = Collections.synchronizedList(new ArrayList<>());
+    private final java.util.function.Consumer<StallGuard.Report> listener = reports::add;
+
+    @org.junit.jupiter.api.BeforeEach
+    void listen() {
+        StallGuard.LISTENERS.add(listener);
+    }
+
+    @org.junit.jupiter.api.AfterEach
+    void stopListening() {
+        StallGuard.LISTENERS.remove(listener);
+    }
+
+    /** The stall report for {@code exec} (listeners run after the count: waits up to 5 s). */
+    private StallGuard.Report reportOf(Exec exec) throws InterruptedException {
+        final long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (true) {
+            synchronized (reports) {
+                for (StallGuard.Report r : reports) {
+                    if (r.exec.equals(exec.name())) {
+                        return r;
+                    }
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "no report for " + exec + ": " + reports);
+            Thread.sleep(2);
+        }
+    }
+
     @Test
     void unkeyedWorkQueuedBehindAStalledTaskMovesToASiblingExactlyOnceAndTheRestStays() throws Exception {
         try (ExecGroup g = group("rescue", true)) {
@@ -88,6 +117,13 @@ class StallRescueTest {
                     assertSame(g.exec(1), ranOn.get(i), "task " + i + " ran on " + ranOn.get(i));
                 }
                 assertEquals(n - 1, g.exec(0).rescued(), "tasks moved out of Exec 0");
+                // the report: what was moved, and what still waits — the held task's burst (itself), task 0, 4 keyed
+                // and 4 direct; the moved tasks' slots (tombstones until Exec 0 drains them) are not counted
+                final StallGuard.Report r = reportOf(g.exec(0));
+                assertEquals(n - 1, r.moved, r.toString());
+                assertEquals(10, r.queued, r.toString());
+                assertTrue(r.toString().contains("10 tasks in its ring wait behind it"), r.toString());
+                assertTrue(r.toString().contains((n - 1) + " queued un-keyed tasks moved to siblings"), r.toString());
                 assertEquals(0, g.exec(1).rescued());
                 assertTrue(stayed.isEmpty(), "keyed or direct work left Exec 0 or overtook the held task: " + stayed);
             } finally {
