@@ -107,11 +107,16 @@ public final class Pinning {
     }
 
     /**
-     * The CPU the calling thread is running on right now ({@code sched_getcpu}). Never throws.
+     * The CPU the calling thread is running on right now ({@code sched_getcpu}, bound directly through JNA where it
+     * can be: tens of ns a call). Never throws.
      *
      * @return the CPU id, or -1 if unknown
      */
     public static int currentCpu() {
+        if (SchedGetCpu.BOUND) {
+            final int cpu = SchedGetCpu.sched_getcpu();
+            return cpu >= 0 ? cpu : -1;
+        }
         try {
             int cpu = Affinity.getCpu();
             return cpu >= 0 ? cpu : -1;
