@@ -88,7 +88,7 @@ public final class Corepin {
         return group;
     }
 
-    /** Runs {@code task} on the global group (round robin). */
+    /** Runs {@code task} on the global group (its default balancer, {@code LoadBalancer.wakeLocal()}). */
     public static void spawn(Runnable task) {
         global().execute(task);
     }

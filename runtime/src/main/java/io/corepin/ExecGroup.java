@@ -1,12 +1,14 @@
 package io.corepin;
 
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.affinity.Pinning;
 import io.corepin.balance.LoadBalancer;
 import io.corepin.balance.Targets;
 import io.corepin.levels.Lane;
 import io.corepin.levels.Levels;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Callable;
@@ -25,7 +27,7 @@ import java.util.function.Supplier;
  * Several {@link Exec}s, one per CPU of an {@link AffinityPlan}, behind one {@link Executor}.
  *
  * <ul>
- *   <li>{@link #execute(Runnable)}: the {@link LoadBalancer} picks the Exec (round robin by default).
+ *   <li>{@link #execute(Runnable)}: the {@link LoadBalancer} picks the Exec ({@link LoadBalancer#wakeLocal()} by default).
  *   <li>{@link #execute(long, Runnable)}: the key picks the Exec, always the same one for the same key
  *       ({@link #indexFor(long)}), so per-key state needs no lock and per-key order is submit order.
  * </ul>
@@ -78,7 +80,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
         }
     }
 
-    /** A builder: one Exec per allowed CPU ({@link AffinityPlan#auto(int)}), round robin, reject when full. */
+    /** A builder: one Exec per allowed CPU ({@link AffinityPlan#auto(int)}), {@link LoadBalancer#wakeLocal()}, reject when full. */
     public static Builder builder() {
         return new Builder();
     }
@@ -723,14 +725,28 @@ public final class ExecGroup implements Executor, AutoCloseable {
     }
 
     /**
-     * The balancer's view of a group: its Execs' number and ring depths. A class of its own (not the group itself),
-     * so a balancer can neither cast its way to the Execs nor submit to them.
+     * The balancer's view of a group: its Execs' number, ring depths, parked flags and which one is pinned to the
+     * caller's CPU. A class of its own (not the group itself), so a balancer can neither cast its way to the Execs
+     * nor submit to them.
      */
     private static final class Rings implements Targets {
         private final Exec[] execs;
+        /** Index of the Exec pinned to each CPU id ({@code -1}: none), up to the highest pinned CPU. */
+        private final int[] execOnCpu;
 
         Rings(Exec[] execs) {
             this.execs = execs;
+            int highest = -1;
+            for (Exec exec : execs) {
+                highest = Math.max(highest, exec.cpu());
+            }
+            execOnCpu = new int[highest + 1];
+            Arrays.fill(execOnCpu, -1);
+            for (int i = 0; i < execs.length; i++) {
+                if (execs[i].cpu() >= 0) {
+                    execOnCpu[execs[i].cpu()] = i;
+                }
+            }
         }
 
         @Override
@@ -744,6 +760,20 @@ public final class ExecGroup implements Executor, AutoCloseable {
         }
 
         @Override
+        public boolean parked(int index) {
+            return execs[index].parked();
+        }
+
+        @Override
+        public int local() {
+            if (execOnCpu.length == 0) {
+                return -1; // no Exec pinned: no CPU to read
+            }
+            final int cpu = Pinning.currentCpu();
+            return cpu >= 0 && cpu < execOnCpu.length ? execOnCpu[cpu] : -1;
+        }
+
+        @Override
         public String toString() {
             return execs.length + " Execs";
         }
@@ -753,7 +783,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
     public static final class Builder {
         private int execs = -1;
         private AffinityPlan plan;
-        private LoadBalancer balancer = LoadBalancer.roundRobin();
+        private LoadBalancer balancer = LoadBalancer.wakeLocal();
         private Backpressure backpressure = Backpressure.reject();
         private Exec.Builder template = Exec.builder().name("corepin");
         private WorkBalancing balancing = WorkBalancing.off();
@@ -785,7 +815,10 @@ public final class ExecGroup implements Executor, AutoCloseable {
             return this;
         }
 
-        /** Routing of un-keyed submissions (default {@link LoadBalancer#roundRobin()}). */
+        /**
+         * Routing of un-keyed submissions (default {@link LoadBalancer#wakeLocal()}: round robin, except that a
+         * parked pick gives way to the parked Exec on the submitting thread's CPU).
+         */
         public Builder balancer(LoadBalancer balancer) {
             this.balancer = Objects.requireNonNull(balancer, "balancer");
             return this;

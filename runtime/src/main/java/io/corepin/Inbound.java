@@ -307,6 +307,14 @@ final class Inbound {
         PARKED.setOpaque(this, 0);
     }
 
+    /**
+     * any thread: whether the owner is parked or about to park now (a snapshot; volatile load). A task for it costs a
+     * wake-up; for a balancer choosing where that wake-up happens ({@code Targets.parked}).
+     */
+    boolean isParked() {
+        return lvParked() == 1;
+    }
+
     private int lvParked() {
         return (int) PARKED.getVolatile(this);
     }

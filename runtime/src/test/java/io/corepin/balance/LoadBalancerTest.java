@@ -1,5 +1,6 @@
 package io.corepin.balance;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,6 +32,80 @@ class LoadBalancerTest {
                 return depths[index];
             }
         };
+    }
+
+    /** A view with parked targets and the caller's local one: {@code parked[i]}, {@code local} (or -1). */
+    static Targets targets(boolean[] parked, int local) {
+        return new Targets() {
+            @Override
+            public int size() {
+                return parked.length;
+            }
+
+            @Override
+            public int depth(int index) {
+                return 0;
+            }
+
+            @Override
+            public boolean parked(int index) {
+                return parked[index];
+            }
+
+            @Override
+            public int local() {
+                return local;
+            }
+        };
+    }
+
+    @Test
+    void wakeLocalRotatesWhileItsPickIsAwake() {
+        LoadBalancer wakeLocal = LoadBalancer.wakeLocal();
+        Targets awake = targets(new boolean[] {false, false, false}, 0);
+        int first = wakeLocal.select(() -> { }, awake);
+        for (int i = 1; i <= 6; i++) {
+            assertEquals((first + i) % 3, wakeLocal.select(() -> { }, awake),
+                "submit " + i + ": awake picks rotate as round robin's");
+        }
+    }
+
+    @Test
+    void wakeLocalTakesTheParkedLocalTargetInsteadOfAParkedRemoteOne() {
+        LoadBalancer wakeLocal = LoadBalancer.wakeLocal();
+        Targets allParked = targets(new boolean[] {true, true, true}, 2);
+        for (int i = 0; i < 9; i++) {
+            assertEquals(2, wakeLocal.select(() -> { }, allParked), "submit " + i + ": every pick parked");
+        }
+    }
+
+    @Test
+    void wakeLocalWakesItsPickWhenTheLocalTargetIsAwakeOrThereIsNone() {
+        LoadBalancer wakeLocal = LoadBalancer.wakeLocal();
+        // Index 1 is local but awake (busy): the parked picks 0 and 2 are woken in turn, the local one gets only
+        // its own round-robin turns.
+        Targets localBusy = targets(new boolean[] {true, false, true}, 1);
+        int[] seen = new int[3];
+        for (int i = 0; i < 30; i++) {
+            seen[wakeLocal.select(() -> { }, localBusy)]++;
+        }
+        assertArrayEquals(new int[] {10, 10, 10}, seen, "a busy local target changes nothing");
+        Targets noLocal = targets(new boolean[] {true, true}, -1);
+        seen = new int[2];
+        for (int i = 0; i < 10; i++) {
+            seen[wakeLocal.select(() -> { }, noLocal)]++;
+        }
+        assertArrayEquals(new int[] {5, 5}, seen, "no target on the caller's CPU: round robin");
+    }
+
+    @Test
+    void aViewThatCannotTellParkedOrLocalMakesWakeLocalRoundRobin() {
+        LoadBalancer wakeLocal = LoadBalancer.wakeLocal();
+        Targets plain = targets(0, 0);
+        int first = wakeLocal.select(() -> { }, plain);
+        assertEquals(1 - first, wakeLocal.select(() -> { }, plain));
+        assertEquals(first, wakeLocal.select(() -> { }, plain));
+        assertEquals("wakeLocal", wakeLocal.toString());
     }
 
     @Test
