@@ -2,6 +2,7 @@ package io.corepin.bench.idle;
 
 import io.corepin.ExecGroup;
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.balance.LoadBalancer;
 import io.corepin.bench.Paced;
 import io.netty.channel.DefaultEventLoopGroup;
 import java.util.concurrent.ExecutorService;
@@ -45,7 +46,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 5, jvmArgsAppend = {"--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseParallelGC",
     "-Xms512m", "-Xmx512m"})
 public class LightLoad {
-    @Param({"corepin", "corepin-unpinned", "fjp", "tpe", "netty"})
+    @Param({"corepin", "corepin-rr", "corepin-unpinned", "fjp", "tpe", "netty"})
     public String executor;
 
     /** Tasks per second; 0: none (the executor idles, only CPU is reported). */
@@ -64,6 +65,13 @@ public class LightLoad {
         switch (executor) {
             case "corepin": {
                 ExecGroup group = ExecGroup.builder().execs(2).build();
+                pool = group;
+                closer = group;
+                break;
+            }
+            case "corepin-rr": {
+                // the default group before LoadBalancer.wakeLocal() became its default: strict round robin
+                ExecGroup group = ExecGroup.builder().execs(2).balancer(LoadBalancer.roundRobin()).build();
                 pool = group;
                 closer = group;
                 break;
@@ -94,7 +102,7 @@ public class LightLoad {
             }
             default:
                 throw new IllegalArgumentException("unknown executor '" + executor
-                    + "': expected corepin, corepin-unpinned, fjp, tpe or netty");
+                    + "': expected corepin, corepin-rr, corepin-unpinned, fjp, tpe or netty");
         }
         // let every pool start its threads before the first measured submission
         paced(1_000, 0.2);
