@@ -174,8 +174,9 @@ for dir in ${contrast[@]+"${contrast[@]}"}; do
   echo "idle path (${dir##*/}, contrast, not counted): $(tail -1 "$dir.txt")"
   grep -h -B1 -E 'lock |xchg|mfence' "$dir/c2.asm" | sed 's/^/  /' || true
   echo "  (each fence follows a volatile store: parkUntilWoken's 'parked = 1' — the Dekker announcement an Exec pays"
-  echo "   only on its way to parking, which C2 may inline at more than one place — or a store made once, at start-up"
-  echo "   or on the failure path; the turn, audited above, is what runs while there is work)"
+  echo "   only on its way to parking, which C2 may inline at more than one place —, its 'parked = 0' when the park"
+  echo "   ends, before it reads the stall guard's dozing flag (guarded Execs), or a store made once, at start-up or on"
+  echo "   the failure path; the turn, audited above, is what runs while there is work)"
 done
 
 echo

@@ -308,6 +308,14 @@ final class Inbound {
     }
 
     /**
+     * owner: the park is over, and the owner loads the stall guard's dozing flag next (volatile store + StoreLoad
+     * fence: the guard's {@link #isParked()} either sees 0 or the owner's load sees the guard's flag).
+     */
+    void svUnparked() {
+        PARKED.setVolatile(this, 0);
+    }
+
+    /**
      * any thread: whether the owner is parked or about to park now (a snapshot; volatile load). A task for it costs a
      * wake-up; for a balancer choosing where that wake-up happens ({@code Targets.parked}).
      */

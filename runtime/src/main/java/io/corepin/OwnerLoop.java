@@ -49,6 +49,11 @@ final class OwnerLoop implements Idler.Parker {
     private final int ringBurst;
     private final int localBudget;
     private final int requestedCpu;
+    /**
+     * Whether ending a park must wake a dozing stall guard: this Exec has a stall threshold. (A blockOn or driven
+     * Exec has one but is not watched: it may wake the guard needlessly, which then looks once and dozes again.)
+     */
+    private final boolean wakesGuard;
     private final Idler idler;
     private final Consumer<Runnable> runner = this::runTask;
     /** Where the turn puts inbound entries: {@link #runner} (FIFO) or {@link #dispatchFromRing} (levels). */
@@ -94,6 +99,7 @@ final class OwnerLoop implements Idler.Parker {
         this.ringBurst = settings.ringBurst;
         this.localBudget = settings.localBudget;
         this.requestedCpu = cpu;
+        this.wakesGuard = settings.stallNanos > 0;
         this.idler = settings.idleStrategy.newIdler(this);
         this.late = new LateRunner(name);
         this.pollCall = new PollerCall(poller, false);
@@ -300,7 +306,13 @@ final class OwnerLoop implements Idler.Parker {
                 taskFailed(parkCall, t); // as a failed poll; the park returned at once
             }
         }
-        inbound.soUnparked(); // opaque: a stale 1 only costs a producer one failed CAS
+        if (wakesGuard) {
+            // The guard may have decided to doze while this Exec was parked: the Dekker argument in StallGuard#doze
+            inbound.svUnparked(); // volatile store + StoreLoad fence: the idle path's second fence
+            StallGuard.ownerAwake(); // a volatile load; an unpark of the guard only if it dozes
+        } else {
+            inbound.soUnparked(); // opaque: a stale 1 only costs a producer one failed CAS
+        }
     }
 
     // ------------------------------------------------------------------------------- owner-side operations
