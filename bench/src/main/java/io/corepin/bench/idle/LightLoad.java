@@ -36,12 +36,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * idle strategy: {@code IdleStrategy.park()}; pinned, one Exec per CPU, by {@code AffinityPlan.auto}),
  * {@code corepin-unpinned} (the same with {@code AffinityPlan.unpinned(2)}: threads the scheduler may move), {@code fjp} {@code new ForkJoinPool(2)}, {@code tpe}
  * {@code Executors.newFixedThreadPool(2)}, {@code netty} {@code new DefaultEventLoopGroup(2)} (its round robin via
- * {@code execute}).
+ * {@code execute}), and {@code corepin-rr} (the default group with {@code LoadBalancer.roundRobin()}, its default
+ * before {@code wakeLocal}).
+ *
+ * <p>Five warm-up invocations (10 s of paced submits) for every peer: at 1,000 tasks/s the per-task methods reach C2
+ * only 5–9 s into a run ({@code -XX:+PrintCompilation}: corepin's {@code ExecGroup.execute} at 6.9 s,
+ * {@code OwnerLoop.parkUntilWoken} at 8.0 s), and with one warm-up the C2 compiler thread's work was a third of
+ * corepin's measured CPU at that rate (perf, bench/RESULTS.md): steady-state CPU is what this measures.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 1, batchSize = 1)
+@Warmup(iterations = 5, batchSize = 1)
 @Measurement(iterations = 3, batchSize = 1)
 @Fork(value = 5, jvmArgsAppend = {"--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseParallelGC",
     "-Xms512m", "-Xmx512m"})
