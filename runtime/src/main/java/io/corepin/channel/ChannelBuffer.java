@@ -42,9 +42,10 @@ import java.util.concurrent.RejectedExecutionException;
  * </ul>
  * The check of a hold: {@link ChannelTasks}' waits always come back or leave (their poll calls the channel or
  * {@link ChannelWaiters#forget}, and so does their {@code onCancel}), so they need none. Any other
- * {@link AsyncTask} gets a {@link Hold}: a one-shot task spawned on the waiter's Exec (the channel's, for a local
- * channel) right <em>after</em> the waiter was woken, so it runs behind the poll the wake caused (one producer's
- * ring entries, and one thread's local queue, are FIFO). If that poll did not come back, the hold is stale and the
+ * {@link AsyncTask} gets a {@link Hold}: a short task spawned on the waiter's Exec (the channel's, for a local
+ * channel) <em>instead of</em> waking the waiter directly — one ring entry, as the wake would have been. Its first
+ * poll wakes the waiter there (a local append, no atomic) and queues itself again, behind the poll that wake causes
+ * (one thread's local queue is FIFO); its second poll is the check. If that poll did not come back, the hold is stale and the
  * check expires it ({@link #expire}); if the check happens to run first (levels put the two in different lanes, a
  * task woke itself during its own poll), the expiry is early — a spurious wake of another waiter, never a loss.
  * The check runs for sure: polled, or, if its Exec stops with {@code shutdownNow}, cancelled — its
@@ -224,11 +225,12 @@ final class ChannelBuffer<E> {
             } else {
                 check.element = e;
                 handed().put(w, check);
-                w.wake(); // first: the check must queue behind the poll this wake causes
                 if (!spawn(check)) { // refused: untracked after all; the element goes back and on
                     handed.remove(w);
                     items.addFirst(e);
-                }
+                    w.wake();
+                } // else the check wakes w, on w's Exec: one ring entry for both
+
             }
         }
     }
@@ -247,10 +249,12 @@ final class ChannelBuffer<E> {
                 continue;
             }
             reserved().put(w, check == null ? RESERVED : check);
-            w.wake(); // first: the check must queue behind the poll this wake causes
-            if (check != null && !spawn(check)) {
+            if (check == null) {
+                w.wake();
+            } else if (!spawn(check)) {
                 reserved.remove(w);
-            }
+                w.wake();
+            } // else the check wakes w, on w's Exec: one ring entry for both
         }
     }
 
@@ -364,8 +368,9 @@ final class ChannelBuffer<E> {
     }
 
     /**
-     * The check of one hold: a one-shot task on the holder's Exec, queued right behind the poll the hold's wake
-     * caused. Polled (or cancelled by {@code shutdownNow}), it expires the hold unless the holder came back first
+     * The wake and the check of one hold: a two-poll task on the holder's Exec — the first poll wakes the holder and
+     * queues this task behind it, the second is the check. Polled (or cancelled by {@code shutdownNow}), the check
+     * expires the hold unless the holder came back first
      * ({@link #settled}, written under the channel's discipline, read here without it: {@code true} is final, and a
      * {@code false} only costs taking the lock to find out).
      */
@@ -376,6 +381,7 @@ final class ChannelBuffer<E> {
         /** The handed element (a receiver's hold), {@code null} for a reservation. Under the discipline. */
         Object element;
         volatile boolean settled;
+        private boolean wokeHolder; // owner thread of this check
 
         Hold(ChannelWaiters<?> channel, Waker holder, Exec at) {
             this.channel = channel;
@@ -385,6 +391,12 @@ final class ChannelBuffer<E> {
 
         @Override
         protected boolean poll() {
+            if (!wokeHolder) { // first poll, on the holder's Exec: wake it (a local append, no atomic), then queue
+                wokeHolder = true; // this check again behind the poll that wake causes
+                holder.wake();
+                wake();
+                return false;
+            }
             check();
             return true;
         }
