@@ -152,7 +152,7 @@ class ChannelWakeOneTest {
         assertEquals(n, distinct.size(), "an element was delivered twice: " + all);
     }
 
-    private static void awaitEnd(List<? extends AsyncTask> tasks, List<TaskHandle> handles) throws Exception {
+    private static void awaitEnd(List<TaskHandle> handles) throws Exception {
         for (TaskHandle h : handles) {
             h.done().handle((v, t) -> null).get(10, TimeUnit.SECONDS);
         }
@@ -201,7 +201,7 @@ class ChannelWakeOneTest {
             assertTrue(perMessage <= 2 * messages,
                 perMessage + " receiver polls for " + messages + " messages to " + receivers + " receivers");
             (local ? a : b).execute(ch::close);
-            awaitEnd(null, handles);
+            awaitEnd(handles);
         }
     }
 
@@ -274,7 +274,7 @@ class ChannelWakeOneTest {
             assertExactlyOnce(got, 1);
             assertEquals(0, first.own);
             ch.close();
-            awaitEnd(null, handles);
+            awaitEnd(handles);
         }
     }
 
