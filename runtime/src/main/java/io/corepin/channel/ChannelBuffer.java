@@ -45,9 +45,10 @@ import java.util.concurrent.RejectedExecutionException;
  * {@link AsyncTask} gets a {@link Hold}: a short task spawned on the waiter's Exec (the channel's, for a local
  * channel) <em>instead of</em> waking the waiter directly — one ring entry, as the wake would have been. Its first
  * poll wakes the waiter there (a local append, no atomic) and queues itself again, behind the poll that wake causes
- * (one thread's local queue is FIFO); its second poll is the check. If that poll did not come back, the hold is stale and the
- * check expires it ({@link #expire}); if the check happens to run first (levels put the two in different lanes, a
- * task woke itself during its own poll), the expiry is early — a spurious wake of another waiter, never a loss.
+ * (one thread's local queue is FIFO); its second poll is the check. If the waiter's poll did not come back, the
+ * hold is stale and the check expires it ({@link #expire}); if the check happens to run first (levels put the two
+ * in different lanes, the waiter was mid-poll, or lives on another Exec than a local channel's), the expiry is early
+ * — a spurious wake of another waiter, never a loss.
  * The check runs for sure: polled, or, if its Exec stops with {@code shutdownNow}, cancelled — its
  * {@code onCancel} expires the hold as well. A waiter that is already done ({@link #stale}) is skipped.
  *
