@@ -14,6 +14,12 @@ import io.corepin.Waker;
  * {@link ChannelClosedException}, and receivers get the elements already sent and then the end of the stream
  * ({@link #isDrained()}; a {@code recv()} promise completes exceptionally with {@code ChannelClosedException}).
  *
+ * <p>Wake-one: an element that arrives wakes one waiting receiver and is handed to it (it no longer takes a slot,
+ * so the sender need not wait for that receiver to run); freed room wakes one waiting sender. A wake given to a
+ * waiter that no longer uses it — cancelled, finished, or waiting elsewhere now — is passed on to the next waiter,
+ * so an element never sits in the channel while a receiver waits (the contract: {@code ChannelBuffer}).
+ * {@link #size()} counts buffered elements, not the ones handed to a woken receiver that has not run yet.
+ *
  * <p>Two kinds:
  * <ul>
  *   <li>{@link #bounded(int)} / {@link #unbounded()}: usable from any thread and any Exec (a lock per operation).

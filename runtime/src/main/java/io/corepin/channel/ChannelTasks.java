@@ -58,8 +58,12 @@ final class ChannelTasks {
         return w instanceof Wait && ((Wait<?, ?>) w).promise.isDone();
     }
 
-    /** A wait on a channel for a promise. */
-    private abstract static class Wait<E, T> extends AsyncTask {
+    /**
+     * A wait on a channel for a promise. It always comes back: every poll either calls the channel with itself as
+     * the waker or {@link #leave}s, and so does {@link #onCancel} — so a wake handed to it needs no check
+     * ({@link ChannelBuffer}'s wake-one contract).
+     */
+    abstract static class Wait<E, T> extends AsyncTask {
         final Promise<T> promise;
         final Channel<E> channel;
 

@@ -11,7 +11,8 @@ final class LocalChannel<E> implements Channel<E>, ChannelWaiters<E> {
 
     LocalChannel(int capacity, Exec owner) {
         this.buffer = new ChannelBuffer<>(capacity,
-            "local channel@" + Integer.toHexString(System.identityHashCode(this)) + " of " + owner.name());
+            "local channel@" + Integer.toHexString(System.identityHashCode(this)) + " of " + owner.name(),
+            this, owner); // checks of stale wakers run on the owner too: the buffer never leaves its thread
         this.owner = owner;
     }
 
@@ -71,6 +72,11 @@ final class LocalChannel<E> implements Channel<E>, ChannelWaiters<E> {
     @Override
     public void giveBack(E e) {
         buffer().giveBack(e);
+    }
+
+    @Override
+    public void expire(Waker waker, ChannelBuffer.Hold hold) {
+        buffer().expire(waker, hold);
     }
 
     @Override

@@ -8,7 +8,8 @@ final class SharedChannel<E> implements Channel<E>, ChannelWaiters<E> {
     private final ChannelBuffer<E> buffer;
 
     SharedChannel(int capacity) {
-        this.buffer = new ChannelBuffer<>(capacity, "channel@" + Integer.toHexString(System.identityHashCode(this)));
+        this.buffer = new ChannelBuffer<>(capacity, "channel@" + Integer.toHexString(System.identityHashCode(this)),
+            this, null); // checks of stale wakers run on the waiter's own Exec, and take the monitor
     }
 
     @Override
@@ -59,6 +60,11 @@ final class SharedChannel<E> implements Channel<E>, ChannelWaiters<E> {
     @Override
     public synchronized void giveBack(E e) {
         buffer.giveBack(e);
+    }
+
+    @Override
+    public synchronized void expire(Waker waker, ChannelBuffer.Hold hold) {
+        buffer.expire(waker, hold);
     }
 
     @Override
