@@ -94,6 +94,9 @@ public final class ClusterNode implements AutoCloseable {
                 .statusMessageTimeoutNs(Math.max(b.connectionTimeoutNanos / 8, TimeUnit.MILLISECONDS.toNanos(1)))
                 .publicationUnblockTimeoutNs(Math.max(b.connectionTimeoutNanos * 2, dc.clientLivenessTimeoutNs() + 1));
         }
+        if (b.imageLivenessTimeoutNanos > 0) {
+            dc.imageLivenessTimeoutNs(b.imageLivenessTimeoutNanos);
+        }
         this.replayBytes = b.replayBytes;
         this.driverOnExec = b.driverOnExec;
         this.lossTimeoutNanos = b.lossTimeoutNanos;
@@ -619,6 +622,7 @@ public final class ClusterNode implements AutoCloseable {
         private int replayBytes = 256 * 1024;
         private long lossTimeoutNanos;
         private long connectionTimeoutNanos;
+        private long imageLivenessTimeoutNanos;
         private boolean driverOnExec;
 
         private Builder() {
@@ -745,6 +749,20 @@ public final class ClusterNode implements AutoCloseable {
                 throw new IllegalArgumentException("connectionTimeout must be positive, got " + d);
             }
             this.connectionTimeoutNanos = n;
+            return this;
+        }
+
+        /**
+         * The media driver's image liveness timeout (Aeron's default: 10 s): how long without data or a heartbeat from
+         * a peer's publication before this host drops its image. Package-private: tests use it to make an image time
+         * out between two live hosts.
+         */
+        Builder imageLivenessTimeout(Duration d) {
+            long n = d.toNanos();
+            if (n < 1) {
+                throw new IllegalArgumentException("imageLivenessTimeout must be positive, got " + d);
+            }
+            this.imageLivenessTimeoutNanos = n;
             return this;
         }
 

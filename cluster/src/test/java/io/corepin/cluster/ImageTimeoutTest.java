@@ -1,0 +1,96 @@
+package io.corepin.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Issue #14's bug between two live hosts: an Aeron image times out and is made again while the sender goes on
+ * sending. Here the sending host's media driver runs on its Exec 0 ({@code driverOnExec}), which a task holds for
+ * 1 s (what CPU starvation does to a host's driver thread): its Exec 1 goes on writing frames into the publication's
+ * term buffer until flow control stops it, the driver sends none of them, and the receiver, alive and polling, drops
+ * the image after its 300 ms liveness timeout; when the driver runs again the receiver makes a new image starting at
+ * the publication's position then. Every message a send reported {@link SendResult#SENT} must still be handled
+ * exactly once by its owner.
+ */
+@Timeout(60)
+class ImageTimeoutTest {
+    private static final int H = 5;
+
+    private static void await(String what, long seconds, BooleanSupplier done) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within " + seconds + " s: " + what);
+            }
+            Thread.sleep(2);
+        }
+    }
+
+    @Test
+    void framesInFlightWhenAnImageTimesOutBetweenLiveHostsAreHandledExactlyOnce() throws Exception {
+        int count = 60_000;
+        AtomicIntegerArray handled = new AtomicIntegerArray(count);
+        AtomicLong total = new AtomicLong();
+        Duration connection = Duration.ofMillis(200);
+        Duration liveness = Duration.ofMillis(300);
+        try (TestHosts hosts = new TestHosts()) {
+            ClusterNode a = hosts.start(1, 2, x -> x.driverOnExec(true).connectionTimeout(connection)
+                .imageLivenessTimeout(liveness).handler(H, (key, buf, off, len) -> { }));
+            ClusterNode b = hosts.start(2, 1, x -> x.connectionTimeout(connection).imageLivenessTimeout(liveness)
+                .handler(H, (key, buf, off, len) -> {
+                    handled.incrementAndGet((int) buf.getLong(off + 8));
+                    total.incrementAndGet();
+                }));
+            Membership m = hosts.membership(1);
+            hosts.installEverywhere(m);
+            long[] keys = new long[16];
+            for (int i = 0, k = 0; i < keys.length; k++) {
+                if (m.hostFor(k).id() == 2) {
+                    keys[i++] = k;
+                }
+            }
+            Pump pump = new Pump(a, a.group().exec(1), H, keys, 1, count, 32);
+            a.group().exec(1).execute(pump);
+            await("the first 2,000 messages handled", 10, () -> total.get() >= 2_000);
+            // host 1's Exec 0 runs its media driver: holding it starves the driver past both timeouts
+            a.group().exec(0).submit(() -> {
+                Thread.sleep(1_000);
+                return null;
+            }).get(10, TimeUnit.SECONDS);
+            assertTrue(pump.done.await(30, TimeUnit.SECONDS), "host 1 did not get all " + count + " sends SENT");
+            try {
+                await("every SENT message handled", 15, () -> total.get() >= count);
+            } catch (AssertionError e) {
+                // fall through: the per-message check below names what is missing
+            }
+            int lost = 0;
+            int twice = 0;
+            int firstLost = -1;
+            for (int i = 0; i < count; i++) {
+                int n = handled.get(i);
+                if (n == 0) {
+                    lost++;
+                    firstLost = firstLost < 0 ? i : firstLost;
+                } else if (n > 1) {
+                    twice++;
+                }
+            }
+            String state = "lost " + lost + " (first: message " + firstLost + "), handled twice " + twice
+                + "; host 2: images unavailable " + b.unavailableImages() + " " + b.imageEvents()
+                + ", duplicates dropped " + b.duplicates() + "; host 1: not connected " + a.sends(SendResult.NOT_CONNECTED)
+                + ", back pressured " + a.sends(SendResult.BACK_PRESSURED);
+            assertTrue(b.unavailableImages() >= 1, "the test must make an image time out: " + state);
+            assertEquals(0, lost, state);
+            assertEquals(0, twice, state);
+            assertEquals(count, total.get(), state);
+        }
+    }
+}
