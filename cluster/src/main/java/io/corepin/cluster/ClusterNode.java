@@ -128,15 +128,17 @@ public final class ClusterNode implements AutoCloseable {
             for (int i = 0; i < execs; i++) {
                 senders[i] = new Sender(hostId, i, maxPayload, TimeUnit.SECONDS.toNanos(2));
                 receivers[i] = new Receiver(handlers, maxPayload, b.onReject, b.replayBytes > 0 ? senders[i] : null);
-                Subscription sub = a.addSubscription(channel, i, image -> { }, image -> {
-                    unavailableImages.incrementAndGet(); // the client conductor's thread
-                    if (!closing) {
-                        imageEvents.add("image of session " + image.sessionId() + " from " + image.sourceIdentity()
-                            + " on stream " + image.subscription().streamId() + " unavailable at position "
-                            + image.position()
-                            + (image.isEndOfStream() ? " (end of stream)" : " (no end of stream: timed out)"));
-                    }
-                });
+                Receiver receiver = receivers[i];
+                Subscription sub = a.addSubscription(channel, i, image -> receiver.imageAvailable(image.sessionId()),
+                    image -> {
+                        unavailableImages.incrementAndGet(); // the client conductor's thread
+                        if (!closing) {
+                            imageEvents.add("image of session " + image.sessionId() + " from " + image.sourceIdentity()
+                                + " on stream " + image.subscription().streamId() + " unavailable at position "
+                                + image.position()
+                                + (image.isEndOfStream() ? " (end of stream)" : " (no end of stream: timed out)"));
+                        }
+                    });
                 pollers[i] = i == 0 && b.driverOnExec
                     ? new SubscriptionPoller(sub, receivers[i], b.maxParkNanos, d.sharedAgentInvoker(),
                         a.conductorAgentInvoker())
@@ -537,6 +539,40 @@ public final class ClusterNode implements AutoCloseable {
         long n = 0;
         for (Sender s : senders) {
             n += s.replayCount(Sender.REPLAY_FAILED);
+        }
+        return n;
+    }
+
+    /**
+     * Frames this host's Execs sent again as they were (same sequence) to a (host, Exec) that asked for them (it saw
+     * a gap, or a new image after its old one timed out) or whose publication was connected again after a send found
+     * it not connected. The receiver drops those it already had.
+     */
+    public long resent() {
+        long n = 0;
+        for (Sender s : senders) {
+            n += s.replayCount(Sender.RESENT);
+        }
+        return n;
+    }
+
+    /**
+     * Frames this host received past a gap in their sender's sequence (frames before them were lost with an image
+     * that timed out) and dropped, undelivered and unacked, until the resend it asked for fills the gap.
+     */
+    public long outOfSequence() {
+        long n = 0;
+        for (Receiver r : receivers) {
+            n += r.outOfSequence();
+        }
+        return n;
+    }
+
+    /** Resend requests this host's Execs sent (see {@link #outOfSequence()} and {@link #resent()}). */
+    public long resendRequests() {
+        long n = 0;
+        for (Receiver r : receivers) {
+            n += r.resendRequests();
         }
         return n;
     }
