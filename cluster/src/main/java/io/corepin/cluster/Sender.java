@@ -256,7 +256,9 @@ final class Sender {
     /**
      * Acks that never come (the frames, or the acks, or a resend request were lost with an image no later frame or
      * new image showed: for instance the first frames on a publication): a (host, Exec) whose oldest unacked frame
-     * stayed the oldest from one look to the next, {@link #STALL_RESEND_NANOS} apart, gets its unacked frames again.
+     * stayed the oldest from one look to the next, {@link #STALL_RESEND_NANOS} apart, gets its unacked frames again;
+     * if it stays the oldest still, again after 2, 4, ... up to 64 looks (a receiver that is only slow, or whose acks
+     * are held up by back pressure, is not flooded with repeats).
      */
     private void resendStalled() {
         long now = System.nanoTime();

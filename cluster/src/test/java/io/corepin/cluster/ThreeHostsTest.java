@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Timeout;
         + " live hosts times out (README, 'Host loss': known bug), which fails this about one run in 32 on 2 loaded cores")
 class ThreeHostsTest {
     private static final Pattern RESULT = Pattern.compile(
-        "RESULT host=(\\d+) sent=(\\d+) handled=(\\d+) lost=(\\d+) dup=(\\d+) order=(\\d+) rejected=(\\d+) misrouted=(\\d+)");
+        "RESULT host=(\\d+) sent=(\\d+) handled=(\\d+) lost=(\\d+) dup=(\\d+) order=(\\d+) rejected=(\\d+) misrouted=(\\d+)"
+            + " resent=(\\d+)");
 
     @Test
     void threeJvmsHandleEveryIncrementOnceInOrder() throws Exception {
@@ -66,7 +67,7 @@ class ThreeHostsTest {
                 assertEquals(0, p.exitValue(), "host " + (h + 1) + " exit status; its output:\n" + out);
                 Matcher m = RESULT.matcher(out);
                 assertTrue(m.find(), "host " + (h + 1) + " printed no RESULT line:\n" + out);
-                String[] names = {"host", "sent", "handled", "lost", "dup", "order", "rejected", "misrouted"};
+                String[] names = {"host", "sent", "handled", "lost", "dup", "order", "rejected", "misrouted", "resent"};
                 for (int i = 1; i < names.length; i++) {
                     total.merge(names[i], Long.parseLong(m.group(i + 1)), Long::sum);
                 }
@@ -75,8 +76,8 @@ class ThreeHostsTest {
             assertTrue(total.get("sent") > 1000, "sent only " + total.get("sent") + " in 1 s");
             assertEquals(total.get("sent"), total.get("handled"), "sent vs handled over the three hosts: " + total);
             assertEquals(0, total.get("lost"), "lost: " + total);
-            assertEquals(0, total.get("dup"), "duplicates: " + total);
-            assertEquals(0, total.get("order"), "out of order: " + total);
+            // dup: frames sent again that receivers dropped before their handlers; a handler seeing one twice is "order"
+            assertEquals(0, total.get("order"), "handled out of order or twice: " + total);
             assertEquals(0, total.get("rejected"), "rejected: " + total);
             assertEquals(0, total.get("misrouted"), "handled off their key's (host, Exec): " + total);
         } finally {
