@@ -44,7 +44,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link LoadBalancer#indexFor(long, int) indexFor(key, host.execs())}. Order: messages sent by one Exec arrive in
  * the order it sent them (one publication per target Exec); {@link #submit} from other threads first hops to the
  * key's local Exec in per-key order, so one thread's submits of a key arrive in order. Delivery: while both hosts
- * live, every {@link SendResult#SENT} message is delivered once. Receivers ack; senders keep unacked frames
+ * live, every {@link SendResult#SENT} message is delivered once, also across an Aeron image or connection between
+ * them that times out and comes back (with acks on: the receiver delivers each sender's frames in sequence, asks for
+ * what a gap or a new image may have lost, and the sender sends its unacked frames again). Receivers ack; senders keep unacked frames
  * ({@link Builder#replayBuffer}) and, when a host leaves the membership (by {@link #install}, or by the loss
  * detector of {@link Builder#lossTimeout}), send them again to the keys' new owners: at least once while the sender
  * lives; a message the lost host handled but had not acked yet is handled again by the new owner.
@@ -267,8 +269,8 @@ public final class ClusterNode implements AutoCloseable {
     /**
      * Images (one peer Exec's publication to one of this host's Execs) that became unavailable so far: at their end of
      * stream, or timed out (Aeron's image liveness timeout: the peer died, closed without an end of stream reaching
-     * here, or was starved while alive). Frames in flight on an image that timed out are not delivered; replay covers
-     * them only when the sender's host leaves the membership.
+     * here, or was starved while alive). Frames in flight on an image that timed out are sent again by their sender
+     * (see {@link #resent()}) while it lives and acks are on.
      */
     public long unavailableImages() {
         return unavailableImages.get();

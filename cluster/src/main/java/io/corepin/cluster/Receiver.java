@@ -18,7 +18,8 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  * delivered again (a resend request, at most one per {@link #RESEND_INTERVAL_NANOS} while the gap stays). So an ack
  * never covers a frame that did not arrive. A new image of a publication this Exec has had frames from (the old one
  * timed out: its frames in flight may be gone, also the last ones, which no later frame would show as a gap) asks
- * that sender for a resend at once.
+ * that sender for a resend at once; so does a sender's probe (it waits for acks) naming a sequence not delivered yet,
+ * while a probe of frames all delivered gets an ack.
  */
 final class Receiver implements FragmentHandler {
     private static final int DELIVERED = FrameError.values().length;
@@ -119,6 +120,15 @@ final class Receiver implements FragmentHandler {
         }
     }
 
+    /** A probe: {@code id} sent up to {@code sequence} and waits for acks. Ack if all arrived, else ask for them. */
+    private void onProbe(long id, long sequence) {
+        if (lastSequence.get(id) >= sequence) {
+            owe(id);
+        } else {
+            askResend(id, true);
+        }
+    }
+
     /** Owes {@code id} a resend request of what follows its last delivered sequence (now, or at most every interval). */
     private void askResend(long id, boolean now) {
         long last = lastSequence.get(id);
@@ -172,8 +182,11 @@ final class Receiver implements FragmentHandler {
             if (sender != null && type == Frame.TYPE_ACK) {
                 sender.onAck(Frame.senderHost(buffer, offset), Frame.senderExec(buffer, offset),
                     Frame.sequence(buffer, offset));
-            } else if (sender != null) {
+            } else if (sender != null && type == Frame.TYPE_RESEND) {
                 sender.onResend(Frame.senderHost(buffer, offset), Frame.senderExec(buffer, offset),
+                    Frame.sequence(buffer, offset));
+            } else if (sender != null) {
+                onProbe(((long) Frame.senderHost(buffer, offset) << 16) | Frame.senderExec(buffer, offset),
                     Frame.sequence(buffer, offset));
             }
             return;

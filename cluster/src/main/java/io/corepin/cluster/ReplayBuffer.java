@@ -20,8 +20,6 @@ final class ReplayBuffer {
     private int entries;
     private long resendAt = -1; // byte position of the next frame to send again (monotonic), or -1: no resend
     private long oldestAtLastLook; // the oldest entry's sequence at the last stalled() call, 0: empty then
-    private int looksStalled; // stalled() calls since the oldest changed or the last resend for it
-    private int looksPerResend = 1; // doubles after each resend for the same oldest frame
 
     ReplayBuffer(int capacity) {
         if (capacity < 64 || Integer.bitCount(capacity) != 1) {
@@ -118,9 +116,8 @@ final class ReplayBuffer {
     }
 
     /**
-     * Called at intervals: whether the oldest frame has waited for its ack long enough for a resend — it was the
-     * oldest at the last call too, and, after a resend for it, at the last 2, then 4, ... up to 64 calls (false if
-     * empty; any ack that moves the oldest on starts over).
+     * Whether the oldest frame now was the oldest at the last call too (no ack moved past it in between; false if
+     * empty). Called at intervals: true means it has waited for its ack at least one interval.
      */
     boolean stalled() {
         long oldest = 0;
@@ -129,18 +126,9 @@ final class ReplayBuffer {
             int len = capacity - at >= 4 ? buf.getInt(at) : WRAP;
             oldest = Frame.sequence(buf, (len == WRAP ? 0 : at) + 4);
         }
-        if (oldest == 0 || oldest != oldestAtLastLook) {
-            oldestAtLastLook = oldest;
-            looksStalled = 0;
-            looksPerResend = 1;
-            return false;
-        }
-        if (++looksStalled < looksPerResend) {
-            return false;
-        }
-        looksStalled = 0;
-        looksPerResend = Math.min(looksPerResend * 2, 64);
-        return true;
+        boolean stalled = oldest != 0 && oldest == oldestAtLastLook;
+        oldestAtLastLook = oldest;
+        return stalled;
     }
 
     /** How many frames wait for an ack. */

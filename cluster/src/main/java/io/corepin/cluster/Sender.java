@@ -25,7 +25,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>Sequences run per (this Exec, receiving (host, Exec)), from 1 without gaps, so a receiver sees a lost frame as
  * a gap (it delivers in sequence only). A (host, Exec)'s unacknowledged frames are sent again as they are (original
  * sequence: the receiver drops those it has) when that receiver asks ({@link #onResend}: it saw a gap, or a new image
- * of this Exec's publication) and when its publication is connected again after a send found it not connected;
+ * of this Exec's publication, or it answers a probe: see {@link #probeStalled}) and when its publication is connected
+ * again after a send found it not connected;
  * sends to it wait ({@code BACK_PRESSURED}) until the resend is out, so they stay behind it. Allocates nothing per
  * message.
  */
@@ -36,8 +37,9 @@ final class Sender {
     static final int ACKS_SENT = 2;
     static final int ACKS_RECEIVED = 3;
     static final int RESENT = 4;
-    /** A (host, Exec) whose oldest unacked frame stayed unacked this long gets its unacked frames again. */
-    static final long STALL_RESEND_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final int PROBES = 5;
+    /** A (host, Exec) whose oldest unacked frame stayed unacked this long is sent a probe. */
+    static final long STALL_PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** {@link #continueResends} looks at the clock once per this many calls (polls). */
     private static final int POLLS_PER_LOOK = 1024;
 
@@ -67,7 +69,7 @@ final class Sender {
     /** Results by {@link SendResult} ordinal; written by this Exec only (lazySet of get + 1), read by any thread. */
     private final AtomicLongArray results = new AtomicLongArray(SendResult.values().length);
     /** REPLAYED, REPLAY_FAILED, ACKS_SENT, ACKS_RECEIVED: as {@link #results}. */
-    private final AtomicLongArray replay = new AtomicLongArray(5);
+    private final AtomicLongArray replay = new AtomicLongArray(6);
 
     Sender(int hostId, int execIndex, int maxPayload, long replayTimeoutNanos) {
         this.hostId = hostId;
@@ -256,22 +258,29 @@ final class Sender {
     /**
      * Acks that never come (the frames, or the acks, or a resend request were lost with an image no later frame or
      * new image showed: for instance the first frames on a publication): a (host, Exec) whose oldest unacked frame
-     * stayed the oldest from one look to the next, {@link #STALL_RESEND_NANOS} apart, gets its unacked frames again;
-     * if it stays the oldest still, again after 2, 4, ... up to 64 looks (a receiver that is only slow, or whose acks
-     * are held up by back pressure, is not flooded with repeats).
+     * stayed the oldest from one look to the next, {@link #STALL_PROBE_NANOS} apart, is sent a probe naming the
+     * last sequence sent to it. The probe travels behind those frames: a receiver that has them all (it was only slow,
+     * or its ack was lost) acks, one that misses some asks for a resend. A probe that cannot go now goes at the next
+     * look.
      */
-    private void resendStalled() {
+    private void probeStalled() {
         long now = System.nanoTime();
         Route r = route;
         if (now - nextStallLook < 0 || r == null || r.unacked == null) {
             return;
         }
-        nextStallLook = now + STALL_RESEND_NANOS;
-        for (ReplayBuffer[] perHost : r.unacked) {
-            for (ReplayBuffer b : perHost) {
+        nextStallLook = now + STALL_PROBE_NANOS;
+        for (int h = 0; h < r.unacked.length; h++) {
+            for (int e = 0; e < r.unacked[h].length; e++) {
+                ReplayBuffer b = r.unacked[h][e];
                 if (b.stalled() && !b.resending()) {
-                    b.resendAll();
-                    resendPending = true;
+                    ExclusivePublication pub = r.pubs[h][e];
+                    if (pub.tryClaim(Frame.HEADER_LENGTH, claim) > 0) {
+                        Frame.encodeProbe(claim.buffer(), claim.offset(), hostId, execIndex, r.membership.epoch(),
+                            nextSequence[h][e] - 1);
+                        claim.commit();
+                        bump(replay, PROBES);
+                    }
                 }
             }
         }
@@ -284,7 +293,7 @@ final class Sender {
     void continueResends() {
         if (++pollsSinceLook >= POLLS_PER_LOOK) {
             pollsSinceLook = 0;
-            resendStalled();
+            probeStalled();
         }
         if (!resendPending) {
             return;

@@ -107,11 +107,11 @@ class ImageTimeoutTest {
     }
 
     /**
-     * As above, but the receiver had no frame on that session yet, so its new image names no sender to ask: the
-     * sender sends its frames again when none of them has been acked for a second.
+     * As above, but the receiver had no frame on that session yet, so its new image names no sender to ask: when
+     * none of its frames has been acked for a second the sender probes, and the receiver asks for them again.
      */
     @Test
-    void framesThatAreNeverAckedAreResentAfterASecond() throws Exception {
+    void framesThatAreNeverAckedAreResentAfterAProbe() throws Exception {
         lastFramesLost(0);
     }
 

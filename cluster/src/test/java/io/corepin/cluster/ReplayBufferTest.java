@@ -114,16 +114,10 @@ class ReplayBufferTest {
         b.append(frame, 0, frame(1, 10));
         assertFalse(b.stalled(), "first look");
         assertTrue(b.stalled(), "frame 1 waited a whole interval");
-        assertFalse(b.stalled(), "backing off: the next resend after 2 more looks");
-        assertTrue(b.stalled());
-        for (int i = 0; i < 3; i++) {
-            assertFalse(b.stalled(), "then after 4");
-        }
-        assertTrue(b.stalled());
+        assertTrue(b.stalled(), "and another");
         b.append(frame, 0, frame(2, 10));
         b.ack(1);
         assertFalse(b.stalled(), "the ack moved on");
-        assertTrue(b.stalled(), "and the backoff started over");
         b.ack(2);
         assertFalse(b.stalled());
         assertFalse(b.stalled(), "empty again");
