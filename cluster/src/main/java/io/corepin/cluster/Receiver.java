@@ -53,6 +53,8 @@ final class Receiver implements FragmentHandler {
     private final Long2LongHashMap resendAskedAt = new Long2LongHashMap(Long.MIN_VALUE);
     /** Aeron session id -> the sender whose frames came on it. Exec-owned. */
     private final Long2LongHashMap senderBySession = new Long2LongHashMap(-1L);
+    /** Sessions whose first image this Exec was told of (the value is unused). Exec-owned. */
+    private final Long2LongHashMap imagesSeen = new Long2LongHashMap(0L);
     /** Session ids of new images, from Aeron's conductor thread to this Exec. */
     private final OneToOneConcurrentArrayQueue<Integer> newImages = new OneToOneConcurrentArrayQueue<>(64);
     /** Set (conductor thread) when {@link #newImages} was full: ask every known sender for a resend. */
@@ -109,7 +111,12 @@ final class Receiver implements FragmentHandler {
     private void takeNewImages() {
         Integer session;
         while ((session = newImages.poll()) != null) {
-            long id = senderBySession.get((long) session.intValue());
+            long sessionId = session.intValue();
+            if (!imagesSeen.containsKey(sessionId)) {
+                imagesSeen.put(sessionId, 1); // a session's first image: nothing came before it to lose
+                continue;
+            }
+            long id = senderBySession.get(sessionId);
             if (id >= 0) {
                 askResend(id, true);
             }
