@@ -46,10 +46,10 @@ import org.agrona.concurrent.UnsafeBuffer;
  * key's local Exec in per-key order, so one thread's submits of a key arrive in order. Delivery: while both hosts
  * live, every {@link SendResult#SENT} message is delivered once, also across an Aeron image or connection between
  * them that times out and comes back (with acks on: the receiver delivers each sender's frames in sequence, asks for
- * what a gap or a new image may have lost, and the sender sends its unacked frames again). Receivers ack; senders keep unacked frames
- * ({@link Builder#replayBuffer}) and, when a host leaves the membership (by {@link #install}, or by the loss
- * detector of {@link Builder#lossTimeout}), send them again to the keys' new owners: at least once while the sender
- * lives; a message the lost host handled but had not acked yet is handled again by the new owner.
+ * what a gap or a new image may have lost, and the sender sends its unacked frames again). Receivers ack; senders
+ * keep unacked frames ({@link Builder#replayBuffer}) and, when a host leaves the membership (by {@link #install},
+ * or by the loss detector of {@link Builder#lossTimeout}), send them again to the keys' new owners: at least once
+ * while the sender lives; a message the lost host handled but had not acked yet is handled again by the new owner.
  */
 public final class ClusterNode implements AutoCloseable {
     private final int hostId;
