@@ -175,4 +175,64 @@ class ImageTimeoutTest {
             assertEquals(0, twice, state);
         }
     }
+
+    /**
+     * Both hosts' drivers on their Exec 0, held in turn 12 times for 150-750 ms (each past the 300 ms liveness or
+     * not) while host 1 sends 200,000 messages: images time out both ways, resend requests and resends themselves
+     * can be lost with them. Every SENT message is still handled exactly once. About 8 s.
+     */
+    @Test
+    void imagesTimingOutBothWaysAgainAndAgainLoseNothing() throws Exception {
+        int count = 200_000;
+        AtomicIntegerArray handled = new AtomicIntegerArray(count);
+        AtomicLong total = new AtomicLong();
+        Duration connection = Duration.ofMillis(200);
+        Duration liveness = Duration.ofMillis(300);
+        try (TestHosts hosts = new TestHosts()) {
+            ClusterNode a = hosts.start(1, 2, x -> x.driverOnExec(true).connectionTimeout(connection)
+                .imageLivenessTimeout(liveness).handler(H, (key, buf, off, len) -> { }));
+            ClusterNode b = hosts.start(2, 2, x -> x.driverOnExec(true).connectionTimeout(connection)
+                .imageLivenessTimeout(liveness)
+                .handler(H, (key, buf, off, len) -> {
+                    handled.incrementAndGet((int) buf.getLong(off + 8));
+                    total.incrementAndGet();
+                }));
+            Membership m = hosts.membership(1);
+            hosts.installEverywhere(m);
+            long[] keys = new long[16];
+            for (int i = 0, k = 0; i < keys.length; k++) {
+                if (m.hostFor(k).id() == 2) {
+                    keys[i++] = k;
+                }
+            }
+            Pump pump = new Pump(a, a.group().exec(1), H, keys, 1, count, 32);
+            a.group().exec(1).execute(pump);
+            java.util.Random rnd = new java.util.Random(42); // the pauses: which host, how long, how far apart
+            for (int round = 0; round < 12 && pump.done.getCount() > 0; round++) {
+                ClusterNode who = rnd.nextBoolean() ? a : b;
+                int ms = 150 + rnd.nextInt(600);
+                who.group().exec(0).submit(() -> {
+                    Thread.sleep(ms);
+                    return null;
+                });
+                Thread.sleep(50 + rnd.nextInt(400));
+            }
+            assertTrue(pump.done.await(60, TimeUnit.SECONDS), "sends");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (total.get() < count && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            int lost = 0;
+            for (int i = 0; i < count; i++) {
+                lost += handled.get(i) == 0 ? 1 : 0;
+            }
+            String state = "lost " + lost + " total " + total.get() + "; b: images unavailable " + b.unavailableImages()
+                + ", dups " + b.duplicates() + ", out of sequence " + b.outOfSequence() + ", requests " + b.resendRequests()
+                + "; a: resent " + a.resent() + ", not connected " + a.sends(SendResult.NOT_CONNECTED)
+                + ", images unavailable " + a.unavailableImages();
+            System.out.println("ImageTimeoutTest (both ways): " + state);
+            assertEquals(0, lost, state);
+            assertEquals(count, total.get(), state);
+        }
+    }
 }
