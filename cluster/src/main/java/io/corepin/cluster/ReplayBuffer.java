@@ -81,6 +81,23 @@ final class ReplayBuffer {
         resendAt = head;
     }
 
+    /** The sequence of the next frame the resend sends (the oldest waiting one if it is behind), or -1: none. */
+    long resendSequence() {
+        if (resendAt < 0) {
+            return -1;
+        }
+        long at = Math.max(resendAt, head);
+        while (at < tail) {
+            int i = (int) (at & (capacity - 1));
+            int len = capacity - i >= 4 ? buf.getInt(i) : WRAP;
+            if (len != WRAP) {
+                return Frame.sequence(buf, i + 4);
+            }
+            at += capacity - i;
+        }
+        return -1;
+    }
+
     /** Whether a resend has frames left to send. */
     boolean resending() {
         return resendAt >= 0;

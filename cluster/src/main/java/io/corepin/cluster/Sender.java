@@ -364,13 +364,14 @@ final class Sender {
 
     /**
      * (host, Exec) delivered this Exec's frames up to {@code sequence} and asks for every later one again: forget
-     * those up to it, and send the rest again (unless a resend to it is already under way: it goes on).
+     * those up to it, and send the rest again — unless a resend to it is under way whose next frame is the one after
+     * {@code sequence}: it goes on (one already past it, whose frames may have been lost too, starts over).
      */
     void onResend(int fromHost, int fromExec, long sequence) {
         ReplayBuffer b = unackedById.get(id(fromHost, fromExec));
         if (b != null) {
             b.ack(sequence);
-            if (!b.resending() && b.size() > 0) {
+            if (b.size() > 0 && (!b.resending() || b.resendSequence() > sequence + 1)) {
                 b.resendAll();
                 resendPending = true;
             }

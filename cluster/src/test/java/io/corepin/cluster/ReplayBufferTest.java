@@ -96,6 +96,7 @@ class ReplayBufferTest {
         assertFalse(b.resend((buf, off, len) -> room[0]-- > 0 && out.add(Frame.sequence(buf, off))));
         assertEquals(List.of(3L), out);
         assertTrue(b.resending());
+        assertEquals(4, b.resendSequence(), "frame 3 went: 4 is next");
         b.ack(3);
         for (long seq = 6; seq <= 9; seq++) { // past the end of the ring
             b.append(frame, 0, frame(seq, 10));
@@ -104,6 +105,7 @@ class ReplayBufferTest {
         assertEquals(List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L), out);
         assertFalse(b.resending());
         assertEquals(6, b.size(), "a resend removes nothing: its frames wait for their ack still");
+        assertEquals(-1, b.resendSequence());
         assertEquals(List.of(4L, 5L, 6L, 7L, 8L, 9L), drain(b));
     }
 
