@@ -44,10 +44,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link LoadBalancer#indexFor(long, int) indexFor(key, host.execs())}. Order: messages sent by one Exec arrive in
  * the order it sent them (one publication per target Exec); {@link #submit} from other threads first hops to the
  * key's local Exec in per-key order, so one thread's submits of a key arrive in order. Delivery: while both hosts
- * live, every {@link SendResult#SENT} message is delivered once. Receivers ack; senders keep unacked frames
- * ({@link Builder#replayBuffer}) and, when a host leaves the membership (by {@link #install}, or by the loss
- * detector of {@link Builder#lossTimeout}), send them again to the keys' new owners: at least once while the sender
- * lives; a message the lost host handled but had not acked yet is handled again by the new owner.
+ * live, every {@link SendResult#SENT} message is delivered once, also across an Aeron image or connection between
+ * them that times out and comes back (with acks on: the receiver delivers each sender's frames in sequence, asks for
+ * what a gap or a new image may have lost, and the sender sends its unacked frames again). Receivers ack; senders
+ * keep unacked frames ({@link Builder#replayBuffer}) and, when a host leaves the membership (by {@link #install},
+ * or by the loss detector of {@link Builder#lossTimeout}), send them again to the keys' new owners: at least once
+ * while the sender lives; a message the lost host handled but had not acked yet is handled again by the new owner.
  */
 public final class ClusterNode implements AutoCloseable {
     private final int hostId;
@@ -94,6 +96,9 @@ public final class ClusterNode implements AutoCloseable {
                 .statusMessageTimeoutNs(Math.max(b.connectionTimeoutNanos / 8, TimeUnit.MILLISECONDS.toNanos(1)))
                 .publicationUnblockTimeoutNs(Math.max(b.connectionTimeoutNanos * 2, dc.clientLivenessTimeoutNs() + 1));
         }
+        if (b.imageLivenessTimeoutNanos > 0) {
+            dc.imageLivenessTimeoutNs(b.imageLivenessTimeoutNanos);
+        }
         this.replayBytes = b.replayBytes;
         this.driverOnExec = b.driverOnExec;
         this.lossTimeoutNanos = b.lossTimeoutNanos;
@@ -125,15 +130,17 @@ public final class ClusterNode implements AutoCloseable {
             for (int i = 0; i < execs; i++) {
                 senders[i] = new Sender(hostId, i, maxPayload, TimeUnit.SECONDS.toNanos(2));
                 receivers[i] = new Receiver(handlers, maxPayload, b.onReject, b.replayBytes > 0 ? senders[i] : null);
-                Subscription sub = a.addSubscription(channel, i, image -> { }, image -> {
-                    unavailableImages.incrementAndGet(); // the client conductor's thread
-                    if (!closing) {
-                        imageEvents.add("image of session " + image.sessionId() + " from " + image.sourceIdentity()
-                            + " on stream " + image.subscription().streamId() + " unavailable at position "
-                            + image.position()
-                            + (image.isEndOfStream() ? " (end of stream)" : " (no end of stream: timed out)"));
-                    }
-                });
+                Receiver receiver = receivers[i];
+                Subscription sub = a.addSubscription(channel, i, image -> receiver.imageAvailable(image.sessionId()),
+                    image -> {
+                        unavailableImages.incrementAndGet(); // the client conductor's thread
+                        if (!closing) {
+                            imageEvents.add("image of session " + image.sessionId() + " from " + image.sourceIdentity()
+                                + " on stream " + image.subscription().streamId() + " unavailable at position "
+                                + image.position()
+                                + (image.isEndOfStream() ? " (end of stream)" : " (no end of stream: timed out)"));
+                        }
+                    });
                 pollers[i] = i == 0 && b.driverOnExec
                     ? new SubscriptionPoller(sub, receivers[i], b.maxParkNanos, d.sharedAgentInvoker(),
                         a.conductorAgentInvoker())
@@ -262,8 +269,8 @@ public final class ClusterNode implements AutoCloseable {
     /**
      * Images (one peer Exec's publication to one of this host's Execs) that became unavailable so far: at their end of
      * stream, or timed out (Aeron's image liveness timeout: the peer died, closed without an end of stream reaching
-     * here, or was starved while alive). Frames in flight on an image that timed out are not delivered; replay covers
-     * them only when the sender's host leaves the membership.
+     * here, or was starved while alive). Frames in flight on an image that timed out are sent again by their sender
+     * (see {@link #resent()}) while it lives and acks are on.
      */
     public long unavailableImages() {
         return unavailableImages.get();
@@ -538,6 +545,40 @@ public final class ClusterNode implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Frames this host's Execs sent again as they were (same sequence) to a (host, Exec) that asked for them (it saw
+     * a gap, or a new image after its old one timed out) or whose publication was connected again after a send found
+     * it not connected. The receiver drops those it already had.
+     */
+    public long resent() {
+        long n = 0;
+        for (Sender s : senders) {
+            n += s.replayCount(Sender.RESENT);
+        }
+        return n;
+    }
+
+    /**
+     * Frames this host received past a gap in their sender's sequence (frames before them were lost with an image
+     * that timed out) and dropped, undelivered and unacked, until the resend it asked for fills the gap.
+     */
+    public long outOfSequence() {
+        long n = 0;
+        for (Receiver r : receivers) {
+            n += r.outOfSequence();
+        }
+        return n;
+    }
+
+    /** Resend requests this host's Execs sent (see {@link #outOfSequence()} and {@link #resent()}). */
+    public long resendRequests() {
+        long n = 0;
+        for (Receiver r : receivers) {
+            n += r.resendRequests();
+        }
+        return n;
+    }
+
     /** Acks this host's Execs sent. */
     public long acksSent() {
         long n = 0;
@@ -619,6 +660,7 @@ public final class ClusterNode implements AutoCloseable {
         private int replayBytes = 256 * 1024;
         private long lossTimeoutNanos;
         private long connectionTimeoutNanos;
+        private long imageLivenessTimeoutNanos;
         private boolean driverOnExec;
 
         private Builder() {
@@ -745,6 +787,20 @@ public final class ClusterNode implements AutoCloseable {
                 throw new IllegalArgumentException("connectionTimeout must be positive, got " + d);
             }
             this.connectionTimeoutNanos = n;
+            return this;
+        }
+
+        /**
+         * The media driver's image liveness timeout (Aeron's default: 10 s): how long without data or a heartbeat from
+         * a peer's publication before this host drops its image. Package-private: tests use it to make an image time
+         * out between two live hosts.
+         */
+        Builder imageLivenessTimeout(Duration d) {
+            long n = d.toNanos();
+            if (n < 1) {
+                throw new IllegalArgumentException("imageLivenessTimeout must be positive, got " + d);
+            }
+            this.imageLivenessTimeoutNanos = n;
             return this;
         }
 

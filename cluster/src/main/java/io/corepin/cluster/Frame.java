@@ -10,11 +10,13 @@ import org.agrona.MutableDirectBuffer;
  *
  * <pre>
  *  0  u8   version      (1)
- *  1  u8   type         (1 = data, 2 = ack: "I delivered your sequences up to this one", no payload)
+ *  1  u8   type         (1 = data, 2 = ack: "I delivered your sequences up to this one", no payload;
+ *                         3 = resend: "I delivered your sequences up to this one: send every later one again";
+ *                         4 = probe: "I sent you sequences up to this one and have no ack of some: which have you?")
  *  2  u16  sender Exec  (index on the sending host)
  *  4  i32  sender host  (id)
  *  8  i64  epoch        (of the membership the sender routed by)
- * 16  i64  sequence     (per sending Exec, from 1, one more per message sent)
+ * 16  i64  sequence     (per sending Exec and receiving (host, Exec), from 1, one more per message sent)
  * 24  i64  key
  * 32  i32  handler id
  * 36  i32  payload length
@@ -28,6 +30,8 @@ final class Frame {
     static final byte VERSION = 1;
     static final byte TYPE_DATA = 1;
     static final byte TYPE_ACK = 2;
+    static final byte TYPE_RESEND = 3;
+    static final byte TYPE_PROBE = 4;
 
     static final int VERSION_OFFSET = 0;
     static final int TYPE_OFFSET = 1;
@@ -56,6 +60,15 @@ final class Frame {
         encode(b, offset, TYPE_ACK, senderHost, senderExec, epoch, sequence, 0, 0, 0);
     }
 
+    /**
+     * A resend request from (host, Exec): like an ack of {@code sequence}, and every later data frame of the addressee
+     * is to be sent again (the receiver saw a gap after it, or a new image of the addressee's publication).
+     */
+    static void encodeResend(MutableDirectBuffer b, int offset, int senderHost, int senderExec, long epoch,
+                             long sequence) {
+        encode(b, offset, TYPE_RESEND, senderHost, senderExec, epoch, sequence, 0, 0, 0);
+    }
+
     private static void encode(MutableDirectBuffer b, int offset, byte type, int senderHost, int senderExec, long epoch,
                                long sequence, long key, int handlerId, int payloadLength) {
         b.putByte(offset + VERSION_OFFSET, VERSION);
@@ -67,6 +80,15 @@ final class Frame {
         b.putLong(offset + KEY_OFFSET, key, LE);
         b.putInt(offset + HANDLER_OFFSET, handlerId, LE);
         b.putInt(offset + LENGTH_OFFSET, payloadLength, LE);
+    }
+
+    /**
+     * A probe from (host, Exec): it sent the addressee data frames up to {@code sequence} and waits for an ack of some
+     * of them; the addressee answers with an ack if it has them all, else with a resend request.
+     */
+    static void encodeProbe(MutableDirectBuffer b, int offset, int senderHost, int senderExec, long epoch,
+                            long sequence) {
+        encode(b, offset, TYPE_PROBE, senderHost, senderExec, epoch, sequence, 0, 0, 0);
     }
 
     static int version(DirectBuffer b, int offset) {
@@ -118,7 +140,7 @@ final class Frame {
             return FrameError.BAD_VERSION;
         }
         int type = type(b, offset);
-        if (type != TYPE_DATA && type != TYPE_ACK) {
+        if (type < TYPE_DATA || type > TYPE_PROBE) {
             return FrameError.BAD_TYPE;
         }
         int payload = payloadLength(b, offset);
@@ -136,7 +158,8 @@ final class Frame {
         return switch (error) {
             case SHORT -> "frame of " + length + " bytes is shorter than the " + HEADER_LENGTH + "-byte header";
             case BAD_VERSION -> "frame version " + version(b, offset) + " is not " + VERSION;
-            case BAD_TYPE -> "frame type " + type(b, offset) + " is not " + TYPE_DATA + " (data) or " + TYPE_ACK + " (ack)";
+            case BAD_TYPE -> "frame type " + type(b, offset) + " is not " + TYPE_DATA + " (data), " + TYPE_ACK + " (ack), "
+                + TYPE_RESEND + " (resend) or " + TYPE_PROBE + " (probe)";
             case OVERSIZED -> "payload of " + payloadLength(b, offset) + " bytes exceeds the maximum of " + maxPayload;
             case BAD_LENGTH -> "payload length " + payloadLength(b, offset) + " does not match the frame of "
                 + length + " bytes (" + (length - HEADER_LENGTH) + " after the header)";

@@ -6,8 +6,10 @@ import org.agrona.concurrent.UnsafeBuffer;
 /**
  * The frames one sending Exec sent to one (host, Exec) that the receiver has not acknowledged yet, oldest first, in
  * a byte ring of fixed capacity: entries of {@code [int length][frame]} padded to 8 bytes, with a {@code -1} length
- * marking a wrap to the start. Owned by the sending Exec's thread: appends, acks and replays all run there. Nothing
- * is allocated after construction.
+ * marking a wrap to the start. Owned by the sending Exec's thread: appends, acks, resends and replays all run there.
+ * A resend ({@link #resendAll}, then {@link #resend} until it returns true) sends the waiting frames again as they
+ * are, original sequence included, without removing them: they wait for their ack still. Nothing is allocated after
+ * construction.
  */
 final class ReplayBuffer {
     private static final int WRAP = -1;
@@ -16,6 +18,8 @@ final class ReplayBuffer {
     private long head; // byte position of the oldest entry (monotonic)
     private long tail; // byte position after the newest entry (monotonic)
     private int entries;
+    private long resendAt = -1; // byte position of the next frame to send again (monotonic), or -1: no resend
+    private long oldestAtLastLook; // the oldest entry's sequence at the last stalled() call, 0: empty then
 
     ReplayBuffer(int capacity) {
         if (capacity < 64 || Integer.bitCount(capacity) != 1) {
@@ -72,6 +76,78 @@ final class ReplayBuffer {
         }
     }
 
+    /** Sends every waiting frame again, oldest first, in the next calls of {@link #resend}. */
+    void resendAll() {
+        resendAt = head;
+    }
+
+    /** The sequence of the next frame the resend sends (the oldest waiting one if it is behind), or -1: none. */
+    long resendSequence() {
+        if (resendAt < 0) {
+            return -1;
+        }
+        long at = Math.max(resendAt, head);
+        while (at < tail) {
+            int i = (int) (at & (capacity - 1));
+            int len = capacity - i >= 4 ? buf.getInt(i) : WRAP;
+            if (len != WRAP) {
+                return Frame.sequence(buf, i + 4);
+            }
+            at += capacity - i;
+        }
+        return -1;
+    }
+
+    /** Whether a resend has frames left to send. */
+    boolean resending() {
+        return resendAt >= 0;
+    }
+
+    /**
+     * Hands the frames of the resend, oldest first, to {@code out} until it refuses one (that one is offered first
+     * next time; frames acked meanwhile are skipped).
+     *
+     * @return true if the resend is done (or there was none), false if {@code out} refused a frame
+     */
+    boolean resend(FrameOut out) {
+        if (resendAt < 0) {
+            return true;
+        }
+        if (resendAt < head) {
+            resendAt = head;
+        }
+        while (resendAt < tail) {
+            int at = (int) (resendAt & (capacity - 1));
+            int len = capacity - at >= 4 ? buf.getInt(at) : WRAP;
+            if (len == WRAP) {
+                resendAt += capacity - at;
+                continue;
+            }
+            if (!out.offer(buf, at + 4, len)) {
+                return false;
+            }
+            resendAt += aligned(len);
+        }
+        resendAt = -1;
+        return true;
+    }
+
+    /**
+     * Whether the oldest frame now was the oldest at the last call too (no ack moved past it in between; false if
+     * empty). Called at intervals: true means it has waited for its ack at least one interval.
+     */
+    boolean stalled() {
+        long oldest = 0;
+        if (head < tail) {
+            int at = (int) (head & (capacity - 1));
+            int len = capacity - at >= 4 ? buf.getInt(at) : WRAP;
+            oldest = Frame.sequence(buf, (len == WRAP ? 0 : at) + 4);
+        }
+        boolean stalled = oldest != 0 && oldest == oldestAtLastLook;
+        oldestAtLastLook = oldest;
+        return stalled;
+    }
+
     /** How many frames wait for an ack. */
     int size() {
         return entries;
@@ -90,6 +166,12 @@ final class ReplayBuffer {
             head += aligned(len);
             entries--;
         }
+        resendAt = -1;
+    }
+
+    /** Takes the frames of {@link #resend}: true if this one went out. */
+    interface FrameOut {
+        boolean offer(DirectBuffer buffer, int offset, int length);
     }
 
     /** Receives the frames of {@link #drainTo}. */

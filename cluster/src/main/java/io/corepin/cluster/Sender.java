@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.agrona.DirectBuffer;
 import org.agrona.MutableDirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.collections.Long2ObjectHashMap;
 import org.agrona.concurrent.UnsafeBuffer;
 
@@ -19,8 +20,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@code tryClaim}; longer ones are laid into a scratch buffer and {@code offer}ed (Aeron fragments them, the
  * receiver's {@code FragmentAssembler} joins them). With replay on, each sent frame is also kept in the
  * {@link ReplayBuffer} of its (host, Exec) until that receiver acks it; when a host leaves the membership, its
- * unacknowledged frames are sent again, oldest first, to the keys' new owners before any later send. Allocates
- * nothing per message.
+ * unacknowledged frames are sent again, oldest first, to the keys' new owners before any later send.
+ *
+ * <p>Sequences run per (this Exec, receiving (host, Exec)), from 1 without gaps, so a receiver sees a lost frame as
+ * a gap (it delivers in sequence only). A (host, Exec)'s unacknowledged frames are sent again as they are (original
+ * sequence: the receiver drops those it has) when that receiver asks ({@link #onResend}: it saw a gap, or a new image
+ * of this Exec's publication, or it answers a probe: see {@link #probeStalled}) and when its publication is connected
+ * again after a send found it not connected;
+ * sends to it wait ({@code BACK_PRESSURED}) until the resend is out, so they stay behind it. Allocates nothing per
+ * message.
  */
 final class Sender {
     private static final int ADMIN_RETRIES = 3;
@@ -28,6 +36,12 @@ final class Sender {
     static final int REPLAY_FAILED = 1;
     static final int ACKS_SENT = 2;
     static final int ACKS_RECEIVED = 3;
+    static final int RESENT = 4;
+    static final int PROBES = 5;
+    /** A (host, Exec) whose oldest unacked frame stayed unacked this long is sent a probe. */
+    static final long STALL_PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** {@link #continueResends} looks at the clock once per this many calls (polls). */
+    private static final int POLLS_PER_LOOK = 1024;
 
     private final int hostId;
     private final int execIndex;
@@ -41,11 +55,21 @@ final class Sender {
     private Route route; // Exec-owned: set by a task on this Exec (install), read by send on this Exec
     /** (host id << 16 | Exec) -> its replay buffer in the current route. Exec-owned. */
     private final Long2ObjectHashMap<ReplayBuffer> unackedById = new Long2ObjectHashMap<>();
-    private long nextSequence = 1; // Exec-owned
+    /** [host index][Exec] of the current route -> the next sequence to it. Exec-owned. */
+    private long[][] nextSequence;
+    /** (host id << 16 | Exec) -> the next sequence to it, for (host, Exec)s the route left (0: none yet). Exec-owned. */
+    private final Long2LongHashMap savedSequences = new Long2LongHashMap(0L);
+    /** Some replay buffer of the route has a resend in progress: {@link #continueResends} works on it. Exec-owned. */
+    private boolean resendPending;
+    private ExclusivePublication resendTo; // the publication resendFrame writes to; Exec-owned
+    private long resendPosition; // resendFrame's last result; Exec-owned
+    private final ReplayBuffer.FrameOut resendOut = this::resendFrame;
+    private int pollsSinceLook; // Exec-owned
+    private long nextStallLook; // nanoTime of the next look for stalled replay buffers; Exec-owned
     /** Results by {@link SendResult} ordinal; written by this Exec only (lazySet of get + 1), read by any thread. */
     private final AtomicLongArray results = new AtomicLongArray(SendResult.values().length);
     /** REPLAYED, REPLAY_FAILED, ACKS_SENT, ACKS_RECEIVED: as {@link #results}. */
-    private final AtomicLongArray replay = new AtomicLongArray(4);
+    private final AtomicLongArray replay = new AtomicLongArray(6);
 
     Sender(int hostId, int execIndex, int maxPayload, long replayTimeoutNanos) {
         this.hostId = hostId;
@@ -63,7 +87,25 @@ final class Sender {
      */
     void route(Route next) {
         Route old = this.route;
+        if (old != null) {
+            for (int h = 0; h < old.membership.size(); h++) {
+                Host host = old.membership.host(h);
+                for (int e = 0; e < host.execs(); e++) {
+                    savedSequences.put(id(host.id(), e), nextSequence[h][e]);
+                }
+            }
+        }
+        long[][] sequences = new long[next.membership.size()][];
+        for (int h = 0; h < sequences.length; h++) {
+            Host host = next.membership.host(h);
+            sequences[h] = new long[host.execs()];
+            for (int e = 0; e < host.execs(); e++) {
+                sequences[h][e] = Math.max(1, savedSequences.get(id(host.id(), e)));
+            }
+        }
+        this.nextSequence = sequences;
         this.route = next;
+        resendPending = next.unacked != null;  // a buffer kept from the old route may be mid-resend
         unackedById.clear();
         if (next.unacked != null) {
             for (int h = 0; h < next.membership.size(); h++) {
@@ -134,10 +176,16 @@ final class Sender {
         ExclusivePublication pub = r.pubs[h][e];
         ReplayBuffer unacked = r.unacked == null ? null : r.unacked[h][e];
         int frameLength = Frame.HEADER_LENGTH + length;
-        if (unacked != null && !unacked.hasRoomFor(frameLength)) {
-            return counted(SendResult.BACK_PRESSURED); // the receiver has not acked enough: same as a full window
+        if (unacked != null) {
+            if (unacked.resending() && !resend(unacked, pub)) {
+                return counted(SendResult.of(resendPosition)); // the frames before this one go first
+            }
+            if (!unacked.hasRoomFor(frameLength)) {
+                return counted(SendResult.BACK_PRESSURED); // the receiver has not acked enough: same as a full window
+            }
         }
-        long sequence = nextSequence;
+        long[] sequences = nextSequence[h];
+        long sequence = sequences[e];
         long position;
         int attempt = 0;
         if (frameLength <= pub.maxPayloadLength()) {
@@ -166,9 +214,101 @@ final class Sender {
         }
         SendResult result = SendResult.of(position);
         if (result == SendResult.SENT) {
-            nextSequence = sequence + 1;
+            sequences[e] = sequence + 1;
+        } else if (result == SendResult.NOT_CONNECTED && unacked != null && unacked.size() > 0) {
+            // the receiver may drop its image of this publication and make a new one at a later position: once the
+            // publication is connected again, what it has not acked goes again first (it drops what it has)
+            unacked.resendAll();
+            resendPending = true;
         }
         return counted(result);
+    }
+
+    /** Goes on with {@code unacked}'s resend through {@code pub}; true if it is done. */
+    private boolean resend(ReplayBuffer unacked, ExclusivePublication pub) {
+        resendTo = pub;
+        return unacked.resend(resendOut);
+    }
+
+    private boolean resendFrame(DirectBuffer frame, int offset, int length) {
+        ExclusivePublication pub = resendTo;
+        long position;
+        int attempt = 0;
+        if (length <= pub.maxPayloadLength()) {
+            do {
+                position = pub.tryClaim(length, claim);
+                if (position > 0) {
+                    claim.buffer().putBytes(claim.offset(), frame, offset, length);
+                    claim.commit();
+                }
+            } while (position == Publication.ADMIN_ACTION && ++attempt < ADMIN_RETRIES);
+        } else {
+            do {
+                position = pub.offer(frame, offset, length);
+            } while (position == Publication.ADMIN_ACTION && ++attempt < ADMIN_RETRIES);
+        }
+        resendPosition = position;
+        if (position > 0) {
+            bump(replay, RESENT);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Acks that never come (the frames, or the acks, or a resend request were lost with an image no later frame or
+     * new image showed: for instance the first frames on a publication): a (host, Exec) whose oldest unacked frame
+     * stayed the oldest from one look to the next, {@link #STALL_PROBE_NANOS} apart, is sent a probe naming the
+     * last sequence sent to it. The probe travels behind those frames: a receiver that has them all (it was only slow,
+     * or its ack was lost) acks, one that misses some asks for a resend. A probe that cannot go now goes at the next
+     * look.
+     */
+    private void probeStalled() {
+        long now = System.nanoTime();
+        Route r = route;
+        if (now - nextStallLook < 0 || r == null || r.unacked == null) {
+            return;
+        }
+        nextStallLook = now + STALL_PROBE_NANOS;
+        for (int h = 0; h < r.unacked.length; h++) {
+            for (int e = 0; e < r.unacked[h].length; e++) {
+                ReplayBuffer b = r.unacked[h][e];
+                if (b.stalled() && !b.resending()) {
+                    ExclusivePublication pub = r.pubs[h][e];
+                    if (pub.tryClaim(Frame.HEADER_LENGTH, claim) > 0) {
+                        Frame.encodeProbe(claim.buffer(), claim.offset(), hostId, execIndex, r.membership.epoch(),
+                            nextSequence[h][e] - 1);
+                        claim.commit();
+                        bump(replay, PROBES);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Goes on with the resends in progress (called after each poll; a flag test when there are none): each as far as
+     * its publication takes it now.
+     */
+    void continueResends() {
+        if (++pollsSinceLook >= POLLS_PER_LOOK) {
+            pollsSinceLook = 0;
+            probeStalled();
+        }
+        if (!resendPending) {
+            return;
+        }
+        Route r = route;
+        boolean left = false;
+        for (int h = 0; h < r.unacked.length; h++) {
+            for (int e = 0; e < r.unacked[h].length; e++) {
+                ReplayBuffer b = r.unacked[h][e];
+                if (b.resending()) {
+                    left |= !resend(b, r.pubs[h][e]);
+                }
+            }
+        }
+        resendPending = left;
     }
 
     private SendResult counted(SendResult result) {
@@ -186,6 +326,11 @@ final class Sender {
      * @return whether it went out, or needs none (the host left the route); false: try again later
      */
     boolean sendAck(int toHost, int toExec, long sequence) {
+        return sendAck(toHost, toExec, sequence, false);
+    }
+
+    /** As {@link #sendAck(int, int, long)}; with {@code resend}, a resend request: "send every later one again". */
+    boolean sendAck(int toHost, int toExec, long sequence, boolean resend) {
         Route r = route;
         if (r == null) {
             return false;
@@ -196,7 +341,11 @@ final class Sender {
         }
         ExclusivePublication pub = r.pubs[h][toExec];
         if (pub.tryClaim(Frame.HEADER_LENGTH, claim) > 0) {
-            Frame.encodeAck(claim.buffer(), claim.offset(), hostId, execIndex, r.membership.epoch(), sequence);
+            if (resend) {
+                Frame.encodeResend(claim.buffer(), claim.offset(), hostId, execIndex, r.membership.epoch(), sequence);
+            } else {
+                Frame.encodeAck(claim.buffer(), claim.offset(), hostId, execIndex, r.membership.epoch(), sequence);
+            }
             claim.commit();
             bump(replay, ACKS_SENT);
             return true;
@@ -209,6 +358,23 @@ final class Sender {
         ReplayBuffer b = unackedById.get(id(fromHost, fromExec));
         if (b != null) {
             b.ack(sequence);
+        }
+        bump(replay, ACKS_RECEIVED);
+    }
+
+    /**
+     * (host, Exec) delivered this Exec's frames up to {@code sequence} and asks for every later one again: forget
+     * those up to it, and send the rest again — unless a resend to it is under way whose next frame is the one after
+     * {@code sequence}: it goes on (one already past it, whose frames may have been lost too, starts over).
+     */
+    void onResend(int fromHost, int fromExec, long sequence) {
+        ReplayBuffer b = unackedById.get(id(fromHost, fromExec));
+        if (b != null) {
+            b.ack(sequence);
+            if (b.size() > 0 && (!b.resending() || b.resendSequence() > sequence + 1)) {
+                b.resendAll();
+                resendPending = true;
+            }
         }
         bump(replay, ACKS_RECEIVED);
     }

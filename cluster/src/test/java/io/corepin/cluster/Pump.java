@@ -33,6 +33,11 @@ final class Pump implements Runnable {
         this.perTurn = perTurn;
     }
 
+    /** Starts at message {@code i} instead of 0 (before it runs). */
+    void skipTo(int i) {
+        next = i;
+    }
+
     @Override
     public void run() {
         for (int n = 0; n < perTurn && next < count; n++) {

@@ -103,7 +103,7 @@ class ReceiverTest {
         assertEquals(List.of(
             "SHORT frame of 12 bytes is shorter than the 40-byte header",
             "BAD_VERSION frame version 9 is not 1",
-            "BAD_TYPE frame type 5 is not 1 (data) or 2 (ack)",
+            "BAD_TYPE frame type 5 is not 1 (data), 2 (ack), 3 (resend) or 4 (probe)",
             "BAD_LENGTH payload length 200 does not match the frame of 45 bytes (5 after the header)",
             "BAD_LENGTH payload length -1 does not match the frame of 45 bytes (5 after the header)",
             "OVERSIZED payload of 257 bytes exceeds the maximum of 256",

@@ -81,4 +81,47 @@ class ReplayBufferTest {
         assertEquals(0, b.size());
         assertThrows(IllegalArgumentException.class, () -> new ReplayBuffer(100));
     }
+
+    @Test
+    void aResendSendsTheWaitingFramesAsTheyAreKeepsThemAndResumesWhereItWasRefused() {
+        ReplayBuffer b = new ReplayBuffer(512); // 8 entries of 64 bytes: the ring wraps
+        for (long seq = 1; seq <= 5; seq++) {
+            b.append(frame, 0, frame(seq, 10));
+        }
+        b.ack(2);
+        assertTrue(b.resend((buf, off, len) -> { throw new AssertionError("no resend asked for"); }));
+        b.resendAll();
+        List<Long> out = new ArrayList<>();
+        int[] room = {1};
+        assertFalse(b.resend((buf, off, len) -> room[0]-- > 0 && out.add(Frame.sequence(buf, off))));
+        assertEquals(List.of(3L), out);
+        assertTrue(b.resending());
+        assertEquals(4, b.resendSequence(), "frame 3 went: 4 is next");
+        b.ack(3);
+        for (long seq = 6; seq <= 9; seq++) { // past the end of the ring
+            b.append(frame, 0, frame(seq, 10));
+        }
+        assertTrue(b.resend((buf, off, len) -> out.add(Frame.sequence(buf, off))));
+        assertEquals(List.of(3L, 4L, 5L, 6L, 7L, 8L, 9L), out);
+        assertFalse(b.resending());
+        assertEquals(6, b.size(), "a resend removes nothing: its frames wait for their ack still");
+        assertEquals(-1, b.resendSequence());
+        assertEquals(List.of(4L, 5L, 6L, 7L, 8L, 9L), drain(b));
+    }
+
+    @Test
+    void aBufferIsStalledWhenItsOldestFrameWasTheOldestAtTheLastLookToo() {
+        ReplayBuffer b = new ReplayBuffer(512);
+        assertFalse(b.stalled(), "empty");
+        b.append(frame, 0, frame(1, 10));
+        assertFalse(b.stalled(), "first look");
+        assertTrue(b.stalled(), "frame 1 waited a whole interval");
+        assertTrue(b.stalled(), "and another");
+        b.append(frame, 0, frame(2, 10));
+        b.ack(1);
+        assertFalse(b.stalled(), "the ack moved on");
+        b.ack(2);
+        assertFalse(b.stalled());
+        assertFalse(b.stalled(), "empty again");
+    }
 }

@@ -55,7 +55,7 @@ class TransportTest {
                 n = good(b, 4, "hi");
                 b.putInt(Frame.HANDLER_OFFSET, 99, ByteOrder.LITTLE_ENDIAN);
                 offer(pub, b, n);                                                  // unknown handler
-                offer(pub, b, good(b, 5, "ok"));                                   // and then a good one
+                offer(pub, b, good(b, 1, "ok"));                                   // then a good one: sequence 1
                 await("the good frame", () -> got.size() == 1);
             }
             assertEquals(List.of("42:ok"), got);

@@ -30,10 +30,12 @@ import org.agrona.concurrent.UnsafeBuffer;
  * (at most 30 s) until it has handled exactly what was announced, then until every host says it is complete too
  * ({@code FINISHED}: a host's unsent frames die with it, so none closes early). It prints per Exec and in total what it handled and
  * sent, per second, and one {@code RESULT} line: {@code RESULT host=<id> sent=<n> handled=<n> lost=<n> dup=<n>
- * order=<n> rejected=<n> misrouted=<n>} (lost: announced but not handled; dup: repeats the receivers dropped; order:
- * increments a handler saw out of their sender's order or twice; misrouted: increments that reached an Exec other than
- * the one the membership gives their key, not counted as handled). Exits 0 when lost, dup and order are 0, 1 otherwise, 2 if the peers never
- * connected; a guard halts the JVM after {@code seconds + 90} s whatever happens.
+ * order=<n> rejected=<n> misrouted=<n> resent=<n>} (lost: announced but not handled; dup: repeats the receivers dropped
+ * before their handlers, frames sent again after an image timed out or an ack was late; order: increments a handler
+ * saw out of their sender's order or twice; misrouted: increments that reached an Exec other than the one the
+ * membership gives their key, not counted as handled; resent: frames this host sent again). Exits 0 when lost, order
+ * and misrouted are 0, 1 otherwise, 2 if the peers never connected; a guard halts the JVM after {@code seconds + 90} s
+ * whatever happens.
  */
 public final class ThreeHosts {
     static final int DATA = 1;
@@ -280,16 +282,17 @@ public final class ThreeHosts {
                 results.append(' ').append(r).append('=').append(n);
             }
         }
-        System.out.printf("host %d sends:%s; acks sent %d; epoch mismatches %d; images unavailable %d%n", hostId, results,
-            node.acksSent(), node.epochMismatches(), node.unavailableImages());
+        System.out.printf("host %d sends:%s; acks sent %d; epoch mismatches %d; images unavailable %d; resent %d;"
+            + " out of sequence %d; resend requests %d%n", hostId, results, node.acksSent(), node.epochMismatches(),
+            node.unavailableImages(), node.resent(), node.outOfSequence(), node.resendRequests());
         for (String e : node.imageEvents()) {
             System.out.println("host " + hostId + ": " + e);
         }
         System.out.printf("host %d total: handled %,d (%,.0f/s)  sent %,d (%,.0f/s)  handled/announced by sender: %s%n",
             hostId, handled, handled / handleS, sent, sent / sendS, from);
-        System.out.printf("RESULT host=%d sent=%d handled=%d lost=%d dup=%d order=%d rejected=%d misrouted=%d%n", hostId,
-            sent, handled, lost, dup, order, rejectedTotal(node), misrouted);
-        return lost == 0 && dup == 0 && order == 0 && misrouted == 0 ? 0 : 1;
+        System.out.printf("RESULT host=%d sent=%d handled=%d lost=%d dup=%d order=%d rejected=%d misrouted=%d resent=%d%n",
+            hostId, sent, handled, lost, dup, order, rejectedTotal(node), misrouted, node.resent());
+        return lost == 0 && order == 0 && misrouted == 0 ? 0 : 1;
     }
 
     private static long rejectedTotal(ClusterNode node) {
