@@ -3,7 +3,8 @@
 # tpe and netty, ROUNDS rounds (default 5) of one fork each, the peers alternated within every round so that the
 # machine's drift hits them all alike. Prints a Markdown table: per executor and rate, the median of the forks
 # and their min-max, for CPU seconds per 5 s (process CPU: executor threads, the pacing submitter, JIT, GC), and
-# submit-to-run p50/p99 (µs).  ~12 min with the defaults on 2 cores.
+# submit-to-run p50/p99 (µs).  ~23 min with the defaults on 2 cores (10 s warm-up per rate and fork; 28 min with
+# EXECUTORS=corepin,corepin-rr,fjp,tpe,netty).
 #   bash bench/light-load.sh [ROUNDS=5] [RATES=0,1000,10000,100000] [EXECUTORS=corepin,fjp,tpe,netty]
 # BASELINE_JAR=path/to/benchmarks.jar adds a row "corepin-before": the corepin peer run from that jar (e.g. a build
 # of an earlier commit, to show a change before and after in the same run).
