@@ -34,29 +34,78 @@ class ImageTimeoutTest {
         }
     }
 
-    @Test
-    void framesInFlightWhenAnImageTimesOutBetweenLiveHostsAreHandledExactlyOnce() throws Exception {
-        int count = 60_000;
-        AtomicIntegerArray handled = new AtomicIntegerArray(count);
-        AtomicLong total = new AtomicLong();
-        Duration connection = Duration.ofMillis(200);
-        Duration liveness = Duration.ofMillis(300);
-        try (TestHosts hosts = new TestHosts()) {
-            ClusterNode a = hosts.start(1, 2, x -> x.driverOnExec(true).connectionTimeout(connection)
+    /**
+     * Host 1 (two Execs, its media driver on Exec 0) and host 2, which counts every message it handles by the
+     * message number at offset 8; connection timeout 200 ms, image liveness 300 ms, so that holding a host's Exec 0
+     * for a second makes images time out.
+     */
+    private static final class Pair implements AutoCloseable {
+        final TestHosts hosts = new TestHosts();
+        final AtomicIntegerArray handled;
+        final AtomicLong total = new AtomicLong();
+        final ClusterNode a;
+        final ClusterNode b;
+        final Membership m;
+
+        Pair(int count, boolean receiverDriverOnExec) throws Exception {
+            handled = new AtomicIntegerArray(count);
+            Duration connection = Duration.ofMillis(200);
+            Duration liveness = Duration.ofMillis(300);
+            a = hosts.start(1, 2, x -> x.driverOnExec(true).connectionTimeout(connection)
                 .imageLivenessTimeout(liveness).handler(H, (key, buf, off, len) -> { }));
-            ClusterNode b = hosts.start(2, 1, x -> x.connectionTimeout(connection).imageLivenessTimeout(liveness)
+            b = hosts.start(2, receiverDriverOnExec ? 2 : 1, x -> x.driverOnExec(receiverDriverOnExec)
+                .connectionTimeout(connection).imageLivenessTimeout(liveness)
                 .handler(H, (key, buf, off, len) -> {
                     handled.incrementAndGet((int) buf.getLong(off + 8));
                     total.incrementAndGet();
                 }));
-            Membership m = hosts.membership(1);
+            m = hosts.membership(1);
             hosts.installEverywhere(m);
-            long[] keys = new long[16];
+        }
+
+        /** The first {@code n} keys that host 2 owns. */
+        long[] keysOfHost2(int n) {
+            long[] keys = new long[n];
             for (int i = 0, k = 0; i < keys.length; k++) {
                 if (m.hostFor(k).id() == 2) {
                     keys[i++] = k;
                 }
             }
+            return keys;
+        }
+
+        /** Messages never handled. */
+        int lost() {
+            int lost = 0;
+            for (int i = 0; i < handled.length(); i++) {
+                lost += handled.get(i) == 0 ? 1 : 0;
+            }
+            return lost;
+        }
+
+        /** Messages handled more than once. */
+        int twice() {
+            int twice = 0;
+            for (int i = 0; i < handled.length(); i++) {
+                twice += handled.get(i) > 1 ? 1 : 0;
+            }
+            return twice;
+        }
+
+        @Override
+        public void close() {
+            hosts.close();
+        }
+    }
+
+    @Test
+    void framesInFlightWhenAnImageTimesOutBetweenLiveHostsAreHandledExactlyOnce() throws Exception {
+        int count = 60_000;
+        try (Pair p = new Pair(count, false)) {
+            ClusterNode a = p.a;
+            ClusterNode b = p.b;
+            AtomicLong total = p.total;
+            long[] keys = p.keysOfHost2(16);
             Pump pump = new Pump(a, a.group().exec(1), H, keys, 1, count, 32);
             a.group().exec(1).execute(pump);
             await("the first 2,000 messages handled", 10, () -> total.get() >= 2_000);
@@ -71,17 +120,11 @@ class ImageTimeoutTest {
             } catch (AssertionError e) {
                 // fall through: the per-message check below names what is missing
             }
-            int lost = 0;
-            int twice = 0;
+            int lost = p.lost();
+            int twice = p.twice();
             int firstLost = -1;
-            for (int i = 0; i < count; i++) {
-                int n = handled.get(i);
-                if (n == 0) {
-                    lost++;
-                    firstLost = firstLost < 0 ? i : firstLost;
-                } else if (n > 1) {
-                    twice++;
-                }
+            for (int i = 0; i < count && firstLost < 0; i++) {
+                firstLost = p.handled.get(i) == 0 ? i : -1;
             }
             String state = "lost " + lost + " (first: message " + firstLost + "), handled twice " + twice
                 + "; host 2: images unavailable " + b.unavailableImages() + " " + b.imageEvents()
@@ -118,25 +161,11 @@ class ImageTimeoutTest {
     private void lastFramesLost(int warm) throws Exception {
         int burst = 300; // fits the 32 KiB flow-control window: all written while the driver is held, none sent
         int count = warm + burst;
-        AtomicIntegerArray handled = new AtomicIntegerArray(count);
-        AtomicLong total = new AtomicLong();
-        Duration connection = Duration.ofMillis(200);
-        Duration liveness = Duration.ofMillis(300);
-        try (TestHosts hosts = new TestHosts()) {
-            ClusterNode a = hosts.start(1, 2, x -> x.driverOnExec(true).connectionTimeout(connection)
-                .imageLivenessTimeout(liveness).handler(H, (key, buf, off, len) -> { }));
-            ClusterNode b = hosts.start(2, 1, x -> x.connectionTimeout(connection).imageLivenessTimeout(liveness)
-                .handler(H, (key, buf, off, len) -> {
-                    handled.incrementAndGet((int) buf.getLong(off + 8));
-                    total.incrementAndGet();
-                }));
-            Membership m = hosts.membership(1);
-            hosts.installEverywhere(m);
-            long key = 0;
-            while (m.hostFor(key).id() != 2) {
-                key++;
-            }
-            long[] keys = {key};
+        try (Pair p = new Pair(count, false)) {
+            ClusterNode a = p.a;
+            ClusterNode b = p.b;
+            AtomicLong total = p.total;
+            long[] keys = p.keysOfHost2(1);
             if (warm > 0) {
                 Pump first = new Pump(a, a.group().exec(1), H, keys, 1, warm, 32);
                 a.group().exec(1).execute(first);
@@ -160,12 +189,8 @@ class ImageTimeoutTest {
             } catch (AssertionError e) {
                 // the per-message check below names what is missing
             }
-            int lost = 0;
-            int twice = 0;
-            for (int i = 0; i < count; i++) {
-                lost += handled.get(i) == 0 ? 1 : 0;
-                twice += handled.get(i) > 1 ? 1 : 0;
-            }
+            int lost = p.lost();
+            int twice = p.twice();
             String state = "lost " + lost + ", handled twice " + twice + "; host 2: images unavailable "
                 + b.unavailableImages() + ", out of sequence " + b.outOfSequence() + ", resend requests "
                 + b.resendRequests() + "; host 1: resent " + a.resent();
@@ -184,27 +209,11 @@ class ImageTimeoutTest {
     @Test
     void imagesTimingOutBothWaysAgainAndAgainLoseNothing() throws Exception {
         int count = 200_000;
-        AtomicIntegerArray handled = new AtomicIntegerArray(count);
-        AtomicLong total = new AtomicLong();
-        Duration connection = Duration.ofMillis(200);
-        Duration liveness = Duration.ofMillis(300);
-        try (TestHosts hosts = new TestHosts()) {
-            ClusterNode a = hosts.start(1, 2, x -> x.driverOnExec(true).connectionTimeout(connection)
-                .imageLivenessTimeout(liveness).handler(H, (key, buf, off, len) -> { }));
-            ClusterNode b = hosts.start(2, 2, x -> x.driverOnExec(true).connectionTimeout(connection)
-                .imageLivenessTimeout(liveness)
-                .handler(H, (key, buf, off, len) -> {
-                    handled.incrementAndGet((int) buf.getLong(off + 8));
-                    total.incrementAndGet();
-                }));
-            Membership m = hosts.membership(1);
-            hosts.installEverywhere(m);
-            long[] keys = new long[16];
-            for (int i = 0, k = 0; i < keys.length; k++) {
-                if (m.hostFor(k).id() == 2) {
-                    keys[i++] = k;
-                }
-            }
+        try (Pair p = new Pair(count, true)) {
+            ClusterNode a = p.a;
+            ClusterNode b = p.b;
+            AtomicLong total = p.total;
+            long[] keys = p.keysOfHost2(16);
             Pump pump = new Pump(a, a.group().exec(1), H, keys, 1, count, 32);
             a.group().exec(1).execute(pump);
             java.util.Random rnd = new java.util.Random(42); // the pauses: which host, how long, how far apart
@@ -222,10 +231,7 @@ class ImageTimeoutTest {
             while (total.get() < count && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            int lost = 0;
-            for (int i = 0; i < count; i++) {
-                lost += handled.get(i) == 0 ? 1 : 0;
-            }
+            int lost = p.lost();
             String state = "lost " + lost + " total " + total.get() + "; b: images unavailable " + b.unavailableImages()
                 + ", dups " + b.duplicates() + ", out of sequence " + b.outOfSequence() + ", requests " + b.resendRequests()
                 + "; a: resent " + a.resent() + ", not connected " + a.sends(SendResult.NOT_CONNECTED)
