@@ -20,7 +20,7 @@ import java.util.concurrent.locks.LockSupport;
  * A diagnostic beside {@link LightLoad}: where the CPU goes at light load, per thread — user and system ticks and
  * voluntary context switches per task, from {@code /proc/self/task} — over 4 s of paced tiny tasks after 1 s of
  * warm-up (or as many seconds as a third argument says), for one executor per run: {@code corepin} (the default group of 2),
- * {@code corepin-rr} (the same with strict round robin), {@code corepin-park0} (idle strategy {@code park(0, 0)}), {@code unpinned},
+ * {@code corepin-rr} (the same with strict round robin), {@code corepin-one} (pinned, every task to Exec 1), {@code corepin-park0} (idle strategy {@code park(0, 0)}), {@code unpinned},
  * {@code unpinned-noguard} (no stall guard), {@code unpinned-one} (every task to Exec 0), {@code fjp}.
  * {@code java -cp bench/target/benchmarks.jar io.corepin.bench.idle.LightLoadThreads unpinned 10000}. Linux only.
  */
@@ -61,6 +61,7 @@ public final class LightLoadThreads {
             case "unpinned-noguard": { ExecGroup g = ExecGroup.builder().affinity(AffinityPlan.unpinned(2)).execSettings(Exec.builder().name("ng").stallThreshold(0, TimeUnit.MILLISECONDS)).build(); ex = g; closer = g; break; }
             case "unpinned-one": { ExecGroup g = ExecGroup.builder().affinity(AffinityPlan.unpinned(2)).balancer((t, ts) -> 0).build(); ex = g; closer = g; break; }
             case "corepin-park0": { ExecGroup g = ExecGroup.builder().execs(2).execSettings(Exec.builder().name("p0").idleStrategy(IdleStrategy.park(0, 0))).build(); ex = g; closer = g; break; }
+            case "corepin-one": { ExecGroup g = ExecGroup.builder().execs(2).balancer((t, ts) -> 1).build(); ex = g; closer = g; break; }
             case "corepin-rr": { ExecGroup g = ExecGroup.builder().execs(2).balancer(LoadBalancer.roundRobin()).build(); ex = g; closer = g; break; }
             case "fjp": { ForkJoinPool p = new ForkJoinPool(2); ex = p; closer = p::shutdown; break; }
             default: throw new IllegalArgumentException(kind);
