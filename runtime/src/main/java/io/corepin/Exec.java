@@ -225,14 +225,6 @@ public final class Exec implements Executor, AutoCloseable {
         return !isShutdown() && !stalledNow();
     }
 
-    /**
-     * Whether this Exec is parked (or about to park) now, so that a task for it costs a wake-up (any thread; a
-     * snapshot). What the group's balancer view answers for {@code Targets.parked}.
-     */
-    boolean parked() {
-        return inbound.isParked();
-    }
-
     // ------------------------------------------------------------------------------------------------ producers
 
     /**

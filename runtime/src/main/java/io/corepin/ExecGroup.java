@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * Several {@link Exec}s, one per CPU of an {@link AffinityPlan}, behind one {@link Executor}.
  *
  * <ul>
- *   <li>{@link #execute(Runnable)}: the {@link LoadBalancer} picks the Exec ({@link LoadBalancer#wakeLocal()} by default).
+ *   <li>{@link #execute(Runnable)}: the {@link LoadBalancer} picks the Exec ({@link LoadBalancer#wakeLocal()} by
+ *       default).
  *   <li>{@link #execute(long, Runnable)}: the key picks the Exec, always the same one for the same key
  *       ({@link #indexFor(long)}), so per-key state needs no lock and per-key order is submit order.
  * </ul>
@@ -80,7 +81,10 @@ public final class ExecGroup implements Executor, AutoCloseable {
         }
     }
 
-    /** A builder: one Exec per allowed CPU ({@link AffinityPlan#auto(int)}), {@link LoadBalancer#wakeLocal()}, reject when full. */
+    /**
+     * A builder: one Exec per allowed CPU ({@link AffinityPlan#auto(int)}), {@link LoadBalancer#wakeLocal()}, reject
+     * when full.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -761,7 +765,7 @@ public final class ExecGroup implements Executor, AutoCloseable {
 
         @Override
         public boolean parked(int index) {
-            return execs[index].parked();
+            return execs[index].inbound().isParked();
         }
 
         @Override

@@ -317,7 +317,8 @@ final class Inbound {
 
     /**
      * any thread: whether the owner is parked or about to park now (a snapshot; volatile load). A task for it costs a
-     * wake-up; for a balancer choosing where that wake-up happens ({@code Targets.parked}).
+     * wake-up: for a balancer choosing where that wake-up happens ({@code Targets.parked}) and for the stall guard
+     * deciding to doze.
      */
     boolean isParked() {
         return lvParked() == 1;

@@ -168,7 +168,7 @@ final class StallGuard {
         dozing = 1; // volatile store, then volatile loads of the parked flags: not reordered
         for (Watch w : watches) {
             final Exec e = w.exec.get();
-            if (e != null && !e.isTerminated() && !e.parked()) {
+            if (e != null && !e.isTerminated() && !e.inbound().isParked()) {
                 dozing = 0;
                 return false; // awake (spinning, or a park just ended): look again a period later
             }

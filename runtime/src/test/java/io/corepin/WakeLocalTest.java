@@ -96,7 +96,7 @@ class WakeLocalTest {
 
     private static void awaitParked(Exec exec) throws InterruptedException {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!exec.parked()) {
+        while (!exec.inbound().isParked()) {
             assertTrue(System.nanoTime() < end, exec.name() + " did not park within 5 s");
             Thread.sleep(1);
         }
