@@ -74,6 +74,13 @@ class ImageTimeoutTest {
             return keys;
         }
 
+        /** Starts host 1's Exec 1 sending {@code count} messages (tag 1) round the {@code keys}, 32 per turn. */
+        Pump pump(long[] keys, int count) {
+            Pump pump = new Pump(a, a.group().exec(1), H, keys, 1, count, 32);
+            a.group().exec(1).execute(pump);
+            return pump;
+        }
+
         /** Messages never handled. */
         int lost() {
             int lost = 0;
@@ -106,8 +113,7 @@ class ImageTimeoutTest {
             ClusterNode b = p.b;
             AtomicLong total = p.total;
             long[] keys = p.keysOfHost2(16);
-            Pump pump = new Pump(a, a.group().exec(1), H, keys, 1, count, 32);
-            a.group().exec(1).execute(pump);
+            Pump pump = p.pump(keys, count);
             await("the first 2,000 messages handled", 10, () -> total.get() >= 2_000);
             // host 1's Exec 0 runs its media driver: holding it starves the driver past both timeouts
             a.group().exec(0).submit(() -> {
@@ -167,8 +173,7 @@ class ImageTimeoutTest {
             AtomicLong total = p.total;
             long[] keys = p.keysOfHost2(1);
             if (warm > 0) {
-                Pump first = new Pump(a, a.group().exec(1), H, keys, 1, warm, 32);
-                a.group().exec(1).execute(first);
+                Pump first = p.pump(keys, warm);
                 assertTrue(first.done.await(10, TimeUnit.SECONDS), "warm-up sends");
                 await("the warm-up handled", 10, () -> total.get() == warm);
             }
@@ -214,8 +219,7 @@ class ImageTimeoutTest {
             ClusterNode b = p.b;
             AtomicLong total = p.total;
             long[] keys = p.keysOfHost2(16);
-            Pump pump = new Pump(a, a.group().exec(1), H, keys, 1, count, 32);
-            a.group().exec(1).execute(pump);
+            Pump pump = p.pump(keys, count);
             java.util.Random rnd = new java.util.Random(42); // the pauses: which host, how long, how far apart
             for (int round = 0; round < 12 && pump.done.getCount() > 0; round++) {
                 ClusterNode who = rnd.nextBoolean() ? a : b;
