@@ -114,7 +114,7 @@ class ScopeNurseryTest {
                 for (int i = 0; i < 5; i++) {
                     scope.spawn(held, ran::incrementAndGet); // queued behind the gate
                 }
-                scope.spawn(held, queuedTask);
+                TaskHandle queuedHandle = scope.spawn(held, queuedTask);
                 Promise<String> queuedBody = scope.spawn(held, () -> {
                     ran.incrementAndGet();
                     return CompletableFuture.completedFuture("ran");
@@ -123,7 +123,9 @@ class ScopeNurseryTest {
                 waitingBody.whenComplete((v, t) -> cancellationSeenOn.complete(Thread.currentThread()));
                 asyncChildren.add(queuedBody);
                 asyncChildren.add(waitingBody);
-                when(queuedBody::isDone, gate::open); // open the gate once the cancellation was decided
+                // open the gate once the cancellation was decided for both held async children: the scope
+                // cancels its children one by one in a set's order, so one done child says nothing of the other
+                when(() -> queuedBody.isDone() && queuedHandle.done().isDone(), gate::open);
                 throw bodyFailure;
             }));
             assertSame(bodyFailure, thrown, "the scope fails with the body's exception");
