@@ -115,11 +115,15 @@ class HostLossTest {
                 if (line.equals("EOF")) {
                     break;
                 }
+                assertTrue(!line.startsWith("reader: "), "host 3's output was not read to its end: " + line);
                 if (line.startsWith("D ")) {
                     onKilled.incrementAndGet(Integer.parseInt(line.split(" ")[1]));
                     if (++handledByC == 2_000 && killedAt == 0) {
                         killedAt = System.nanoTime();
-                        child.destroyForcibly(); // SIGKILL on Linux
+                        // SIGKILL on Linux, through the handle: Process.destroyForcibly() also closes our end of
+                        // the pipe, dropping the lines host 3 wrote (messages it handled and acked) but we had not
+                        // read yet — they would count as lost
+                        child.toHandle().destroyForcibly();
                         long k = killedAt;
                         Thread w = new Thread(() -> {
                             while (a.membership().epoch() < 2 && System.nanoTime() - k < TimeUnit.SECONDS.toNanos(30)) {
