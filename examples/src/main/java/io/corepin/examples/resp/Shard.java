@@ -205,6 +205,9 @@ final class Shard {
     // ------------------------------------------------------------------------------------------------ timers
 
     private void schedule(int slot, long deadline) {
+        if (deadline == KeyTable.NO_EXPIRY && table.expireAt[slot] == KeyTable.NO_EXPIRY) {
+            return; // a plain SET of a key without a deadline: no timer to cancel (timerIds is NULL_DEADLINE with it)
+        }
         long oldTimer = table.timerIds[slot];
         if (oldTimer != DeadlineTimerWheel.NULL_DEADLINE) {
             wheel.cancelTimer(oldTimer);
