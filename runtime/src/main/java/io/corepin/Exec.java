@@ -129,7 +129,7 @@ public final class Exec implements Executor, AutoCloseable {
      */
     public static Exec current() {
         final Thread t = Thread.currentThread();
-        return t instanceof ExecThread ? ((ExecThread) t).exec : Hosting.current();
+        return t instanceof ExecThread ? ((ExecThread) t).current() : Hosting.current();
     }
 
     /**
