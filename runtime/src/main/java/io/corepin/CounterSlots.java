@@ -42,8 +42,32 @@ final class CounterSlots {
             at[i] = i * RECORD;
         }
         final int bytes = Metric.count() * RECORD + Long.BYTES - 1;
-        final ByteBuffer memory = HEAP_ALIGNED ? ByteBuffer.allocate(bytes) : ByteBuffer.allocateDirect(bytes);
+        final ByteBuffer memory = HEAP_ALIGNED ? ByteBuffer.allocate(bytes) : directSlice(bytes);
         return new CounterSlots(memory.alignedSlice(Long.BYTES).order(ByteOrder.nativeOrder()), at);
+    }
+
+    /** Execs whose private counters one direct slab holds. */
+    private static final int SLAB_EXECS = 64;
+    /** The slab private direct memory is cut from, and how much of it is taken (guarded by the class lock). */
+    private static ByteBuffer slab;
+    private static int slabTaken;
+
+    /**
+     * Fresh zeroed direct memory of at least {@code bytes}, starting at a multiple of {@link #RECORD} into a slab
+     * shared by {@link #SLAB_EXECS} Execs: one native allocation and one cleaner per slab instead of per Exec (an
+     * {@code allocateDirect} with its cleaner is most of a short-lived Exec's cost on JDK 22+). A slice is never
+     * handed out twice; it keeps its slab reachable, so the slab is freed once all of its Execs' counters are gone.
+     * Records of two Execs never share a cache line (each slice is a whole number of records).
+     */
+    private static synchronized ByteBuffer directSlice(int bytes) {
+        final int size = (bytes + RECORD - 1) / RECORD * RECORD;
+        if (slab == null || slab.capacity() - slabTaken < size) {
+            slab = ByteBuffer.allocateDirect(size * SLAB_EXECS);
+            slabTaken = 0;
+        }
+        final ByteBuffer slice = slab.slice(slabTaken, size);
+        slabTaken += size;
+        return slice;
     }
 
     private static boolean heapAlignable() {

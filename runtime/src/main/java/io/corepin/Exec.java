@@ -129,7 +129,7 @@ public final class Exec implements Executor, AutoCloseable {
      */
     public static Exec current() {
         final Thread t = Thread.currentThread();
-        return t instanceof ExecThread ? ((ExecThread) t).exec : Hosting.current();
+        return t instanceof ExecThread ? ((ExecThread) t).current() : Hosting.current();
     }
 
     /**
@@ -415,11 +415,20 @@ public final class Exec implements Executor, AutoCloseable {
      * Exec's {@code shutdownNow()} list), and a {@link java.util.concurrent.CompletionException} wrapping an
      * {@link InterruptedException} is thrown with the thread's interrupt flag still set.
      *
+     * <p>On a thread that already runs an Exec (an Exec's own thread, or inside another blockOn) the call
+     * <b>nests</b>: a fresh Exec runs on that same thread — no thread is started — until the body's stage is done and
+     * everything it accepted has finished, and {@link #current()} is the calling Exec again when it returns. The
+     * calling Exec's other work waits meanwhile, as behind any long task (its stall guard counts the call). It never
+     * waits for another thread: should the nested Exec run out of work first (the stage, or a task it accepted,
+     * waits for another Exec, a plain thread or a timer), it stops as by {@link #shutdownNow()} and the call throws
+     * {@link BlockingOperationException} — compose such stages instead.
+     *
      * @return the value the stage completed with
      * @throws java.util.concurrent.CompletionException wrapping the stage's failure when it is a checked exception,
      *     or wrapping an {@link InterruptedException} when the thread was interrupted; a RuntimeException or Error
      *     is rethrown as it is
-     * @throws BlockingOperationException if called on an Exec's thread (that would block its core)
+     * @throws BlockingOperationException if nested on an Exec's thread and the nested Exec ran out of work before
+     *     the body's stage and its tasks were done (waiting would block that core)
      */
     public static <T> T blockOn(Supplier<? extends CompletionStage<T>> body) {
         return Hosting.blockOn(body);

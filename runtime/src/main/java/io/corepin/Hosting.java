@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -24,6 +25,16 @@ final class Hosting {
      * reach it only with wakes and completions (never refused: they overflow) or with submits (refused when full).
      */
     private static final Exec.Builder BLOCK_ON_HOST = Exec.builder().ringCapacity(256);
+
+    /**
+     * The settings of the Execs a blockOn nests on a thread that already runs an Exec ({@link #nest}): a small ring
+     * (other threads reach it only with completions, which overflow when it is full, and submits, refused when
+     * full), no stall guard (the outer Exec's guard sees the call as its running task), and an idler that "parks"
+     * at the first idle turn into a poller that returns at once: a park there is the sign that the nested Exec has
+     * nothing left to run and would have to wait for another thread, which {@link #nest} turns into a failure.
+     */
+    private static final Exec.Builder NESTED = Exec.builder().ringCapacity(16).stallThreshold(0, TimeUnit.NANOSECONDS)
+        .idleStrategy(IdleStrategy.park(0, 0)).poller(NeverParks::new);
 
     private Hosting() {
     }
@@ -80,10 +91,9 @@ final class Hosting {
     /** See {@link Exec#blockOn}. */
     static <T> T blockOn(Supplier<? extends CompletionStage<T>> body) {
         Objects.requireNonNull(body, "body");
-        final Exec busy = Exec.current();
-        if (busy != null) {
-            throw new BlockingOperationException("blockOn called on " + busy.name()
-                + "'s thread: it would block that core; compose the stage instead");
+        final Exec outer = Exec.current();
+        if (outer != null) {
+            return nest(outer, body);
         }
         final String name = "corepin-host-" + Thread.currentThread().getName();
         final Exec exec = new Exec(BLOCK_ON_HOST, name, AffinityPlan.UNPINNED, Thread.currentThread(),
@@ -135,5 +145,78 @@ final class Hosting {
                 + (notRun == 0 ? "" : "; " + notRun + " task(s) that did not run are in its shutdownNow() list")));
         }
         return Promises.join(promise);
+    }
+
+    /**
+     * blockOn on a thread that already runs {@code outer} (its own thread, a blockOn or runHere host): a fresh Exec on
+     * this thread, run turn after turn until the body's stage is done and everything the Exec accepted has finished —
+     * as long as it has work. {@code outer}'s own work waits meanwhile, as behind any task that runs long (the call
+     * is outer's running task). Should the nested Exec run out of work first (the stage, or a task it accepted, waits
+     * for another thread or a timer), waiting would block the core: it stops as by shutdownNow and the call throws.
+     */
+    private static <T> T nest(Exec outer, Supplier<? extends CompletionStage<T>> body) {
+        final Thread here = Thread.currentThread();
+        final Exec exec = new Exec(NESTED, outer.name() + "-nested", AffinityPlan.UNPINNED, here, WorkBalancing.off());
+        final OwnerLoop loop = exec.loop();
+        loop.markStarted();
+        final ExecThread execThread = here instanceof ExecThread ? (ExecThread) here : null;
+        final Exec previous = execThread != null ? execThread.nest(exec) : HOSTED.get();
+        if (execThread == null) {
+            HOSTED.set(exec); // a host thread: its outer Exec is restored below (BLOCKING_ON stays: no wait for room)
+        }
+        loop.hostActive(true);
+        final Promise<T> promise;
+        boolean wouldWait = false;
+        try {
+            promise = exec.spawn(body); // owner thread: local queue
+            while (true) {
+                if (!exec.isShutdown() && promise.isDone()) {
+                    exec.shutdownByOwner(); // refuse new submits from other threads, run what was accepted
+                }
+                if (!loop.cycle()) {
+                    break;
+                }
+                if (exec.parks() != 0) { // the idler found nothing to run: only another thread could go on
+                    wouldWait = true;
+                    exec.shutdownNow(); // CAS to STOP, ring closed; the poller's wake is a no-op
+                }
+            }
+        } finally {
+            loop.termination().finish(); // terminated: finishing hops, cancels what is left, hands back the rest
+            loop.hostActive(false);
+            if (execThread != null) {
+                execThread.nest(previous);
+            } else {
+                HOSTED.set(previous);
+            }
+        }
+        if (wouldWait) {
+            final int notRun = loop.termination().handedBack().getNow(List.of()).size();
+            throw new BlockingOperationException("blockOn on " + outer.name() + "'s thread would block that core: "
+                + "the nested " + exec.name() + " ran out of work while " + (promise.isDone()
+                    ? "a task it accepted waits" : "the body's stage waits")
+                + " for another thread or a timer; it stopped as by shutdownNow()"
+                + (notRun == 0 ? "" : " (" + notRun + " task(s) that did not run are in its shutdownNow() list)")
+                + ". A blockOn nested on an Exec runs only its own work: compose the stage instead");
+        }
+        return Promises.join(promise);
+    }
+
+    /** The nested Execs' poller: polls nothing, and its park returns at once ({@link #NESTED}). */
+    private static final class NeverParks implements Poller {
+        @Override
+        public int poll() {
+            return 0;
+        }
+
+        @Override
+        public void park(long nanos) {
+            // a nested blockOn never waits: the park count tells nest() that it would have
+        }
+
+        @Override
+        public void wakeup() {
+            // the nested Exec's thread never sleeps
+        }
     }
 }

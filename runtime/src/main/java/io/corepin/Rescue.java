@@ -71,9 +71,12 @@ final class Rescue extends RescuePad1 {
 
     /** What a moved entry leaves in its slot: runs as nothing, and is not counted as a task run. */
     private final Runnable tombstone;
-    /** The guard's scratch: entries taken and their running indices (guard thread only). */
-    private final Runnable[] chunk = new Runnable[CHUNK];
-    private final long[] indices = new long[CHUNK];
+    /**
+     * The guard's scratch: entries taken and their running indices (guard thread only), made at the first move: an
+     * Exec that is never rescued (a blockOn's, a short-lived one) does not pay 3 KB for them.
+     */
+    private Runnable[] chunk;
+    private long[] indices;
     /** The ring's producer count at the last scan (guard thread only): no new entry, no new barrier. */
     private long scannedTo;
 
@@ -171,6 +174,10 @@ final class Rescue extends RescuePad1 {
             standby.pick(); // every sibling stalled: start a standby Exec now, not while the owner may wait below
         }
         int movedNow = 0;
+        if (chunk == null) {
+            chunk = new Runnable[CHUNK]; // plain: guard thread only
+            indices = new long[CHUNK];
+        }
         HELD.setVolatile(this, 1); // volatile: before the barrier
         try {
             Membarrier.barrier(); // the guard's side of the Dekker argument (class comment)

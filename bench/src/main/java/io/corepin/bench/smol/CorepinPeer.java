@@ -94,20 +94,18 @@ final class CorepinPeer implements SmolPeer {
     }
 
     /**
-     * Runs the next level on a fresh Exec (its own thread: an Exec cannot be hosted by a thread that already runs
-     * one) and completes when the innermost level has. The fresh Exec is shut down at once: it runs the one task it
-     * was given, then its thread ends. A small ring, since it carries one task.
+     * Runs the next level on a fresh Exec and completes when the innermost level has, as smolscale's bench runs each
+     * level on a fresh {@code async_executor::Executor} driven by the task that made it: {@link Corepin#blockOn} on
+     * an Exec's thread nests a fresh Exec on that very thread (no thread is started), runs it until the body's stage
+     * is done and everything it accepted has finished, and ends it. The group Exec running the root task is busy
+     * meanwhile, as with any task (300 levels take well under the stall threshold).
      */
     private static CompletionStage<Void> nest(int depth) {
         if (depth == 0) {
             return DONE;
         }
-        Exec fresh = Exec.builder().name("smol-nested").ringCapacity(16).daemon(true).build();
-        try {
-            return fresh.submit(() -> nest(depth - 1)).thenCompose(next -> next);
-        } finally {
-            fresh.shutdown();
-        }
+        Corepin.blockOn(() -> nest(depth - 1));
+        return DONE;
     }
 
     @Override

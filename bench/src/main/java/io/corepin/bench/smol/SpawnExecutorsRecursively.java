@@ -11,9 +11,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * smolscale's spawn_executors_recursively: 300 tasks that each create a fresh executor, run the next level on it
- * and wait for it, 300 levels deep (90,000 executors per op). For thread-backed peers each fresh executor starts
- * a platform thread (corepin's too: an Exec cannot be hosted on a thread that already runs one), so an op takes
- * seconds: single shots, one fork, to keep the suite's time in bounds.
+ * and wait for it, 300 levels deep (90,000 executors per op). For thread-backed peers (corepin-es included: an
+ * {@code ExecScheduler} over a fresh Exec with a thread of its own) each fresh executor starts a platform thread, so
+ * an op takes seconds: single shots, one fork, to keep the suite's time in bounds. corepin nests each fresh Exec on
+ * the calling thread with {@code blockOn}, as smolscale's bench drives each fresh executor from the task that made it.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
