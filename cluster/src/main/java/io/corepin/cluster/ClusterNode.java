@@ -50,6 +50,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * keep unacked frames ({@link Builder#replayBuffer}) and, when a host leaves the membership (by {@link #install},
  * or by the loss detector of {@link Builder#lossTimeout}), send them again to the keys' new owners: at least once
  * while the sender lives; a message the lost host handled but had not acked yet is handled again by the new owner.
+ * A host that left and is added again gets a skip frame first from each sender Exec that had sent to it: the
+ * sequences it had not delivered were given to the new owners ({@link #replayed()}) or failed ({@link #replayFailed()});
+ * it skips them ({@link #skipped()}) and goes on from there.
  */
 public final class ClusterNode implements AutoCloseable {
     private final int hostId;
@@ -577,6 +580,37 @@ public final class ClusterNode implements AutoCloseable {
             n += r.resendRequests();
         }
         return n;
+    }
+
+    /**
+     * Sequences this host's receivers skipped on a sender's skip frame: frames that sender sent here, then gave up
+     * on when this host left its membership (it sent them to the keys' new owners, {@link #replayed()}, or failed to,
+     * {@link #replayFailed()}), and that had not been handled here. See {@link #skipsSent()}.
+     */
+    public long skipped() {
+        long n = 0;
+        for (Receiver r : receivers) {
+            n += r.skipped();
+        }
+        return n;
+    }
+
+    /**
+     * Skip frames this host's Execs sent: one to each (host, Exec) that came back into the membership after having
+     * left it, first of everything sent to it again, telling it where this Exec's sequence to it resumes.
+     */
+    public long skipsSent() {
+        long n = 0;
+        for (Sender s : senders) {
+            n += s.replayCount(Sender.SKIPS);
+        }
+        return n;
+    }
+
+    /** Frames local Exec {@code exec} waits for an ack of, over every (host, Exec); asks the Exec (tests). */
+    int unacked(int exec) throws Exception {
+        Sender s = senders[exec];
+        return group.exec(exec).submit(s::unackedNow).get(10, TimeUnit.SECONDS);
     }
 
     /** Acks this host's Execs sent. */
