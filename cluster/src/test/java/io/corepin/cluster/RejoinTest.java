@@ -135,4 +135,52 @@ class RejoinTest {
             assertEquals(1, a.skipsSent(), all);
         }
     }
+
+    /**
+     * A host announced again with fewer Execs: the frames to its Exec that is gone which were not acked are sent to
+     * their keys' new owners (before: dropped from the replay buffers without a count, as the host itself stayed).
+     */
+    @Test
+    void framesToAnExecThatLeftWithItsHostStayingAreReplayed() throws Exception {
+        int n = 50;
+        AtomicIntegerArray handled = new AtomicIntegerArray(n);
+        MessageHandler count = (key, buf, off, len) -> handled.incrementAndGet((int) buf.getLong(off + 8));
+        try (TestHosts hosts = new TestHosts()) {
+            ClusterNode a = hosts.start(1, 1, x -> x.handler(H, count));
+            ClusterNode b = hosts.start(2, 2, x -> x.handler(H, count));
+            Membership m1 = hosts.membership(1);
+            hosts.installEverywhere(m1);
+            long[] keys = new long[n];
+            for (int i = 0, k = 0; i < keys.length; k++) {
+                if (m1.hostFor(k).id() == 2 && m1.execFor(k) == 1) {
+                    keys[i++] = k;
+                }
+            }
+            CountDownLatch release = new CountDownLatch(1);
+            CountDownLatch held = new CountDownLatch(1);
+            b.group().exec(1).execute(() -> { // host 2's Exec 1 neither delivers nor acks meanwhile
+                held.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(held.await(10, TimeUnit.SECONDS), "host 2's Exec 1 held");
+            Pump pump = new Pump(a, a.group().exec(0), H, keys, 1, n, 16);
+            a.group().exec(0).execute(pump);
+            assertTrue(pump.done.await(10, TimeUnit.SECONDS), "the sends were not all SENT");
+            a.install(Membership.of(2, a.host(), new Host(2, 1, b.host().endpoint())), Duration.ofSeconds(10));
+            release.countDown();
+            assertEquals(n, a.replayed(), "the unacked frames to host 2's Exec 1, sent to their keys' new owners");
+            await("every message handled", 10, () -> {
+                for (int i = 0; i < n; i++) {
+                    if (handled.get(i) == 0) {
+                        return false;
+                    }
+                }
+                return true;
+            }, () -> "replayed " + a.replayed() + ", replay failed " + a.replayFailed());
+        }
+    }
 }
