@@ -72,6 +72,7 @@ public final class ClusterNode implements AutoCloseable {
     /** INVOKER mode: Exec 0 runs the driver's and the client's duty cycles, and makes every Aeron call after build. */
     private final boolean driverOnExec;
     private final long lossTimeoutNanos;
+    private final long startNanos = System.nanoTime(); // for the times in imageEvents
     private final List<String> losses = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong unavailableImages = new java.util.concurrent.atomic.AtomicLong();
     private final List<String> imageEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -138,7 +139,8 @@ public final class ClusterNode implements AutoCloseable {
                     image -> {
                         unavailableImages.incrementAndGet(); // the client conductor's thread
                         if (!closing) {
-                            imageEvents.add("image of session " + image.sessionId() + " from " + image.sourceIdentity()
+                            imageEvents.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos)
+                                + " ms: image of session " + image.sessionId() + " from " + image.sourceIdentity()
                                 + " on stream " + image.subscription().streamId() + " unavailable at position "
                                 + image.position()
                                 + (image.isEndOfStream() ? " (end of stream)" : " (no end of stream: timed out)"));
@@ -279,7 +281,10 @@ public final class ClusterNode implements AutoCloseable {
         return unavailableImages.get();
     }
 
-    /** One line per image that became unavailable while this node was not closing: session, source, position. */
+    /**
+     * One line per image that became unavailable while this node was not closing: when (ms after the node was built),
+     * session, source, position.
+     */
     public List<String> imageEvents() {
         return List.copyOf(imageEvents);
     }
@@ -611,6 +616,17 @@ public final class ClusterNode implements AutoCloseable {
     int unacked(int exec) throws Exception {
         Sender s = senders[exec];
         return group.exec(exec).submit(s::unackedNow).get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * For diagnosis, on an Exec of this node: what a {@link #send} of {@code key} from it meets now, in words (the
+     * key's (host, Exec), whether that publication is connected, its position and window, the next sequence, the
+     * frames waiting for an ack and any resend under way). Allocates.
+     *
+     * @throws IllegalStateException naming the thread if it is not an Exec of this node
+     */
+    public String describeSend(long key) {
+        return senders[localIndex()].describe(key);
     }
 
     /** Acks this host's Execs sent. */

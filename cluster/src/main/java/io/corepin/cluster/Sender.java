@@ -422,6 +422,31 @@ final class Sender {
         bump(replay, ACKS_RECEIVED);
     }
 
+    /**
+     * What a send of {@code key} from this Exec meets now, for diagnosis (allocates; on this Exec only): the (host,
+     * Exec), its publication's connection and window, the next sequence, the unacked frames and any resend.
+     */
+    String describe(long key) {
+        Route r = route;
+        if (r == null) {
+            return "no route";
+        }
+        int h = r.membership.hostIndexFor(key);
+        int e = LoadBalancer.indexFor(key, r.membership.host(h).execs());
+        ExclusivePublication pub = r.pubs[h][e];
+        StringBuilder sb = new StringBuilder("to host ").append(r.membership.host(h).id()).append(" exec ").append(e)
+            .append(": publication session ").append(pub.sessionId()).append(pub.isConnected() ? " connected" : " NOT connected")
+            .append(", position ").append(pub.position()).append(", window ").append(pub.availableWindow())
+            .append(", next sequence ").append(nextSequence[h][e]);
+        if (r.unacked != null) {
+            ReplayBuffer b = r.unacked[h][e];
+            sb.append(", unacked ").append(b.size()).append(b.resending() ? ", resending from sequence "
+                + b.resendSequence() : ", no resend").append(", room for a 16-byte message ")
+                .append(b.hasRoomFor(Frame.HEADER_LENGTH + 16));
+        }
+        return sb.toString();
+    }
+
     /** Frames waiting for an ack, over every (host, Exec): read on this Exec only. */
     int unackedNow() {
         int n = 0;
