@@ -135,7 +135,16 @@ public final class ClusterNode implements AutoCloseable {
                 senders[i] = new Sender(hostId, i, maxPayload, TimeUnit.SECONDS.toNanos(2));
                 receivers[i] = new Receiver(handlers, maxPayload, b.onReject, b.replayBytes > 0 ? senders[i] : null);
                 Receiver receiver = receivers[i];
-                Subscription sub = a.addSubscription(channel, i, image -> receiver.imageAvailable(image.sessionId()),
+                java.util.Set<Integer> sessionsSeen = new java.util.HashSet<>(); // the client conductor's thread only
+                Subscription sub = a.addSubscription(channel, i, image -> {
+                        receiver.imageAvailable(image.sessionId());
+                        if (!sessionsSeen.add(image.sessionId()) && !closing) { // a session's image made again
+                            imageEvents.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos)
+                                + " ms: image of session " + image.sessionId() + " from " + image.sourceIdentity()
+                                + " on stream " + image.subscription().streamId() + " available again at position "
+                                + image.joinPosition());
+                        }
+                    },
                     image -> {
                         unavailableImages.incrementAndGet(); // the client conductor's thread
                         if (!closing) {
@@ -282,8 +291,9 @@ public final class ClusterNode implements AutoCloseable {
     }
 
     /**
-     * One line per image that became unavailable while this node was not closing: when (ms after the node was built),
-     * session, source, position.
+     * One line per image that became unavailable while this node was not closing, and per image of a session made
+     * again after that: when (ms after the node was built), session, source, position (the join position of a
+     * re-made one).
      */
     public List<String> imageEvents() {
         return List.copyOf(imageEvents);
