@@ -600,7 +600,8 @@ public final class ClusterNode implements AutoCloseable {
     /**
      * Sequences this host's receivers skipped on a sender's skip frame: frames that sender sent here, then gave up
      * on when this host left its membership (it sent them to the keys' new owners, {@link #replayed()}, or failed to,
-     * {@link #replayFailed()}), and that had not been handled here. See {@link #skipsSent()}.
+     * {@link #replayFailed()}), and that had not been handled here. For a host restarted under the same id and added
+     * again, the count also takes in the sequences its earlier run had handled. See {@link #skipsSent()}.
      */
     public long skipped() {
         long n = 0;
