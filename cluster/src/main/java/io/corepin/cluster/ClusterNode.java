@@ -50,6 +50,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * keep unacked frames ({@link Builder#replayBuffer}) and, when a host leaves the membership (by {@link #install},
  * or by the loss detector of {@link Builder#lossTimeout}), send them again to the keys' new owners: at least once
  * while the sender lives; a message the lost host handled but had not acked yet is handled again by the new owner.
+ * A host that left and is added again gets a skip frame first from each sender Exec that had sent to it: the
+ * sequences it had not delivered were given to the new owners ({@link #replayed()}) or failed ({@link #replayFailed()});
+ * it skips them ({@link #skipped()}) and goes on from there.
  */
 public final class ClusterNode implements AutoCloseable {
     private final int hostId;
@@ -69,6 +72,7 @@ public final class ClusterNode implements AutoCloseable {
     /** INVOKER mode: Exec 0 runs the driver's and the client's duty cycles, and makes every Aeron call after build. */
     private final boolean driverOnExec;
     private final long lossTimeoutNanos;
+    private final long startNanos = System.nanoTime(); // for the times in imageEvents
     private final List<String> losses = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final java.util.concurrent.atomic.AtomicLong unavailableImages = new java.util.concurrent.atomic.AtomicLong();
     private final List<String> imageEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -131,11 +135,21 @@ public final class ClusterNode implements AutoCloseable {
                 senders[i] = new Sender(hostId, i, maxPayload, TimeUnit.SECONDS.toNanos(2));
                 receivers[i] = new Receiver(handlers, maxPayload, b.onReject, b.replayBytes > 0 ? senders[i] : null);
                 Receiver receiver = receivers[i];
-                Subscription sub = a.addSubscription(channel, i, image -> receiver.imageAvailable(image.sessionId()),
+                java.util.Set<Integer> sessionsSeen = new java.util.HashSet<>(); // the client conductor's thread only
+                Subscription sub = a.addSubscription(channel, i, image -> {
+                        receiver.imageAvailable(image.sessionId());
+                        if (!sessionsSeen.add(image.sessionId()) && !closing) { // a session's image made again
+                            imageEvents.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos)
+                                + " ms: image of session " + image.sessionId() + " from " + image.sourceIdentity()
+                                + " on stream " + image.subscription().streamId() + " available again at position "
+                                + image.joinPosition());
+                        }
+                    },
                     image -> {
                         unavailableImages.incrementAndGet(); // the client conductor's thread
                         if (!closing) {
-                            imageEvents.add("image of session " + image.sessionId() + " from " + image.sourceIdentity()
+                            imageEvents.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos)
+                                + " ms: image of session " + image.sessionId() + " from " + image.sourceIdentity()
                                 + " on stream " + image.subscription().streamId() + " unavailable at position "
                                 + image.position()
                                 + (image.isEndOfStream() ? " (end of stream)" : " (no end of stream: timed out)"));
@@ -276,7 +290,11 @@ public final class ClusterNode implements AutoCloseable {
         return unavailableImages.get();
     }
 
-    /** One line per image that became unavailable while this node was not closing: session, source, position. */
+    /**
+     * One line per image that became unavailable while this node was not closing, and per image of a session made
+     * again after that: when (ms after the node was built), session, source, position (the join position of a
+     * re-made one).
+     */
     public List<String> imageEvents() {
         return List.copyOf(imageEvents);
     }
@@ -577,6 +595,49 @@ public final class ClusterNode implements AutoCloseable {
             n += r.resendRequests();
         }
         return n;
+    }
+
+    /**
+     * Sequences this host's receivers skipped on a sender's skip frame: frames that sender sent here, then gave up
+     * on when this host left its membership (it sent them to the keys' new owners, {@link #replayed()}, or failed to,
+     * {@link #replayFailed()}), and that had not been handled here. For a host restarted under the same id and added
+     * again, the count also takes in the sequences its earlier run had handled. See {@link #skipsSent()}.
+     */
+    public long skipped() {
+        long n = 0;
+        for (Receiver r : receivers) {
+            n += r.skipped();
+        }
+        return n;
+    }
+
+    /**
+     * Skip frames this host's Execs sent: one to each (host, Exec) that came back into the membership after having
+     * left it, first of everything sent to it again, telling it where this Exec's sequence to it resumes.
+     */
+    public long skipsSent() {
+        long n = 0;
+        for (Sender s : senders) {
+            n += s.replayCount(Sender.SKIPS);
+        }
+        return n;
+    }
+
+    /** Frames local Exec {@code exec} waits for an ack of, over every (host, Exec); asks the Exec (tests). */
+    int unacked(int exec) throws Exception {
+        Sender s = senders[exec];
+        return group.exec(exec).submit(s::unackedNow).get(10, TimeUnit.SECONDS);
+    }
+
+    /**
+     * For diagnosis, on an Exec of this node: what a {@link #send} of {@code key} from it meets now, in words (the
+     * key's (host, Exec), whether that publication is connected, its position and window, the next sequence, the
+     * frames waiting for an ack and any resend under way). Allocates.
+     *
+     * @throws IllegalStateException naming the thread if it is not an Exec of this node
+     */
+    public String describeSend(long key) {
+        return senders[localIndex()].describe(key);
     }
 
     /** Acks this host's Execs sent. */

@@ -12,7 +12,9 @@ import org.agrona.MutableDirectBuffer;
  *  0  u8   version      (1)
  *  1  u8   type         (1 = data, 2 = ack: "I delivered your sequences up to this one", no payload;
  *                         3 = resend: "I delivered your sequences up to this one: send every later one again";
- *                         4 = probe: "I sent you sequences up to this one and have no ack of some: which have you?")
+ *                         4 = probe: "I sent you sequences up to this one and have no ack of some: which have you?";
+ *                         5 = skip: "this sequence carries nothing, and the ones before it you have not delivered
+ *                         will not come: I gave them up", no payload)
  *  2  u16  sender Exec  (index on the sending host)
  *  4  i32  sender host  (id)
  *  8  i64  epoch        (of the membership the sender routed by)
@@ -32,6 +34,7 @@ final class Frame {
     static final byte TYPE_ACK = 2;
     static final byte TYPE_RESEND = 3;
     static final byte TYPE_PROBE = 4;
+    static final byte TYPE_SKIP = 5;
 
     static final int VERSION_OFFSET = 0;
     static final int TYPE_OFFSET = 1;
@@ -91,6 +94,17 @@ final class Frame {
         encode(b, offset, TYPE_PROBE, senderHost, senderExec, epoch, sequence, 0, 0, 0);
     }
 
+    /**
+     * A skip from (host, Exec), sequenced and acked like a data frame but delivering nothing: "my sequence to you
+     * resumes after {@code sequence}; those before it that you have not delivered, I gave up". Sent first of all to a
+     * (host, Exec) that came back into the sender's route after leaving it (the sender gave its unacked frames then
+     * to the keys' new owners).
+     */
+    static void encodeSkip(MutableDirectBuffer b, int offset, int senderHost, int senderExec, long epoch,
+                           long sequence) {
+        encode(b, offset, TYPE_SKIP, senderHost, senderExec, epoch, sequence, 0, 0, 0);
+    }
+
     static int version(DirectBuffer b, int offset) {
         return b.getByte(offset + VERSION_OFFSET) & 0xff;
     }
@@ -140,7 +154,7 @@ final class Frame {
             return FrameError.BAD_VERSION;
         }
         int type = type(b, offset);
-        if (type < TYPE_DATA || type > TYPE_PROBE) {
+        if (type < TYPE_DATA || type > TYPE_SKIP) {
             return FrameError.BAD_TYPE;
         }
         int payload = payloadLength(b, offset);
@@ -159,7 +173,7 @@ final class Frame {
             case SHORT -> "frame of " + length + " bytes is shorter than the " + HEADER_LENGTH + "-byte header";
             case BAD_VERSION -> "frame version " + version(b, offset) + " is not " + VERSION;
             case BAD_TYPE -> "frame type " + type(b, offset) + " is not " + TYPE_DATA + " (data), " + TYPE_ACK + " (ack), "
-                + TYPE_RESEND + " (resend) or " + TYPE_PROBE + " (probe)";
+                + TYPE_RESEND + " (resend), " + TYPE_PROBE + " (probe) or " + TYPE_SKIP + " (skip)";
             case OVERSIZED -> "payload of " + payloadLength(b, offset) + " bytes exceeds the maximum of " + maxPayload;
             case BAD_LENGTH -> "payload length " + payloadLength(b, offset) + " does not match the frame of "
                 + length + " bytes (" + (length - HEADER_LENGTH) + " after the header)";

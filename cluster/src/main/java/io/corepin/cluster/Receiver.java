@@ -19,7 +19,8 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  * never covers a frame that did not arrive. A new image of a publication this Exec has had frames from (the old one
  * timed out: its frames in flight may be gone, also the last ones, which no later frame would show as a gap) asks
  * that sender for a resend at once; so does a sender's probe (it waits for acks) naming a sequence not delivered yet,
- * while a probe of frames all delivered gets an ack.
+ * while a probe of frames all delivered gets an ack. A skip frame moves a sender's sequence on past frames it gave
+ * up (see {@link Frame#encodeSkip}).
  */
 final class Receiver implements FragmentHandler {
     private static final int DELIVERED = FrameError.values().length;
@@ -27,6 +28,7 @@ final class Receiver implements FragmentHandler {
     private static final int EPOCH_MISMATCH = DELIVERED + 2;
     private static final int OUT_OF_SEQUENCE = DELIVERED + 3;
     private static final int RESEND_REQUESTS = DELIVERED + 4;
+    private static final int SKIPPED = DELIVERED + 5;
     /** While a gap stays at the same place, a resend request goes at most this often (the first one at once). */
     static final long RESEND_INTERVAL_NANOS = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(100);
     /** Marks an owed entry as a resend request rather than an ack. */
@@ -41,7 +43,7 @@ final class Receiver implements FragmentHandler {
      * Counters, written only by the owning Exec with lazySet (a release store of get + 1: no read-modify-write
      * instruction), read by any thread with get (acquire): a reader sees every count up to some recent message.
      */
-    private final AtomicLongArray counts = new AtomicLongArray(DELIVERED + 5);
+    private final AtomicLongArray counts = new AtomicLongArray(DELIVERED + 6);
     private long epoch; // the receiver's current membership epoch; Exec-owned
     /** This Exec's sender: takes the acks that arrive here and sends the acks this Exec owes. Null: no acks. */
     private final Sender sender;
@@ -185,6 +187,10 @@ final class Receiver implements FragmentHandler {
             return;
         }
         int type = Frame.type(buffer, offset);
+        if (type == Frame.TYPE_SKIP) {
+            onSkip(buffer, offset, session, onImage);
+            return;
+        }
         if (type != Frame.TYPE_DATA) {
             if (sender != null && type == Frame.TYPE_ACK) {
                 sender.onAck(Frame.senderHost(buffer, offset), Frame.senderExec(buffer, offset),
@@ -239,6 +245,31 @@ final class Receiver implements FragmentHandler {
         bump(DELIVERED);
     }
 
+    /**
+     * A skip: the sender's sequence to this Exec resumes after the skip's, and the ones before it not delivered here
+     * were given up by the sender (it sent them to other owners when this host left its membership). Taken past a
+     * gap, unlike a data frame; counted ({@link #skipped}), acked like one. With acks off there is no sequence to
+     * skip. A skip at or below the last sequence delivered is a repeat.
+     */
+    private void onSkip(DirectBuffer buffer, int offset, int session, boolean onImage) {
+        if (this.sender == null) {
+            return;
+        }
+        long sender = ((long) Frame.senderHost(buffer, offset) << 16) | Frame.senderExec(buffer, offset);
+        long sequence = Frame.sequence(buffer, offset);
+        long last = lastSequence.get(sender);
+        if (onImage && senderBySession.get(session) != sender) {
+            senderBySession.put(session, sender);
+        }
+        if (sequence <= last) {
+            bump(DUPLICATES);
+        } else {
+            counts.lazySet(SKIPPED, counts.get(SKIPPED) + (sequence - 1 - last)); // single writer: this Exec
+            lastSequence.put(sender, sequence);
+        }
+        owe(sender);
+    }
+
     private void reject(FrameError error, DirectBuffer buffer, int offset, int length, Throwable cause) {
         bump(error.ordinal());
         if (listener != null) {
@@ -277,5 +308,9 @@ final class Receiver implements FragmentHandler {
 
     long resendRequests() {
         return counts.get(RESEND_REQUESTS);
+    }
+
+    long skipped() {
+        return counts.get(SKIPPED);
     }
 }

@@ -27,8 +27,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * sequence: the receiver drops those it has) when that receiver asks ({@link #onResend}: it saw a gap, or a new image
  * of this Exec's publication, or it answers a probe: see {@link #probeStalled}) and when its publication is connected
  * again after a send found it not connected;
- * sends to it wait ({@code BACK_PRESSURED}) until the resend is out, so they stay behind it. Allocates nothing per
- * message.
+ * sends to it wait ({@code BACK_PRESSURED}) until the resend is out, so they stay behind it. A (host, Exec) that
+ * left the route and comes back gets a skip frame first ({@link #skipOnReturn}): the sequences it missed went to
+ * other owners and will not come. Allocates nothing per message.
  */
 final class Sender {
     private static final int ADMIN_RETRIES = 3;
@@ -38,6 +39,7 @@ final class Sender {
     static final int ACKS_RECEIVED = 3;
     static final int RESENT = 4;
     static final int PROBES = 5;
+    static final int SKIPS = 6;
     /** A (host, Exec) whose oldest unacked frame stayed unacked this long is sent a probe. */
     static final long STALL_PROBE_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** {@link #continueResends} looks at the clock once per this many calls (polls). */
@@ -68,8 +70,8 @@ final class Sender {
     private long nextStallLook; // nanoTime of the next look for stalled replay buffers; Exec-owned
     /** Results by {@link SendResult} ordinal; written by this Exec only (lazySet of get + 1), read by any thread. */
     private final AtomicLongArray results = new AtomicLongArray(SendResult.values().length);
-    /** REPLAYED, REPLAY_FAILED, ACKS_SENT, ACKS_RECEIVED: as {@link #results}. */
-    private final AtomicLongArray replay = new AtomicLongArray(6);
+    /** REPLAYED, REPLAY_FAILED, ACKS_SENT, ACKS_RECEIVED, RESENT, PROBES, SKIPS: as {@link #results}. */
+    private final AtomicLongArray replay = new AtomicLongArray(7);
 
     Sender(int hostId, int execIndex, int maxPayload, long replayTimeoutNanos) {
         this.hostId = hostId;
@@ -80,27 +82,37 @@ final class Sender {
     }
 
     /**
-     * Takes a new route (on this Exec); then sends again, through it, every unacknowledged frame to a host the new
-     * route no longer has, oldest first per (host, Exec). Retries each for up to the replay timeout, polling this
-     * Exec's own subscription meanwhile (the new owner may be this Exec; the Exec runs nothing else: this is the
-     * failure path); a frame still not sent then is counted as failed and dropped.
+     * Takes a new route (on this Exec); then sends again, through it, every unacknowledged frame to a (host, Exec) the
+     * new route no longer has (its host left, or came back with fewer Execs or another endpoint), oldest first per
+     * (host, Exec). Retries each for up to the replay timeout, polling this Exec's own subscription meanwhile (the new
+     * owner may be this Exec; the Exec runs nothing else: this is the failure path); a frame still not sent then is
+     * counted as failed and dropped. A (host, Exec) that was in an earlier route, left it, and is in this one again
+     * gets a skip frame first (see {@link #skipOnReturn}).
      */
     void route(Route next) {
         Route old = this.route;
+        java.util.Set<ReplayBuffer> before = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         if (old != null) {
             for (int h = 0; h < old.membership.size(); h++) {
                 Host host = old.membership.host(h);
                 for (int e = 0; e < host.execs(); e++) {
                     savedSequences.put(id(host.id(), e), nextSequence[h][e]);
+                    if (old.unacked != null) {
+                        before.add(old.unacked[h][e]);
+                    }
                 }
             }
         }
+        java.util.Set<ReplayBuffer> after = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         long[][] sequences = new long[next.membership.size()][];
         for (int h = 0; h < sequences.length; h++) {
             Host host = next.membership.host(h);
             sequences[h] = new long[host.execs()];
             for (int e = 0; e < host.execs(); e++) {
                 sequences[h][e] = Math.max(1, savedSequences.get(id(host.id(), e)));
+                if (next.unacked != null) {
+                    after.add(next.unacked[h][e]);
+                }
             }
         }
         this.nextSequence = sequences;
@@ -115,20 +127,51 @@ final class Sender {
                 }
             }
         }
-        if (old == null || old.unacked == null) {
-            return;
-        }
-        for (int h = 0; h < old.membership.size(); h++) {
-            if (next.membership.indexOf(old.membership.host(h).id()) >= 0) {
-                continue;
+        if (old != null && old.unacked != null) {
+            for (ReplayBuffer[] perHost : old.unacked) {
+                for (ReplayBuffer lost : perHost) {
+                    if (!after.contains(lost)) {
+                        lost.drainTo(this::replay);
+                    }
+                }
             }
-            for (ReplayBuffer lost : old.unacked[h]) {
-                lost.drainTo(this::replay);
+        }
+        if (next.unacked != null) {
+            for (int h = 0; h < next.membership.size(); h++) {
+                for (int e = 0; e < next.unacked[h].length; e++) {
+                    if (!before.contains(next.unacked[h][e])) {
+                        skipOnReturn(next, h, e);
+                    }
+                }
             }
         }
     }
 
+    /**
+     * A (host, Exec) new in this route that this Exec sent to before (its next sequence is past 1): it left an
+     * earlier route, and the frames it had not acked then were given to the keys' new owners (or failed, see
+     * {@link #route}), so their sequences will never reach it. Its first frame now is a skip of the next sequence,
+     * kept in its replay buffer like a data frame (resent with the unacked frames, acked by the receiver) and sent
+     * before any later frame: the receiver takes it past the gap, and goes on from there.
+     */
+    private void skipOnReturn(Route r, int h, int e) {
+        long sequence = nextSequence[h][e];
+        ReplayBuffer b = r.unacked[h][e];
+        if (sequence <= 1 || !b.hasRoomFor(Frame.HEADER_LENGTH)) {
+            return; // never sent to before: nothing to skip (a new buffer always has room)
+        }
+        Frame.encodeSkip(scratch, 0, hostId, execIndex, r.membership.epoch(), sequence);
+        b.append(scratch, 0, Frame.HEADER_LENGTH);
+        nextSequence[h][e] = sequence + 1;
+        b.resendAll(); // goes out through the resend path, first, once the publication takes it
+        resendPending = true;
+        bump(replay, SKIPS);
+    }
+
     private void replay(DirectBuffer frame, int offset, int length) {
+        if (Frame.type(frame, offset) != Frame.TYPE_DATA) {
+            return; // a skip: it meant something to the host that left only
+        }
         replayPayload.wrap(frame, offset + Frame.HEADER_LENGTH, length - Frame.HEADER_LENGTH);
         long key = Frame.key(frame, offset);
         int handlerId = Frame.handlerId(frame, offset);
@@ -377,6 +420,31 @@ final class Sender {
             }
         }
         bump(replay, ACKS_RECEIVED);
+    }
+
+    /**
+     * What a send of {@code key} from this Exec meets now, for diagnosis (allocates; on this Exec only): the (host,
+     * Exec), its publication's connection and window, the next sequence, the unacked frames and any resend.
+     */
+    String describe(long key) {
+        Route r = route;
+        if (r == null) {
+            return "no route";
+        }
+        int h = r.membership.hostIndexFor(key);
+        int e = LoadBalancer.indexFor(key, r.membership.host(h).execs());
+        ExclusivePublication pub = r.pubs[h][e];
+        StringBuilder sb = new StringBuilder("to host ").append(r.membership.host(h).id()).append(" exec ").append(e)
+            .append(": publication session ").append(pub.sessionId()).append(pub.isConnected() ? " connected" : " NOT connected")
+            .append(", position ").append(pub.position()).append(", window ").append(pub.availableWindow())
+            .append(", next sequence ").append(nextSequence[h][e]);
+        if (r.unacked != null) {
+            ReplayBuffer b = r.unacked[h][e];
+            sb.append(", unacked ").append(b.size()).append(b.resending() ? ", resending from sequence "
+                + b.resendSequence() : ", no resend").append(", room for a 16-byte message ")
+                .append(b.hasRoomFor(Frame.HEADER_LENGTH + 16));
+        }
+        return sb.toString();
     }
 
     /** Frames waiting for an ack, over every (host, Exec): read on this Exec only. */

@@ -75,7 +75,7 @@ class ReceiverTest {
         buf.putByte(0, (byte) 9);
         receiver.onFrame(buf, 0, n);                       // bad version
         n = frame(0, 1, 0, 2, 9, 7, "hello");
-        buf.putByte(1, (byte) 5);
+        buf.putByte(1, (byte) 6);
         receiver.onFrame(buf, 0, n);                       // bad type
         n = frame(0, 1, 0, 3, 9, 7, "hello");
         buf.putInt(Frame.LENGTH_OFFSET, 200, ByteOrder.LITTLE_ENDIAN);
@@ -103,7 +103,7 @@ class ReceiverTest {
         assertEquals(List.of(
             "SHORT frame of 12 bytes is shorter than the 40-byte header",
             "BAD_VERSION frame version 9 is not 1",
-            "BAD_TYPE frame type 5 is not 1 (data), 2 (ack), 3 (resend) or 4 (probe)",
+            "BAD_TYPE frame type 6 is not 1 (data), 2 (ack), 3 (resend), 4 (probe) or 5 (skip)",
             "BAD_LENGTH payload length 200 does not match the frame of 45 bytes (5 after the header)",
             "BAD_LENGTH payload length -1 does not match the frame of 45 bytes (5 after the header)",
             "OVERSIZED payload of 257 bytes exceeds the maximum of 256",
@@ -122,6 +122,37 @@ class ReceiverTest {
         receiver.onFrame(buf, 0, frame(0, 1, 0, 3, 5, 7, "e"));
         assertEquals(List.of("5:a", "5:b", "5:c", "5:d", "5:e"), got);
         assertEquals(2, receiver.duplicates());
+    }
+
+    /**
+     * With acks on a receiver delivers in sequence only; a skip frame is taken past a gap (the sender gave those
+     * sequences up), counted, and later frames go on from it; the given-up frames, and the skip itself, arriving late
+     * are repeats.
+     */
+    @Test
+    void aSkipMovesTheSequenceOnPastFramesTheSenderGaveUp() {
+        Int2ObjectHashMap<MessageHandler> handlers = new Int2ObjectHashMap<>();
+        handlers.put(7, (key, b, off, len) -> got.add(key + ":" + b.getStringWithoutLengthAscii(off, len)));
+        Receiver acking = new Receiver(handlers, MAX, null, new Sender(2, 0, MAX, 1_000_000));
+        acking.onFrame(buf, 0, frame(0, 1, 0, 1, 5, 7, "a"));
+        acking.onFrame(buf, 0, frame(0, 1, 0, 2, 5, 7, "b"));
+        acking.onFrame(buf, 0, frame(0, 1, 0, 7, 5, 7, "past a gap"));   // 3..6 missing: dropped
+        assertEquals(1, acking.outOfSequence());
+        Frame.encodeSkip(buf, 0, 1, 0, 3, 7);                           // 3..6 given up, 7 is the skip
+        acking.onFrame(buf, 0, Frame.HEADER_LENGTH);
+        assertEquals(4, acking.skipped());
+        acking.onFrame(buf, 0, frame(0, 1, 0, 8, 5, 7, "c"));
+        acking.onFrame(buf, 0, frame(0, 1, 0, 4, 5, 7, "given up"));     // late: a repeat
+        Frame.encodeSkip(buf, 0, 1, 0, 3, 7);
+        acking.onFrame(buf, 0, Frame.HEADER_LENGTH);                   // the skip resent: a repeat
+        Frame.encodeSkip(buf, 0, 1, 1, 3, 1);                           // another Exec's skip of nothing
+        acking.onFrame(buf, 0, Frame.HEADER_LENGTH);
+        acking.onFrame(buf, 0, frame(0, 1, 1, 2, 5, 7, "d"));
+        acking.onFrame(buf, 0, frame(0, 1, 0, 9, 5, 7, "e"));
+        assertEquals(List.of("5:a", "5:b", "5:c", "5:d", "5:e"), got);
+        assertEquals(4, acking.skipped());
+        assertEquals(2, acking.duplicates());
+        assertEquals(5, acking.delivered()); // the skips deliver nothing
     }
 
     @Test

@@ -26,8 +26,9 @@ import org.junit.jupiter.api.Timeout;
  */
 @Timeout(90)
 @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "corepin.cluster.threeHosts", matches = "true",
-    disabledReason = "opt-in (-Dcorepin.cluster.threeHosts=true): 28 of 28 runs passed on 2 loaded cores since the last"
-        + " resend fix, too few yet for the default build (README, 'Three hosts')")
+    disabledReason = "opt-in (-Dcorepin.cluster.threeHosts=true): 54 of 60 runs passed on 2 loaded cores after 28 of 28;"
+        + " the failures (a publication stuck with a closed window after its images timed out) are open"
+        + " (bench/RESULTS.md, 'Three hosts')")
 class ThreeHostsTest {
     private static final Pattern RESULT = Pattern.compile(
         "RESULT host=(\\d+) sent=(\\d+) handled=(\\d+) lost=(\\d+) dup=(\\d+) order=(\\d+) rejected=(\\d+) misrouted=(\\d+)"

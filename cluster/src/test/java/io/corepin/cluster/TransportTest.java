@@ -29,6 +29,28 @@ class TransportTest {
         }
     }
 
+    /** describeSend names the key's (host, Exec) and what a send meets there; off the node's Execs it refuses. */
+    @Test
+    void describeSendNamesWhereAKeyGoesAndWhatItMeets() throws Exception {
+        try (TestHosts hosts = new TestHosts()) {
+            ClusterNode a = hosts.start(1, 1, b -> b.handler(7, (key, buf, off, len) -> { }));
+            ClusterNode b = hosts.start(2, 2, x -> x.handler(7, (key, buf, off, len) -> { }));
+            Membership m = hosts.membership(1);
+            hosts.installEverywhere(m);
+            long key = 0;
+            while (m.hostFor(key).id() != 2) {
+                key++;
+            }
+            long k = key;
+            String s = a.group().exec(0).submit(() -> a.describeSend(k)).get(10, TimeUnit.SECONDS);
+            assertTrue(s.startsWith("to host 2 exec " + m.execFor(k) + ": publication session "), s);
+            assertTrue(s.contains(" connected, position 0, window ") && s.contains("next sequence 1, unacked 0, no resend"),
+                s);
+            IllegalStateException off = assertThrows(IllegalStateException.class, () -> b.describeSend(k));
+            assertTrue(off.getMessage().contains("send must run on an Exec of host 2"), off.getMessage());
+        }
+    }
+
     @Test
     void malformedAndOversizedFramesOverAeronAreRejectedNamedAndTheExecGoesOn() throws Exception {
         List<String> rejects = new CopyOnWriteArrayList<>();

@@ -394,12 +394,14 @@ public final class ThreeHosts {
             while (donesSent < doneKeys.length) {
                 buf.putInt(0, hostId);
                 buf.putLong(8, sentTo[donesSent]);
-                if (node.send(doneKeys[donesSent], DONE, buf, 0, 16) != SendResult.SENT) {
+                SendResult r = node.send(doneKeys[donesSent], DONE, buf, 0, 16);
+                if (r != SendResult.SENT) {
                     retries++;
                     if (System.nanoTime() - end < TimeUnit.SECONDS.toNanos(10)) {
                         exec.execute(this);
                     } else {
-                        System.out.println("gave up sending DONE to host index " + donesSent);
+                        System.out.println("gave up sending DONE to host index " + donesSent + ": " + r + "; "
+                            + node.describeSend(doneKeys[donesSent]));
                         finished.countDown();
                     }
                     return;

@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# Throughput per host with 1, 2 and 3 hosts (issue #14): the sharded counter of cluster/three-hosts.sh
+# (io.corepin.cluster.demo.ThreeHosts), N JVMs on 127.0.0.1 of --execs Execs each, every Exec sending keyed increments
+# for --seconds to keys spread over all N hosts. Per run it reads each host's "total: handled ... (R/s)" line; the
+# host counts are interleaved (1, 2, 3, 1, 2, 3, ...) for --runs rounds, each run under the machine-wide benchmark lock
+# (flock /tmp/jmh.lock). Prints one line per run, then per host count the median per-host rate over all its runs'
+# hosts, the per-run spread, the total, and the ratio to one host alone (target: per host >= 0.8x).
+#   bash bench/cluster-scale.sh [--runs 5] [--seconds 3] [--execs 1]
+# A run that fails the demo's own check (sent != handled, lost, out of order, misrouted) is printed and counted as
+# failed, not used. Every child is killed at exit; Aeron directories go under one fresh /dev/shm directory, removed.
+# SCALE_BUILD=none skips the (offline) build; COREPIN_JMH_LOCK_HELD=1 when the caller already holds /tmp/jmh.lock.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+runs=5; seconds=3; execs=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --runs) runs=$2; shift 2 ;;
+    --seconds) seconds=$2; shift 2 ;;
+    --execs) execs=$2; shift 2 ;;
+    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+    *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+for v in "$runs" "$seconds" "$execs"; do
+  [[ "$v" =~ ^[1-9][0-9]?$ ]] || { echo "--runs, --seconds and --execs take integers in [1, 99], got '$v'" >&2; exit 2; }
+done
+
+if [ "${SCALE_BUILD:-}" != none ]; then
+  mvn -o -B -q -Dstyle.color=never -pl cluster -am package -DskipTests dependency:build-classpath \
+    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null 2>&1 \
+    || { echo "build failed: run mvn -o -B -pl cluster -am package -DskipTests to see why" >&2; exit 1; }
+fi
+cp="cluster/target/classes:$(cat cluster/target/classpath.txt)"
+java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
+
+work=$(mktemp -d /dev/shm/corepin-cluster-scale-XXXXXX 2>/dev/null || mktemp -d)
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do pkill -KILL -P "$p" 2>/dev/null || true; kill -KILL "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 143' INT TERM
+
+free_ports() {
+  python3 - "$1" <<'EOF'
+import socket, sys
+ss = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(int(sys.argv[1]))]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in ss))
+for s in ss: s.close()
+EOF
+}
+
+# one run of n hosts; appends "n run rate1 rate2 ..." to $work/rates, or "n run FAILED"
+run_once() {
+  local n=$1 r=$2 dir="$work/run-$1-$2" peers="" h
+  mkdir -p "$dir"
+  read -r -a ports <<<"$(free_ports "$n")"
+  for ((h = 1; h <= n; h++)); do
+    peers+="${peers:+,}$h:$execs:127.0.0.1:${ports[$((h - 1))]}"
+  done
+  exec 9>/tmp/jmh.lock
+  [ "${COREPIN_JMH_LOCK_HELD:-}" = 1 ] || flock 9  # 1: the caller holds the lock for the whole script
+  local start load
+  start=$(date -u +%T); load=$(cut -d' ' -f1 /proc/loadavg)
+  pids=()
+  for ((h = 1; h <= n; h++)); do
+    timeout -s KILL $((seconds + 120)) "$java_bin" --add-opens java.base/jdk.internal.misc=ALL-UNNAMED \
+      --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -XX:+UseParallelGC -Xms128m -Xmx256m \
+      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.corepin.cluster.demo.ThreeHosts \
+      "$h" "$execs" "$seconds" "$peers" "$dir/aeron-$h" >"$dir/host-$h.log" 2>&1 &
+    pids+=($!)
+  done
+  local ok=1 p
+  for p in "${pids[@]}"; do wait "$p" || ok=0; done
+  pids=()
+  [ "${COREPIN_JMH_LOCK_HELD:-}" = 1 ] || flock -u 9
+  local rates=""
+  for ((h = 1; h <= n; h++)); do
+    local rate
+    rate=$(sed -n 's/^host [0-9]* total: handled [0-9,]* (\([0-9,]*\)\/s).*/\1/p' "$dir/host-$h.log" | tr -d ,)
+    [ -n "$rate" ] || ok=0
+    rates+=" ${rate:-?}"
+  done
+  if [ "$ok" -eq 1 ]; then
+    echo "$n $r$rates" >>"$work/rates"
+    echo "run $r, $n host(s), $start UTC, load $load: handled/s per host$rates"
+  else
+    echo "$n $r FAILED" >>"$work/rates"
+    echo "run $r, $n host(s), $start UTC, load $load: FAILED; the hosts' output:"
+    cat "$dir"/host-*.log
+  fi
+  rm -rf "$dir"/aeron-*
+}
+
+echo "cluster scale: $runs rounds of 1, 2, 3 hosts ($execs Exec(s) each, $seconds s of sending), $(nproc) CPUs," \
+  "load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ)"
+for ((r = 1; r <= runs; r++)); do
+  for n in 1 2 3; do run_once "$n" "$r"; done
+done
+python3 - "$work/rates" <<'EOF'
+import statistics, sys
+by = {}
+failed = {}
+for line in open(sys.argv[1]):
+    f = line.split()
+    n = int(f[0])
+    if f[2] == "FAILED":
+        failed[n] = failed.get(n, 0) + 1
+        continue
+    by.setdefault(n, []).append([float(x) for x in f[2:]])
+print()
+print("| hosts | runs ok | per-host handled/s, median | per run (median of its hosts) | cluster total/s, median | per host vs 1 host |")
+print("|---|---|---|---|---|---|")
+base = None
+for n in sorted(by):
+    per_host = [x for run in by[n] for x in run]
+    med = statistics.median(per_host)
+    base = base or (med if n == 1 else None)
+    per_run = ", ".join(f"{statistics.median(run):,.0f}" for run in by[n])
+    total = statistics.median(sum(run) for run in by[n])
+    ratio = f"{med / base:.2f}x" if base else "-"
+    print(f"| {n} | {len(by[n])} of {len(by[n]) + failed.get(n, 0)} | {med:,.0f} | {per_run} | {total:,.0f} | {ratio} |")
+EOF
