@@ -5,7 +5,7 @@
 # vendored bench/asm-audit/audit.sh (ASM_AUDIT=/path/to/audit.sh uses another copy), once per (GC, method), and counts
 # atomic read-modify-write instructions and fences (lock-prefixed, xchg with memory, cmpxchg, xadd, mfence, sfence)
 # in the C2 code of each method listed in bench/asm-audit.methods, the one place that names them, each with its rule:
-#   zero           0 under both ParallelGC and G1 (the turn, running a task, the ring's drain)
+#   zero           0 under both ParallelGC and G1 (the turn, running a task, the ring's burst)
 #   zero-parallel  0 under ParallelGC; under G1 only the GC's own barrier fence (an owner-thread spawn, see below)
 #   contrast       the idle loop, listed for contrast, not counted
 # A listed method with no C2 code in the run (renamed, moved, or not hot) fails the audit: a rename cannot make it

@@ -24,6 +24,8 @@ abstract class ExecCountersFields extends ExecCountersPad0 {
         VarHandles.field(MethodHandles.lookup(), ExecCountersFields.class, "taskSeq", long.class);
     static final VarHandle TURN_END_SEQ =
         VarHandles.field(MethodHandles.lookup(), ExecCountersFields.class, "turnEndSeq", long.class);
+    static final VarHandle RUN =
+        VarHandles.field(MethodHandles.lookup(), ExecCountersFields.class, "run", long.class);
 
     /**
      * Where the values live (the counters file's records, or private memory) and each {@link Metric}'s offset, as
@@ -47,6 +49,12 @@ abstract class ExecCountersFields extends ExecCountersPad0 {
     long taskSeq;
     /** Stall guard: {@link #taskSeq} when the last turn that ran tasks ended (equal: not inside a task). */
     long turnEndSeq;
+    /**
+     * {@link Metric#TASKS_RUN}, counted here at the end of every turn that ran tasks (owner: plain load, opaque store
+     * — a plain mov beside the stall stamp, where a counters-buffer update per turn took a chain of calls, as C2
+     * compiled the buffer view) and copied into the slots when the ring is sampled. Getters read it opaque.
+     */
+    long run;
 }
 
 /**
@@ -228,7 +236,7 @@ final class ExecCounters extends ExecCountersFields {
             n -= uncounted;
             uncounted = 0;
         }
-        add(Metric.TASKS_RUN, n);
+        RUN.setOpaque(this, run + n); // opaque: the owner is the only writer; a plain mov, no read-modify-write
         if (!busy) {
             becameBusy();
         } else if ((++busyTurns & (SAMPLE_EVERY - 1)) == 0) {
@@ -283,8 +291,12 @@ final class ExecCounters extends ExecCountersFields {
         sampleRing();
     }
 
-    /** Enqueues and depth from the ring's indexes (one volatile load of the producers' index), and busy time. */
+    /**
+     * Enqueues and depth from the ring's indexes (one volatile load of the producers' index), busy time, and the
+     * tasks run so far into the slots.
+     */
     private void sampleRing() {
+        set(Metric.TASKS_RUN, run); // plain load: owner only
         final long enqueued = ring.enqueuedCount(); // volatile: the producers' claim index
         final long depth = Math.max(0, enqueued - ring.dequeuedCount());
         set(Metric.RING_ENQUEUES, enqueued);
@@ -351,8 +363,9 @@ final class ExecCounters extends ExecCountersFields {
         return ((CounterSlots) SLOTS.getAcquire(this)).get(metric); // acquire: a whole buffer/offsets pair
     }
 
+    /** Exact at once (the slots' copy follows at the next ring sample): an opaque load of the owner's count. */
     long tasksRun() {
-        return get(Metric.TASKS_RUN);
+        return (long) RUN.getOpaque(this);
     }
 
     long taskErrors() {

@@ -115,7 +115,12 @@ public final class IdleStrategy {
         return backoff(spins, yields, minParkNanos, maxParkNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Never park: spin with {@link Thread#onSpinWait()}. Burns the Exec's core even when there is no work. */
+    /**
+     * Never park: spin with {@link Thread#onSpinWait()}. Burns the Exec's core even when there is no work. Between two
+     * turns an idle Exec spins on its ring's next slot (up to 16 spins) and takes a turn as soon as a task is
+     * published there, so a task from another thread waits for one spin, not for a whole turn; an Exec with a
+     * {@link Poller} spins once per turn instead (every turn polls it).
+     */
     public static IdleStrategy busySpin() {
         return new IdleStrategy("busySpin", Integer.MAX_VALUE, 0, 0, 0, true);
     }

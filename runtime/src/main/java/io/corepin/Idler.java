@@ -32,9 +32,23 @@ final class Idler {
     /** Consecutive long parks after which an idle period parks at its first idle turn. */
     static final int LONG_PARKS_BEFORE_PARKING_AT_ONCE = 8;
 
-    /** How the Exec parks: until woken, or for at most {@code nanos} when positive. */
+    /**
+     * Busy-spin idle periods ({@link IdleStrategy#busySpin()}) spin this many {@link Thread#onSpinWait()}s between two
+     * turns, unless work shows up first ({@link Parker#spinUntilWork}).
+     */
+    static final int SPINS_BETWEEN_TURNS = 16;
+
+    /** How the Exec parks: until woken, or for at most {@code nanos} when positive; and how it spins. */
     interface Parker {
         void parkUntilWoken(long nanos);
+
+        /**
+         * Up to {@code spins} {@link Thread#onSpinWait()}s, ending as soon as there may be work for a turn. At least
+         * one spin.
+         */
+        default void spinUntilWork(int spins) {
+            Thread.onSpinWait();
+        }
     }
 
     private final int spins;
@@ -68,6 +82,12 @@ final class Idler {
 
     /** After a turn: work resets the idle count; no work spins, yields or parks by the count. */
     void idle(int workCount) {
+        if (neverPark) { // busySpin: nothing to count, no park to decide (one plain load)
+            if (workCount <= 0) {
+                parker.spinUntilWork(SPINS_BETWEEN_TURNS);
+            }
+            return;
+        }
         if (workCount > 0) {
             if (idleTurns != 0) {
                 endIdlePeriod();
@@ -79,7 +99,7 @@ final class Idler {
             idleTurns++;
         }
         final boolean parkAtOnce = longParks >= LONG_PARKS_BEFORE_PARKING_AT_ONCE;
-        if (neverPark || (idleTurns <= (long) spins && !parkAtOnce)) {
+        if (idleTurns <= (long) spins && !parkAtOnce) {
             Thread.onSpinWait();
         } else if (idleTurns <= (long) spins + yields && skipYields == 0 && !parkAtOnce) {
             if (yielder.yieldNanos() > LATE_YIELD_NANOS) {

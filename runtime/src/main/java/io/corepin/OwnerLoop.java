@@ -2,6 +2,7 @@ package io.corepin;
 
 import io.corepin.affinity.AffinityPlan;
 import io.corepin.affinity.Pinning;
+import io.corepin.ring.MpscRing;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +37,8 @@ final class OwnerLoop implements Idler.Parker {
     private final Thread thread;
     private final Lifecycle lifecycle;
     private final Inbound inbound;
+    /** The inbound ring, for the turn's burst ({@link #runRingBurst}). */
+    private final MpscRing<Runnable> ring;
     private final RunQueue runQueue;
     /** The run queue is the levels' scheduler (for the levels API), or null. */
     private final LevelScheduler levels;
@@ -54,6 +57,8 @@ final class OwnerLoop implements Idler.Parker {
      * Exec has one but is not watched: it may wake the guard needlessly, which then looks once and dozes again.)
      */
     private final boolean wakesGuard;
+    /** Whether busy-spin idling may spin on the ring between turns: no poller of the user's to poll every turn. */
+    private final boolean spinsOnRing;
     private final Idler idler;
     private final Consumer<Runnable> runner = this::runTask;
     /** Where the turn puts inbound entries: {@link #runner} (FIFO) or {@link #dispatchFromRing} (levels). */
@@ -87,6 +92,7 @@ final class OwnerLoop implements Idler.Parker {
         this.thread = thread;
         this.lifecycle = lifecycle;
         this.inbound = inbound;
+        this.ring = inbound.ring();
         this.runQueue = runQueue;
         this.levels = runQueue instanceof LevelScheduler ? (LevelScheduler) runQueue : null;
         this.runsInbound = runQueue.runsInbound();
@@ -100,6 +106,7 @@ final class OwnerLoop implements Idler.Parker {
         this.localBudget = settings.localBudget;
         this.requestedCpu = cpu;
         this.wakesGuard = settings.stallNanos > 0;
+        this.spinsOnRing = poller instanceof ThreadParker;
         this.idler = settings.idleStrategy.newIdler(this);
         this.late = new LateRunner(name);
         this.pollCall = new PollerCall(poller, false);
@@ -200,11 +207,40 @@ final class OwnerLoop implements Idler.Parker {
             }
         }
         if (taken < 0) {
-            taken = inbound.drainRing(inboundSink, ringBurst); // acquire loads, plain nulls, one release store
+            taken = runsInbound ? runRingBurst() // FIFO: the burst's loop is the turn's own
+                : inbound.drainRing(inboundSink, ringBurst); // levels: into the lanes
         }
         taken += inbound.drainBacklog(inboundSink, ringBurst); // plain loads; rare path: keyed work behind the ring
         taken += inbound.drainOverflow(inboundSink, ringBurst); // one volatile load; rare path
         return taken;
+    }
+
+    /**
+     * The ring's burst with a FIFO run queue: up to {@code ringBurst} entries, each run at once. The loop is written
+     * here rather than taken from {@code ring.drain(consumer)} so that C2 compiles it into the turn whatever it
+     * compiled first (a drain compiled on its own first, as a big method, is then called, not inlined), with a direct
+     * call per entry instead of a {@link Consumer} that every drain of the process shares, and with the fields it
+     * needs loaded once per burst. Per entry {@link #runTask} (the frame the stall guard finds the task under), then
+     * the stall rescue's check before the next slot ({@link Rescue}). Acquire loads, plain stores, one release store
+     * per burst: no atomic read-modify-write.
+     */
+    private int runRingBurst() {
+        final Inbound in = inbound;
+        final MpscRing<Runnable> ring = this.ring;
+        final int limit = ringBurst;
+        in.ownerCheck(); // acquire load: waits while the stall rescue holds the ring
+        final long start = ring.burstStart(); // plain: the owner is the consumer index's only writer
+        long next = start;
+        try {
+            for (Runnable task; next - start < limit && (task = ring.takeAt(next)) != null; ) { // acquire, plain null
+                next++;
+                runTask(task); // the stall guard looks for runTask on the stack: the task's own frame
+                in.ownerCheck(); // acquire load: a plain mov on x86 (Rescue)
+            }
+        } finally {
+            ring.handBack(start, next); // release: one store hands the burst back
+        }
+        return (int) (next - start);
     }
 
     /** The poller's part of a turn; a poll that throws is a failed task and counts as an idle poll. */
@@ -313,6 +349,25 @@ final class OwnerLoop implements Idler.Parker {
         } else {
             inbound.soUnparked(); // opaque: a stale 1 only costs a producer one failed CAS
         }
+    }
+
+    /**
+     * A busy-spin idle period between two turns: spins on the ring's next slot — where work for an idle busy-spin
+     * Exec comes from — and returns as soon as it is published, or after {@code spins} spins, when the turn looks at
+     * the rest (backlog, overflow, timers, lanes, the state): those wait at most that long. An Exec with a poller of
+     * its own spins once per turn, so that every turn polls it. Plain and acquire loads.
+     */
+    @Override
+    public void spinUntilWork(int spins) {
+        if (!spinsOnRing) {
+            Thread.onSpinWait();
+            return;
+        }
+        final MpscRing<Runnable> r = ring;
+        int i = 0;
+        do {
+            Thread.onSpinWait();
+        } while (++i < spins && !r.nextPublished()); // plain load of the consumer index, acquire load of its slot
     }
 
     // ------------------------------------------------------------------------------- owner-side operations

@@ -22,16 +22,38 @@ class IdleStrategyTest {
         });
     }
 
-    /** Counts parks instead of parking. */
+    /** Counts parks instead of parking, and busy-spin idle periods. */
     private static final class CountingParker implements Idler.Parker {
         int parks;
         long lastNanos = -1;
+        int spinCalls;
+        int lastSpins;
 
         @Override
         public void parkUntilWoken(long nanos) {
             parks++;
             lastNanos = nanos;
         }
+
+        @Override
+        public void spinUntilWork(int spins) {
+            spinCalls++;
+            lastSpins = spins;
+        }
+    }
+
+    @Test
+    void busySpinSpinsUntilWorkBetweenIdleTurnsAndNeverParks() {
+        CountingParker parker = new CountingParker();
+        Idler idler = IdleStrategy.busySpin().newIdler(parker);
+        for (int turn = 1; turn <= 1_000; turn++) {
+            idler.idle(0);
+        }
+        assertEquals(1_000, parker.spinCalls, "every idle turn spins through the parker (it watches the ring)");
+        assertEquals(Idler.SPINS_BETWEEN_TURNS, parker.lastSpins);
+        assertEquals(0, parker.parks, "busySpin never parks");
+        idler.idle(3);
+        assertEquals(1_000, parker.spinCalls, "a turn with work does not spin");
     }
 
     @Test

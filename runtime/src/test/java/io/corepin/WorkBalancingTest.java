@@ -25,6 +25,7 @@ class WorkBalancingTest {
             .workBalancing(balancing)
             .detourStalled(false) // the gate that builds the backlog is a stall (> 10 ms on a busy machine): the
             // stall detour would send the un-keyed work to the sibling before any donation; here donation is tested
+            .rescueStalled(false) // and the stall rescue would move the queued work there (seen at load 10)
             .execSettings(Exec.builder().name("wb").ringCapacity(4096).daemon(true)).build();
     }
 

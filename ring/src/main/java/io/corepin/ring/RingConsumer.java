@@ -115,6 +115,80 @@ abstract class RingConsumer<E> extends RingConsumerPad<E> {
         return n;
     }
 
+    // ------------------------------------------------------------------------------- a burst in the caller's loop
+
+    /**
+     * Consumer thread: where the next burst starts (the consumer index, a plain load: the consumer is its only
+     * writer). With {@link #takeAt} and {@link #handBack} a consumer writes {@link #drain}'s loop in its own method,
+     * so that the per-element call is its own (a direct call the JIT inlines, instead of a {@link Consumer} shared by
+     * every drain of the process) and the loop is compiled with the caller whatever the JIT compiled first — DPDK's
+     * zero-copy dequeue ({@code rte_ring_dequeue_zc_burst_start/finish}) in spirit:
+     * <pre>{@code
+     * final long start = ring.burstStart();
+     * long next = start;
+     * try {
+     *     for (E e; next - start < limit && (e = ring.takeAt(next)) != null; ) {
+     *         next++;
+     *         handle(e);
+     *     }
+     * } finally {
+     *     ring.handBack(start, next);
+     * }
+     * }</pre>
+     *
+     * @return the running index of the next element to consume
+     */
+    public final long burstStart() {
+        return lpConsumerIndex();
+    }
+
+    /**
+     * Consumer thread: takes the element at running index {@code index} — {@link #burstStart()} plus the number
+     * taken so far in this burst, so in order and with no gap — out of its slot, or returns {@code null} when that
+     * slot is not published yet (empty, or claimed but not yet written: the burst ends there, which keeps FIFO
+     * order). An acquire load and a plain {@code null} store; the slot goes back to producers only at
+     * {@link #handBack}, which must follow before the next burst. Any other index breaks the ring; it is not checked
+     * (this is the consumer's hot loop).
+     *
+     * @param index the running index of the next element
+     * @return the element, or {@code null}
+     */
+    @SuppressWarnings("unchecked")
+    public final E takeAt(long index) {
+        final Object[] buffer = this.buffer;
+        final int slot = (int) index & mask;
+        final Object element = laSlot(buffer, slot); // acquire: see the producer's writes
+        if (element != null) {
+            spSlotNull(buffer, slot); // plain: published by handBack's release store
+        }
+        return (E) element;
+    }
+
+    /**
+     * Consumer thread: ends a burst begun at {@code start} that took every element below {@code next}: one release
+     * store hands their slots back to producers (none when nothing was taken).
+     *
+     * @param start what {@link #burstStart()} returned
+     * @param next the running index after the last element taken
+     */
+    public final void handBack(long start, long next) {
+        if (next != start) {
+            soConsumerIndex(next); // release: one store hands the whole burst back
+        }
+    }
+
+    /**
+     * Consumer thread: whether the next element is published, i.e. whether {@link #poll()} or a burst would take one
+     * now. A plain load of the consumer index and an acquire load of its slot: a consumer that spins waiting for work
+     * spins on this, not on {@link #isEmpty()}, whose load of the producers' index pulls in the line every claim
+     * writes (and makes the next claim wait for it).
+     *
+     * @return {@code true} if the element at the consumer index is published
+     */
+    public final boolean nextPublished() {
+        return laSlot(buffer, (int) lpConsumerIndex() & mask) != null; // acquire: pairs with the producer's release
+    }
+
     /** Load volatile (any thread): the producer index as a count of claimed slots (without MpscRing's closed bit). */
     abstract long lvProducerCount();
 
