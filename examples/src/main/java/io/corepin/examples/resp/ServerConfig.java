@@ -61,7 +61,10 @@ public final class ServerConfig {
         return Math.max(64L << 20, heap == Long.MAX_VALUE ? 1L << 30 : heap / 2);
     }
 
-    /** Defaults: 127.0.0.1:6379, one Exec per allowed CPU, SO_REUSEPORT accept, 64 MiB bulks, 64 MiB output. */
+    /**
+     * Defaults: 127.0.0.1:6379, one Exec per allowed CPU (one on a machine of two CPUs or fewer: {@link #defaultExecs}),
+     * SO_REUSEPORT accept, 64 MiB bulks, 64 MiB output.
+     */
     public static Builder builder() {
         return new Builder();
     }
@@ -141,12 +144,26 @@ public final class ServerConfig {
         }
     }
 
-    /** The affinity plan: the given CPUs, or {@code execs} (default: available processors) Execs placed by auto. */
+    /** The affinity plan: the given CPUs, or {@code execs} (default: {@link #defaultExecs}) Execs placed by auto. */
     AffinityPlan plan() {
         if (cpus != null) {
             return AffinityPlan.of(cpus);
         }
-        return AffinityPlan.auto(execs > 0 ? execs : Runtime.getRuntime().availableProcessors());
+        return AffinityPlan.auto(execs > 0 ? execs : defaultExecs(Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * Execs when neither {@code --execs} nor {@code --cpus} is given: one per allowed CPU, except on a machine of two
+     * CPUs or fewer, which gets one. There a second Exec has no CPU of its own: it shares both with the kernel's
+     * network work (softirqs, the TCP stack of every connection) and any client on the same machine, and every key it
+     * does not own costs a cross-core hop — measured on a 2-CPU VM with random keys, one Exec served more than two
+     * (bench/RESULTS.md, "resp-kv against redis-server").
+     */
+    static int defaultExecs(int cpus) {
+        if (cpus < 1) {
+            throw new IllegalArgumentException("cpus must be >= 1, got " + cpus);
+        }
+        return cpus <= 2 ? 1 : cpus;
     }
 
     /** The port asked for (0: any free port). */
