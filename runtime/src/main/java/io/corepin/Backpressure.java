@@ -31,8 +31,10 @@ public final class Backpressure {
     /**
      * Wait for room — how depends on the submitting thread:
      * <ul>
-     *   <li><b>A plain thread</b> retries, backing off from spinning to parking (1 µs doubling to 1 ms), until there
-     *       is room or the timeout passes; then it is rejected. An interrupt also ends the wait with a rejection (the
+     *   <li><b>A plain thread</b> retries until there is room or the timeout passes; then it is rejected. After a few
+     *       spins it parks: while every ring of the group is at least half full, until one of the Execs has drained
+     *       its ring to half of what it held (that Exec wakes it; it looks again at least every 50 ms), otherwise
+     *       backing off (1 µs doubling to 1 ms). An interrupt also ends the wait with a rejection (the
      *       interrupt status is kept). So does a thread inside {@link Exec#blockOn} (a body spawning more than the
      *       rings hold, smolscale's spawn_many): blockOn blocks that thread anyway, its Exec is in no group, and
      *       nothing ever waits for room in it, so its wait cannot be part of a cycle; the host's own turn resumes

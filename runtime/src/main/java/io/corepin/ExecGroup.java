@@ -46,6 +46,10 @@ import java.util.function.Supplier;
  */
 public final class ExecGroup implements Executor, AutoCloseable {
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** Attempts before a blocked submit waits for room ({@link #block}). */
+    private static final int BLOCK_SPINS = 8;
+    /** Longest park of a submit waiting for a consumer to make room: then it looks again (a new standby Exec). */
+    private static final long ROOM_SLICE_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** What the balancer sees for a {@link #spawn(Supplier)} or {@link #submit(Callable)}: there is no Runnable. */
     private static final Runnable NO_RUNNABLE = () -> { };
 
@@ -232,7 +236,11 @@ public final class ExecGroup implements Executor, AutoCloseable {
         block(() -> trySubmit(task));
     }
 
-    /** Retries {@code attempt} with spin-then-park backoff until it succeeds or the backpressure timeout passes. */
+    /**
+     * Retries {@code attempt} until it succeeds or the backpressure timeout passes: a few spins, then, while every
+     * ring is at least half full, parked until a consumer has drained half of its ring ({@link RoomWait}: the
+     * consumer wakes it; at most {@link #ROOM_SLICE_NANOS} per park), otherwise park backoff (1 µs doubling to 1 ms).
+     */
     private void block(BooleanSupplier attempt) {
         final long deadline = System.nanoTime() + backpressure.timeoutNanos;
         long backoff = 1_000;
@@ -247,9 +255,9 @@ public final class ExecGroup implements Executor, AutoCloseable {
             if (Thread.currentThread().isInterrupted()) {
                 throw noRoom("interrupted while blocked for room");
             }
-            if (spins < 64) {
+            if (spins < BLOCK_SPINS) {
                 Thread.onSpinWait();
-            } else {
+            } else if (!RoomWait.park(execs, Math.min(ROOM_SLICE_NANOS, left))) {
                 LockSupport.parkNanos(this, Math.min(backoff, left));
                 backoff = Math.min(backoff << 1, MAX_BACKOFF_NANOS);
             }
