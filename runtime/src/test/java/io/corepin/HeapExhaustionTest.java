@@ -36,6 +36,19 @@ class HeapExhaustionTest {
 
     /** Fills the heap in halving chunks until not even a few bytes fit; the chunks stay reachable. */
     static final class Hog {
+        /**
+         * Links string concatenation before the heap is filled: on JDK 25 the first concatenation in a process
+         * initializes StringConcatFactory's strategy class, and if that happens with the heap full the class is
+         * unusable for the rest of the process (NoClassDefFoundError on every later {@code +} of strings, even after
+         * the heap is released — CI saw the child's result lines fail so). A real process has concatenated long
+         * before its heap fills; the child does it here.
+         */
+        static volatile String warmed;
+
+        static void warmStringConcat() {
+            warmed = "RESULT " + System.nanoTime() + " " + Boolean.TRUE + " " + List.of();
+        }
+
         static volatile Object[] chain;
         static volatile boolean full;
         static volatile boolean go;
@@ -69,6 +82,7 @@ class HeapExhaustionTest {
 
     public static final class TaskExhaustsTheHeap {
         public static void main(String[] args) throws Exception {
+            Hog.warmStringConcat();
             Exec exec = Exec.builder().name("oom-task").daemon(true).build(); // default handler: it logs
             java.util.function.BooleanSupplier filled = () -> Hog.full; // made before the heap is full
             exec.execute(() -> {
@@ -102,6 +116,7 @@ class HeapExhaustionTest {
 
     public static final class StopWithTheHeapFull {
         public static void main(String[] args) throws Exception {
+            Hog.warmStringConcat();
             Exec exec = Exec.builder().name("oom-stop").daemon(true).build();
             java.util.function.BooleanSupplier filled = () -> Hog.full; // made before the heap is full
             java.util.function.BooleanSupplier terminatedFlag = exec::isTerminated;
