@@ -154,8 +154,12 @@ class ExecMetricsTest {
                 exec.execute(ran::countDown);
                 assertTrue(ran.await(10, TimeUnit.SECONDS));
                 awaitAtLeast(() -> exec.parks(), round + 1, "parks"); // parked again: the next one wakes it
+                awaitSettled(exec); // and still in that park (a park that returned early and parks again races us)
             }
-            awaitAtLeast(wakeups::count, 1, "wake-ups");
+            long parks = exec.parks();
+            Thread.sleep(50);
+            long idleParks = exec.parks() - parks;
+            awaitAtLeast(wakeups::count, 1, "wake-ups (parks in 50 ms while idle: " + idleParks + ")");
             awaitAtLeast(() -> busy.count() > 0 ? 1 : 0, 1, "busy seconds");
         } finally {
             Telemetry.disable();
@@ -199,6 +203,20 @@ class ExecMetricsTest {
             sb.append(m.getId().getName()).append(m.getId().getTags()).append(' ');
         }
         return sb.toString();
+    }
+
+    /** Waits (bounded, 2 s) until the Exec's park count has not moved for 10 ms: it sits in one park. */
+    private static void awaitSettled(Exec exec) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        long seen = exec.parks();
+        do {
+            Thread.sleep(10);
+            long now = exec.parks();
+            if (now == seen) {
+                return;
+            }
+            seen = now;
+        } while (System.nanoTime() < deadline);
     }
 
     /** Waits (bounded, 10 s) until the value falls to {@code max}. */
