@@ -67,27 +67,16 @@ abstract class RingConsumer<E> extends RingConsumerPad<E> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public final int drain(Consumer<? super E> handler, int limit) {
-        final Object[] buffer = this.buffer;
-        final int mask = this.mask;
-        final long start = lpConsumerIndex();
+        final long start = burstStart(); // plain: the consumer is the index's only writer
         long next = start;
         try {
-            while (next - start < limit) {
-                final int slot = (int) next & mask;
-                final Object element = laSlot(buffer, slot); // acquire: see the producer's writes
-                if (element == null) {
-                    break;
-                }
-                spSlotNull(buffer, slot); // plain: published by the release in finally
+            for (E element; next - start < limit && (element = takeAt(next)) != null; ) { // acquire, plain null
                 next++;
-                handler.accept((E) element);
+                handler.accept(element);
             }
         } finally {
-            if (next != start) {
-                soConsumerIndex(next); // release: one store hands the whole burst back
-            }
+            handBack(start, next); // release: one store hands the whole burst back
         }
         return (int) (next - start);
     }
