@@ -18,18 +18,26 @@ final class CorepinPingPong implements PingPong {
     private final Exec responder;
     private final Ping ping = new Ping();
     private final Pong pong = new Pong();
+    private final boolean guarded;
     /** The running phase, for the error handler only; volatile. */
     private volatile Phase current;
 
     /**
      * @param plan where the two Execs go ({@code plan.execCount() == 2})
      * @param ringCapacity each Exec's inbound ring
+     * @param guarded whether the stall guard watches the pair (the default, 10 ms); {@code false} is
+     *     {@code stallThreshold(0)}: no guard thread looks at these Execs, so none wakes every 5 ms beside them
      */
-    CorepinPingPong(AffinityPlan plan, int ringCapacity) {
+    CorepinPingPong(AffinityPlan plan, int ringCapacity, boolean guarded) {
+        this.guarded = guarded;
+        final Exec.Builder settings = Exec.builder();
+        if (!guarded) {
+            settings.stallThreshold(0, java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
         group = ExecGroup.builder()
             .affinity(plan)
-            .execSettings(Exec.builder()
-                .name("latency-corepin")
+            .execSettings(settings
+                .name(guarded ? "latency-corepin" : "latency-unguarded")
                 .ringCapacity(ringCapacity)
                 .idleStrategy(IdleStrategy.busySpin())
                 .errorHandler((exec, task, error) -> failed(error))
@@ -48,13 +56,14 @@ final class CorepinPingPong implements PingPong {
 
     @Override
     public String name() {
-        return "corepin";
+        return guarded ? "corepin" : "corepin-unguarded";
     }
 
     @Override
     public String description() {
         return "corepin Exec pair (ExecGroup over the affinity plan, ring " + initiator.ringCapacity()
-            + "), idle strategy IdleStrategy.busySpin(), tasks handed over with Exec.execute";
+            + "), idle strategy IdleStrategy.busySpin(), tasks handed over with Exec.execute"
+            + (guarded ? "" : ", no stall guard (stallThreshold 0)");
     }
 
     @Override

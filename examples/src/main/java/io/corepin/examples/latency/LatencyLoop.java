@@ -35,7 +35,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * usage: latency-loop [--round-trips N] [--warmup N] [--plot PATH] [--cpus a,b | --no-pin]
- *                     [--contenders raw-ring,raw-spsc,corepin,agrona,netty] [--queue-capacity N] [--timeout-seconds N]
+ *                     [--contenders raw-ring,raw-spsc,corepin,corepin-unguarded,agrona,netty] [--queue-capacity N] [--timeout-seconds N]
  * </pre>
  */
 public final class LatencyLoop {
@@ -155,7 +155,8 @@ public final class LatencyLoop {
         switch (name) {
             case "raw-ring": return RawRingPingPong.mpsc(queueCapacity, a, b);
             case "raw-spsc": return RawRingPingPong.spsc(queueCapacity, a, b);
-            case "corepin": return new CorepinPingPong(plan, queueCapacity);
+            case "corepin": return new CorepinPingPong(plan, queueCapacity, true);
+            case "corepin-unguarded": return new CorepinPingPong(plan, queueCapacity, false);
             case "agrona": return new AgronaPingPong(queueCapacity, a, b);
             case "netty": return new NettyPingPong(a, b);
             default: throw new IllegalArgumentException("unknown contender \"" + name + "\"");

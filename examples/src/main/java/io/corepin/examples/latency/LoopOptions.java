@@ -9,7 +9,7 @@ import java.util.List;
 /** The latency loop's command line, parsed and checked; bad values throw naming the option and the value. */
 final class LoopOptions {
     /** Every contender, in the order they run. */
-    static final List<String> ALL = List.of("raw-ring", "raw-spsc", "corepin", "agrona", "netty");
+    static final List<String> ALL = List.of("raw-ring", "raw-spsc", "corepin", "corepin-unguarded", "agrona", "netty");
     /** The contenders run when {@code --contenders} is not given. */
     static final List<String> DEFAULT = List.of("raw-ring", "corepin", "agrona", "netty");
 

@@ -54,7 +54,7 @@ class LoopOptionsTest {
         assertMessage("--cpus takes exactly two CPU ids (initiator,responder), got \"3\"", "--cpus", "3");
         assertMessage("--cpus takes CPU ids, got \"x\" in \"0,x\"", "--cpus", "0,x");
         assertMessage("unknown contender \"tpe\" in --contenders corepin,tpe; known: raw-ring, raw-spsc, corepin,"
-            + " agrona, netty", "--contenders", "corepin,tpe");
+            + " corepin-unguarded, agrona, netty", "--contenders", "corepin,tpe");
         assertMessage("contender \"corepin\" listed twice in --contenders corepin,corepin", "--contenders",
             "corepin,corepin");
         assertMessage("--queue-capacity must be a power of two in [2, 2^30], got 1000", "--queue-capacity", "1000");
