@@ -1,6 +1,8 @@
 package io.corepin.bench.idle;
 
+import io.corepin.Exec;
 import io.corepin.ExecGroup;
+import io.corepin.IdleStrategy;
 import io.corepin.affinity.AffinityPlan;
 import io.corepin.balance.LoadBalancer;
 import io.corepin.bench.Paced;
@@ -52,7 +54,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 5, jvmArgsAppend = {"--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseParallelGC",
     "-Xms512m", "-Xmx512m"})
 public class LightLoad {
-    @Param({"corepin", "corepin-rr", "corepin-unpinned", "fjp", "tpe", "netty"})
+    @Param({"corepin", "corepin-rr", "corepin-unpinned", "corepin-noyield", "corepin-park0", "fjp", "tpe", "netty"})
     public String executor;
 
     /** Tasks per second; 0: none (the executor idles, only CPU is reported). */
@@ -88,6 +90,22 @@ public class LightLoad {
                 closer = group;
                 break;
             }
+            case "corepin-noyield": {
+                // the default group with spins and no yields before parking: IdleStrategy.park(100, 0)
+                ExecGroup group = ExecGroup.builder().execs(2)
+                    .execSettings(Exec.builder().name("noyield").idleStrategy(IdleStrategy.park(100, 0))).build();
+                pool = group;
+                closer = group;
+                break;
+            }
+            case "corepin-park0": {
+                // the default group parking at its first idle turn: IdleStrategy.park(0, 0)
+                ExecGroup group = ExecGroup.builder().execs(2)
+                    .execSettings(Exec.builder().name("park0").idleStrategy(IdleStrategy.park(0, 0))).build();
+                pool = group;
+                closer = group;
+                break;
+            }
             case "fjp": {
                 ForkJoinPool fjp = new ForkJoinPool(2);
                 pool = fjp;
@@ -108,7 +126,7 @@ public class LightLoad {
             }
             default:
                 throw new IllegalArgumentException("unknown executor '" + executor
-                    + "': expected corepin, corepin-rr, corepin-unpinned, fjp, tpe or netty");
+                    + "': expected corepin, corepin-rr, corepin-unpinned, corepin-noyield, corepin-park0, fjp, tpe or netty");
         }
         // let every pool start its threads before the first measured submission
         paced(1_000, 0.2);
