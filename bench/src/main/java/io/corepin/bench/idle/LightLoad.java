@@ -39,7 +39,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code corepin-unpinned} (the same with {@code AffinityPlan.unpinned(2)}: threads the scheduler may move), {@code fjp} {@code new ForkJoinPool(2)}, {@code tpe}
  * {@code Executors.newFixedThreadPool(2)}, {@code netty} {@code new DefaultEventLoopGroup(2)} (its round robin via
  * {@code execute}), and {@code corepin-rr} (the default group with {@code LoadBalancer.roundRobin()}, its default
- * before {@code wakeLocal}).
+ * before {@code wakeLocal}). Variants of the default group, to separate its costs in one run: {@code corepin-noyield}
+ * ({@code IdleStrategy.park(100, 0)}), {@code corepin-park0} ({@code park(0, 0)}: parks at its first idle turn),
+ * {@code corepin-unguarded} ({@code stallThreshold(0)}: no stall guard looks at its Execs).
  *
  * <p>Five warm-up invocations (10 s of paced submits) for every peer: at 1,000 tasks/s the per-task methods reach C2
  * only 5–9 s into a run ({@code -XX:+PrintCompilation}: corepin's {@code ExecGroup.execute} at 6.9 s,
@@ -54,7 +56,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 5, jvmArgsAppend = {"--add-opens", "java.base/jdk.internal.misc=ALL-UNNAMED", "-XX:+UseParallelGC",
     "-Xms512m", "-Xmx512m"})
 public class LightLoad {
-    @Param({"corepin", "corepin-rr", "corepin-unpinned", "corepin-noyield", "corepin-park0", "fjp", "tpe", "netty"})
+    @Param({"corepin", "corepin-rr", "corepin-unpinned", "corepin-noyield", "corepin-park0", "corepin-unguarded", "fjp",
+        "tpe", "netty"})
     public String executor;
 
     /** Tasks per second; 0: none (the executor idles, only CPU is reported). */
@@ -71,41 +74,27 @@ public class LightLoad {
     @Setup(Level.Trial)
     public void start() throws Exception {
         switch (executor) {
-            case "corepin": {
-                ExecGroup group = ExecGroup.builder().execs(2).build();
-                pool = group;
-                closer = group;
+            case "corepin":
+                use(ExecGroup.builder().execs(2));
                 break;
-            }
-            case "corepin-rr": {
-                // the default group before LoadBalancer.wakeLocal() became its default: strict round robin
-                ExecGroup group = ExecGroup.builder().execs(2).balancer(LoadBalancer.roundRobin()).build();
-                pool = group;
-                closer = group;
+            case "corepin-rr": // the default group before LoadBalancer.wakeLocal() became its default: round robin
+                use(ExecGroup.builder().execs(2).balancer(LoadBalancer.roundRobin()));
                 break;
-            }
-            case "corepin-unpinned": {
-                ExecGroup group = ExecGroup.builder().affinity(AffinityPlan.unpinned(2)).build();
-                pool = group;
-                closer = group;
+            case "corepin-unpinned":
+                use(ExecGroup.builder().affinity(AffinityPlan.unpinned(2)));
                 break;
-            }
-            case "corepin-noyield": {
-                // the default group with spins and no yields before parking: IdleStrategy.park(100, 0)
-                ExecGroup group = ExecGroup.builder().execs(2)
-                    .execSettings(Exec.builder().name("noyield").idleStrategy(IdleStrategy.park(100, 0))).build();
-                pool = group;
-                closer = group;
+            case "corepin-noyield": // spins and no yields before parking
+                use(ExecGroup.builder().execs(2).execSettings(Exec.builder().name("noyield")
+                    .idleStrategy(IdleStrategy.park(100, 0))));
                 break;
-            }
-            case "corepin-park0": {
-                // the default group parking at its first idle turn: IdleStrategy.park(0, 0)
-                ExecGroup group = ExecGroup.builder().execs(2)
-                    .execSettings(Exec.builder().name("park0").idleStrategy(IdleStrategy.park(0, 0))).build();
-                pool = group;
-                closer = group;
+            case "corepin-park0": // parks at its first idle turn
+                use(ExecGroup.builder().execs(2).execSettings(Exec.builder().name("park0")
+                    .idleStrategy(IdleStrategy.park(0, 0))));
                 break;
-            }
+            case "corepin-unguarded": // no stall guard looks at its Execs
+                use(ExecGroup.builder().execs(2).execSettings(Exec.builder().name("unguarded")
+                    .stallThreshold(0, TimeUnit.MILLISECONDS)));
+                break;
             case "fjp": {
                 ForkJoinPool fjp = new ForkJoinPool(2);
                 pool = fjp;
@@ -126,10 +115,18 @@ public class LightLoad {
             }
             default:
                 throw new IllegalArgumentException("unknown executor '" + executor
-                    + "': expected corepin, corepin-rr, corepin-unpinned, corepin-noyield, corepin-park0, fjp, tpe or netty");
+                    + "': expected corepin, corepin-rr, corepin-unpinned, corepin-noyield, corepin-park0, "
+                    + "corepin-unguarded, fjp, tpe or netty");
         }
         // let every pool start its threads before the first measured submission
         paced(1_000, 0.2);
+    }
+
+    /** Builds {@code group} and submits to it. */
+    private void use(ExecGroup.Builder group) {
+        ExecGroup built = group.build();
+        pool = built;
+        closer = built;
     }
 
     @TearDown(Level.Trial)
