@@ -15,7 +15,9 @@ out=$(mktemp -d)
 javac -nowarn -cp "$cp" -d "$out" "$root"/bench/regime/*.java 2>&1 | grep -v '^Note:' || true
 echo "$(java -version 2>&1 | head -1); $(nproc) CPUs; $(date -u '+%Y-%m-%d %H:%M UTC'); load $(cut -d' ' -f1-3 /proc/loadavg)"
 c2c=""
-if command -v gcc > /dev/null && gcc -O2 -pthread -o "$out/c2c" "$root/bench/regime/c2c.c"; then c2c="$out/c2c"; fi
+if command -v gcc > /dev/null && gcc -O2 -pthread -o "$out/c2c" "$root/bench/regime/c2c.c"; then
+  c2c="$out/c2c"
+fi
 for i in $(seq 1 "$jvms"); do
   for kind in raw spin park; do
     [ -z "$c2c" ] || "$c2c" 1 250 | awk '{m=m" "$7} END {print "c2c round trip ns (4 windows):" m}'

@@ -4,6 +4,7 @@ import io.corepin.Exec;
 import io.corepin.ExecGroup;
 import io.corepin.IdleStrategy;
 import io.corepin.affinity.AffinityPlan;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Two corepin {@link Exec}s of one {@link ExecGroup}, pinned by the affinity plan, bouncing two pre-allocated tasks:
@@ -32,7 +33,7 @@ final class CorepinPingPong implements PingPong {
         this.guarded = guarded;
         final Exec.Builder settings = Exec.builder();
         if (!guarded) {
-            settings.stallThreshold(0, java.util.concurrent.TimeUnit.MILLISECONDS);
+            settings.stallThreshold(0, TimeUnit.MILLISECONDS);
         }
         group = ExecGroup.builder()
             .affinity(plan)

@@ -35,7 +35,8 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  * usage: latency-loop [--round-trips N] [--warmup N] [--plot PATH] [--cpus a,b | --no-pin]
- *                     [--contenders raw-ring,raw-spsc,corepin,corepin-unguarded,agrona,netty] [--queue-capacity N] [--timeout-seconds N]
+ *                     [--contenders raw-ring,raw-spsc,corepin,corepin-unguarded,agrona,netty] [--queue-capacity N]
+ *                     [--timeout-seconds N]
  * </pre>
  */
 public final class LatencyLoop {

@@ -75,12 +75,13 @@ class LatencyLoopTest {
     void theOptionalSpscPairRunsAndWithoutTheRawRingThereIsNoRatio(@TempDir Path dir) throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         List<Result> results = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> LatencyLoop.run(
-            LoopOptions.parse("--round-trips", "5000", "--warmup", "0", "--contenders", "raw-spsc,corepin,corepin-unguarded",
-                "--no-pin", "--queue-capacity", "64", "--plot", dir.resolve("p.png").toString(),
+            LoopOptions.parse("--round-trips", "5000", "--warmup", "0",
+                "--contenders", "raw-spsc,corepin,corepin-unguarded", "--no-pin", "--queue-capacity", "64", "--plot", dir.resolve("p.png").toString(),
                 "--timeout-seconds", "20"),
             new PrintStream(printed, true, UTF_8)));
         String out = printed.toString(UTF_8);
-        assertEquals(List.of("raw-spsc", "corepin", "corepin-unguarded"), results.stream().map(Result::name).collect(Collectors.toList()));
+        assertEquals(List.of("raw-spsc", "corepin", "corepin-unguarded"),
+            results.stream().map(Result::name).collect(Collectors.toList()));
         for (Result r : results) {
             assertEquals(5000, r.count(), r.name());
             assertEquals("unpinned <-> unpinned", r.placement());
