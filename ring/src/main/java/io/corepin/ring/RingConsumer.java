@@ -3,6 +3,7 @@ package io.corepin.ring;
 import io.corepin.ring.internal.VarHandles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 /** 128 bytes between the read-mostly storage fields and the consumer index (two lines: adjacent-line prefetch). */
@@ -82,25 +83,32 @@ abstract class RingConsumer<E> extends RingConsumerPad<E> {
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public final int pollBurst(E[] dst, int offset, int count) {
         checkRange(dst, offset, count);
         final Object[] buffer = this.buffer;
         final int mask = this.mask;
         final long start = lpConsumerIndex();
+        final int slot = (int) start & mask;
+        final int max = Math.min(count, buffer.length); // a full ring must not be scanned round to its start again
         int n = 0;
-        while (n < count) {
-            final int slot = (int) (start + n) & mask;
-            final Object element = laSlot(buffer, slot); // acquire: see the producer's writes
-            if (element == null) {
-                break;
-            }
-            spSlotNull(buffer, slot); // plain: published by the release below
-            dst[offset + n++] = (E) element;
+        while (n < max && laSlot(buffer, (slot + n) & mask) != null) { // acquire: see the producer's writes
+            n++; // loads only: the burst's slot lines are not written until all of it is known
         }
-        if (n != 0) {
-            soConsumerIndex(start + n); // release: one store hands the whole burst back
+        if (n == 0) {
+            return 0;
         }
+        // Plain copies (one arraycopy, one fill per run; at most two runs, at the wrap) of slots whose acquire loads
+        // above saw them published: nothing else writes such a slot until the release below hands it back, so the
+        // copy reads the same element, and what its producer wrote before publishing it is visible. Fewer stores per
+        // element than a take-one-at-a-time loop (no per-element null store and card mark: the copy marks its range).
+        final int first = Math.min(n, buffer.length - slot);
+        System.arraycopy(buffer, slot, dst, offset, first);
+        Arrays.fill(buffer, slot, slot + first, null); // plain: published by the release below
+        if (first < n) {
+            System.arraycopy(buffer, 0, dst, offset + first, n - first);
+            Arrays.fill(buffer, 0, n - first, null); // plain: published by the release below
+        }
+        soConsumerIndex(start + n); // release: one store hands the whole burst back
         return n;
     }
 
