@@ -13,6 +13,8 @@ import java.util.function.LongSupplier;
  *
  * <ul>
  *   <li>{@link #park()} (the default): a short spin and a few yields, then park until woken. Burns no core when idle.
+ *       The spins adapt: an Exec whose spins keep missing spins less and parks sooner (down to 8 spins, no yields),
+ *       and one whose spins catch work keeps as many as caught it.
  *   <li>{@link #backoff(int, int, long, long)}: spin, yield, then timed parks that double from a minimum to a
  *       maximum, still woken early by producers.
  *   <li>{@link #busySpin()}: never parks. Lowest wake-up latency; burns its core at 100% even when idle.

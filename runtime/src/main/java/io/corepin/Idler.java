@@ -14,6 +14,14 @@ import java.util.function.LongSupplier;
  *       yielding found nothing and whose park then lasted at least {@link #SHORT_PARK_NANOS}, the spins and yields
  *       are skipped (they cost CPU and catch nothing at that load) until a park ends sooner, or work arrives while
  *       spinning, again.</li>
+ *   <li>the adaptive window: an idle period spins for at most twice the latest idle turn at which spinning or
+ *       yielding caught work (at least {@link #MIN_ADAPTIVE_SPINS}, at most the strategy's spins), and yields only
+ *       when that window is the whole of the strategy's spins. Every park halves the bound; work caught later in the
+ *       window raises it to that turn; a park that ended within {@link #RESPIN_PARK_NANOS} (work came just after
+ *       the spins gave up) restores the whole window. Spins that keep missing cost a few hundred nanoseconds
+ *       instead of the whole spin-and-yield window, and a core the Exec shares with its submitter is given up at
+ *       once — measured at 100,000 tasks/s from one thread (bench/RESULTS.md, light load round 5): a spinning or
+ *       yielding Exec on the submitter's vCPU holds the task it was sent until the submitter sleeps.</li>
  * </ul>
  * Only parks are timed (two clock reads around a park, which costs a system call anyway): a turn that spins or finds
  * work reads no clock. Owner thread only: plain fields.
@@ -29,6 +37,13 @@ final class Idler {
      * µs to tens of µs).
      */
     static final long SHORT_PARK_NANOS = 50_000;
+    /** The fewest spins an adaptive window shrinks to (see the class comment). */
+    static final int MIN_ADAPTIVE_SPINS = 8;
+    /**
+     * A park that ended sooner than this (its wake-up included) was ended by work that the whole spin-and-yield
+     * window would have caught: the adaptive window opens fully again.
+     */
+    static final long RESPIN_PARK_NANOS = 10_000;
     /** Consecutive long parks after which an idle period parks at its first idle turn. */
     static final int LONG_PARKS_BEFORE_PARKING_AT_ONCE = 8;
 
@@ -65,6 +80,11 @@ final class Idler {
     private int skipYields;
     /** Consecutive idle periods that ended in a park of at least SHORT_PARK_NANOS (saturates at the threshold). */
     private int longParks;
+    /**
+     * The latest idle turn at which spinning or yielding caught work, halved by every park: the adaptive window is
+     * twice this (plain, owner only). Starts at the whole window.
+     */
+    private int catchTurns;
     /** Whether the current idle period has parked (then its end was already judged by the park's length). */
     private boolean parkedThisPeriod;
 
@@ -78,6 +98,7 @@ final class Idler {
         this.yielder = yielder;
         this.realTime = realTime;
         this.parker = parker;
+        this.catchTurns = spins;
     }
 
     /** After a turn: work resets the idle count; no work spins, yields or parks by the count. */
@@ -99,9 +120,11 @@ final class Idler {
             idleTurns++;
         }
         final boolean parkAtOnce = longParks >= LONG_PARKS_BEFORE_PARKING_AT_ONCE;
-        if (idleTurns <= (long) spins && !parkAtOnce) {
+        final int window = (int) Math.min(spins, Math.max(MIN_ADAPTIVE_SPINS, 2L * catchTurns)); // the adaptive window
+        final int windowYields = window == spins ? yields : 0; // a shrunk window does not yield
+        if (idleTurns <= (long) window && !parkAtOnce) {
             Thread.onSpinWait();
-        } else if (idleTurns <= (long) spins + yields && skipYields == 0 && !parkAtOnce) {
+        } else if (idleTurns <= (long) window + windowYields && skipYields == 0 && !parkAtOnce) {
             if (yielder.yieldNanos() > LATE_YIELD_NANOS) {
                 // The yield gave the core away: other runnable threads share it. A thread that yields stays
                 // runnable, so when its work arrives it waits for a time slice (measured here: 1.4 ms per such
@@ -134,6 +157,7 @@ final class Idler {
     private void endIdlePeriod() {
         if (!parkedThisPeriod) {
             longParks = 0;
+            catchTurns = Math.max(catchTurns, Math.min(idleTurns, spins)); // caught at this turn: keep that much
         }
         parkedThisPeriod = false;
     }
@@ -153,6 +177,7 @@ final class Idler {
         parker.parkUntilWoken(nanos);
         final long parkedFor = realTime.getAsLong() - before;
         parkedThisPeriod = true;
+        catchTurns = parkedFor < RESPIN_PARK_NANOS ? spins : catchTurns >> 1; // the window's bound: see the class
         if (parkedFor < SHORT_PARK_NANOS) {
             longParks = 0; // work (or a short timed park) came soon: spinning again may catch the next
         } else if (longParks < LONG_PARKS_BEFORE_PARKING_AT_ONCE) {

@@ -210,6 +210,44 @@ class IdleStrategyTest {
         assertEquals(4, idlePeriod(idler, parker));
     }
 
+    /** Idle turns until the first park, then a turn with work (the wake); any number of turns. */
+    private static int turnsToPark(Idler idler, TimedParker parker) {
+        int turns = 0;
+        final int parksBefore = parker.parks;
+        while (parker.parks == parksBefore) {
+            idler.idle(0);
+            turns++;
+            assertTrue(turns <= 1_000, "parks within the window");
+        }
+        idler.idle(1);
+        return turns;
+    }
+
+    @Test
+    void spinsThatCatchNothingShrinkTheWindowUntilAParkEndsSoon() {
+        long[] clock = {0};
+        TimedParker parker = new TimedParker(clock, 20_000); // 20 µs parks: work comes, but not while spinning
+        Idler idler = IdleStrategy.park(100, 10).withTiming(() -> FAST_YIELD, () -> clock[0]).newIdler(parker);
+        assertEquals(111, turnsToPark(idler, parker), "the full window first: 100 spins, 10 yields, then park");
+        assertEquals(111, turnsToPark(idler, parker), "still the full window (twice the catch bound of 50)");
+        assertEquals(51, turnsToPark(idler, parker), "the window halves with every park: 50 spins, no yields");
+        assertEquals(25, turnsToPark(idler, parker));
+        assertEquals(13, turnsToPark(idler, parker));
+        for (int period = 0; period < 5; period++) {
+            assertEquals(Idler.MIN_ADAPTIVE_SPINS + 1, turnsToPark(idler, parker), "never fewer than the minimum");
+        }
+        // work caught at the third idle turn: a window of twice that is enough, the minimum stays
+        idler.idle(0);
+        idler.idle(0);
+        idler.idle(0);
+        idler.idle(1);
+        assertEquals(Idler.MIN_ADAPTIVE_SPINS + 1, turnsToPark(idler, parker));
+        // a park that ended within RESPIN_PARK_NANOS: a longer spin would have caught its work
+        parker.nanosPerPark = 5_000;
+        assertEquals(Idler.MIN_ADAPTIVE_SPINS + 1, turnsToPark(idler, parker));
+        assertEquals(111, turnsToPark(idler, parker), "after a park that ended soon: the full window again");
+    }
+
     @Test
     void busySpinNeverYieldsOrParks() {
         CountingParker parker = new CountingParker();
