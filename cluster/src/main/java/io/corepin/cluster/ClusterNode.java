@@ -8,6 +8,7 @@ import io.aeron.driver.ThreadingMode;
 import io.corepin.Backpressure;
 import io.corepin.Exec;
 import io.corepin.ExecGroup;
+import io.corepin.IdleStrategy;
 import io.corepin.Poller;
 import io.corepin.affinity.AffinityPlan;
 import io.corepin.balance.LoadBalancer;
@@ -55,6 +56,11 @@ import org.agrona.concurrent.UnsafeBuffer;
  * it skips them ({@link #skipped()}) and goes on from there.
  */
 public final class ClusterNode implements AutoCloseable {
+    /** The default Execs' idling: Agrona's {@code BackoffIdleStrategy} defaults (see {@link Builder#execSettings}). */
+    static final int BACKOFF_SPINS = 10;
+    static final int BACKOFF_YIELDS = 5;
+    static final long BACKOFF_MIN_PARK_NANOS = 1_000;
+
     private final int hostId;
     private final int execs;
     private final String endpoint;
@@ -793,7 +799,14 @@ public final class ClusterNode implements AutoCloseable {
             return this;
         }
 
-        /** Settings of every Exec (default {@code Exec.builder().name("host-<id>")}); its poller is replaced. */
+        /**
+         * Settings of every Exec; its poller is replaced. Default: {@code Exec.builder().name("host-<id>")} idling as
+         * Agrona's {@code BackoffIdleStrategy} does by default, which Aeron's agents use —
+         * {@code IdleStrategy.backoff(10, 5, 1 µs, maxPark)}: after work, 10 spins and 5 yields, then parks doubling
+         * from 1 µs up to {@link #maxPark}. Aeron gives no wake-up for new data, so an Exec's parks are timed either
+         * way; the Exec's own default ({@code IdleStrategy.park()}) would park the whole {@code maxPark} at once,
+         * which doubled a cross-host round trip's p50 (bench/RESULTS.md, "Cross-host hop", run 4).
+         */
         public Builder execSettings(Exec.Builder template) {
             this.template = Objects.requireNonNull(template, "template");
             return this;
@@ -898,8 +911,9 @@ public final class ClusterNode implements AutoCloseable {
                 throw new IllegalStateException("endpoint is required");
             }
             new Host(hostId, execs, endpoint); // checks the endpoint's form
-            if (template == null) {
-                template = Exec.builder().name("host-" + hostId);
+            if (template == null) { // Aeron has no wake-up for new data: idle as Aeron's own agents do
+                template = Exec.builder().name("host-" + hostId).idleStrategy(IdleStrategy.backoff(
+                    BACKOFF_SPINS, BACKOFF_YIELDS, Math.min(BACKOFF_MIN_PARK_NANOS, maxParkNanos), maxParkNanos));
             }
             if (affinity != null && affinity.execCount() != execs) {
                 throw new IllegalArgumentException("affinity plan has " + affinity.execCount() + " Execs, execs is " + execs);

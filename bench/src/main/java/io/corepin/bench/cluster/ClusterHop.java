@@ -47,14 +47,19 @@ import org.openjdk.jmh.annotations.Warmup;
  * <ul>
  *   <li>{@code aeron}: Aeron's own ping-pong — a thread polling a subscription (Agrona's {@code BackoffIdleStrategy},
  *       Aeron's default) and offering each fragment back;
- *   <li>{@code corepin}: a {@link ClusterNode} of one Exec (default idle strategy) whose handler {@code send}s it back
- *       to the pinger's key (poller, frame checks, handler registry, routing, tryClaim); acks and replay off;
- *   <li>{@code corepin-invoker}: the same with {@code driverOnExec(true)}: that Exec also runs the peer's driver;
- *   <li>{@code corepin-park10us}: as {@code corepin}, the idle Exec parking at most 10 µs between polls (default 100);
+ *   <li>{@code corepin}: a {@link ClusterNode} of one Exec (the node's default settings: it idles as Aeron's peer
+ *       does, Agrona's {@code BackoffIdleStrategy} defaults — 10 spins, 5 yields, then parks doubling from 1 µs up
+ *       to the node's {@code maxPark}, 100 µs) whose handler {@code send}s it back to the pinger's key (poller, frame
+ *       checks, handler registry, routing, tryClaim); acks and replay off;
+ *   <li>{@code corepin-park}: as {@code corepin} with the Exec's own default idle strategy, {@code IdleStrategy.park()}
+ *       (the node's default until 2026-12-03): spin, yield, then park the whole {@code maxPark};
+ *   <li>{@code corepin-invoker}: as {@code corepin-park} with {@code driverOnExec(true)}: that Exec also runs the
+ *       peer's driver;
+ *   <li>{@code corepin-park10us}: as {@code corepin-park}, the idle Exec parking at most 10 µs between polls;
  *   <li>{@code corepin-spin}: as {@code corepin}, the Exec never parking ({@code IdleStrategy.busySpin()}): it polls
  *       its subscription every turn, as Aeron's ping-pong examples do with a busy-spin idle strategy.
  * </ul>
- * The pinger's own driver and client are the same for all three; the pinger spins with {@code Thread.yield()}.
+ * The pinger's own driver and client are the same for all peers; the pinger spins with {@code Thread.yield()}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -68,7 +73,7 @@ public class ClusterHop {
     private static final int PAYLOAD = 16;
     private static final int FRAME = 40 + PAYLOAD;
 
-    @Param({"aeron", "corepin", "corepin-invoker", "corepin-park10us", "corepin-spin"})
+    @Param({"aeron", "corepin", "corepin-park", "corepin-invoker", "corepin-park10us", "corepin-spin"})
     public String peer;
 
     private Path root;
@@ -97,6 +102,18 @@ public class ClusterHop {
     private static int freePort() throws IOException {
         try (DatagramSocket s = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
+        }
+    }
+
+    /** The node's Exec settings for a peer; null: the node's default. */
+    private static Exec.Builder execSettings(String peer) {
+        switch (peer) {
+            case "corepin-spin":
+                return Exec.builder().name("hop").idleStrategy(IdleStrategy.busySpin()); // polls every turn
+            case "corepin":
+                return null;
+            default: // corepin-park, corepin-invoker, corepin-park10us: the Exec's default, spin, yield, park
+                return Exec.builder().name("hop").idleStrategy(IdleStrategy.park());
         }
     }
 
@@ -132,11 +149,12 @@ public class ClusterHop {
         } else {
             ClusterNode[] self = new ClusterNode[1];
             long[] replyKey = {0};
-            node = ClusterNode.builder().hostId(2).execs(1).endpoint("127.0.0.1:" + peerPort)
-                .aeronDirectory(root.resolve("corepin")).affinity(AffinityPlan.unpinned(1))
-                .execSettings(peer.equals("corepin-spin")
-                    ? Exec.builder().name("hop").idleStrategy(IdleStrategy.busySpin()) // never parks: polls every turn
-                    : Exec.builder().name("hop")) // the default idle strategy: spin, yield, park
+            ClusterNode.Builder b = ClusterNode.builder().hostId(2).execs(1).endpoint("127.0.0.1:" + peerPort);
+            Exec.Builder settings = execSettings(peer);
+            if (settings != null) {
+                b.execSettings(settings);
+            }
+            node = b.aeronDirectory(root.resolve("corepin")).affinity(AffinityPlan.unpinned(1))
                 .replayBuffer(0).driverOnExec(peer.equals("corepin-invoker"))
                 .maxPark(Duration.ofNanos(peer.equals("corepin-park10us") ? 10_000 : 100_000))
                 .handler(HANDLER, (key, buf, off, len) -> self[0].send(replyKey[0], HANDLER, buf, off, len))
