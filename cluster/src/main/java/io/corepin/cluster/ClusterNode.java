@@ -53,7 +53,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * while the sender lives; a message the lost host handled but had not acked yet is handled again by the new owner.
  * A host that left and is added again gets a skip frame first from each sender Exec that had sent to it: the
  * sequences it had not delivered were given to the new owners ({@link #replayed()}) or failed ({@link #replayFailed()});
- * it skips them ({@link #skipped()}) and goes on from there.
+ * it skips them ({@link #skipped()}) and goes on from there. A host restarted at the same endpoint while it stays in
+ * the membership needs nothing done: its sequences start past its predecessor's ({@code Frame.sequenceBase}), and
+ * as a receiver it is sent a skip of what its predecessor acked, then the unacked frames (at least once).
  */
 public final class ClusterNode implements AutoCloseable {
     /** The default Execs' idling: Agrona's {@code BackoffIdleStrategy} defaults (see {@link Builder#execSettings}). */
@@ -137,8 +139,9 @@ public final class ClusterNode implements AutoCloseable {
             senders = new Sender[execs];
             Poller[] pollers = new Poller[execs];
             String channel = "aeron:udp?endpoint=" + endpoint;
+            long sequenceBase = Frame.sequenceBase(System.currentTimeMillis()); // this process's: see Frame
             for (int i = 0; i < execs; i++) {
-                senders[i] = new Sender(hostId, i, maxPayload, TimeUnit.SECONDS.toNanos(2));
+                senders[i] = new Sender(hostId, i, maxPayload, TimeUnit.SECONDS.toNanos(2), sequenceBase);
                 receivers[i] = new Receiver(handlers, maxPayload, b.onReject, b.replayBytes > 0 ? senders[i] : null);
                 Receiver receiver = receivers[i];
                 java.util.Set<Integer> sessionsSeen = new java.util.HashSet<>(); // the client conductor's thread only

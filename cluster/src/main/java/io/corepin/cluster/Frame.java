@@ -14,11 +14,13 @@ import org.agrona.MutableDirectBuffer;
  *                         3 = resend: "I delivered your sequences up to this one: send every later one again";
  *                         4 = probe: "I sent you sequences up to this one and have no ack of some: which have you?";
  *                         5 = skip: "this sequence carries nothing, and the ones before it you have not delivered
- *                         will not come: I gave them up", no payload)
+ *                         will not come: I gave them up", no payload; its key field says how many to count as
+ *                         given up, -1: the gap before it)
  *  2  u16  sender Exec  (index on the sending host)
  *  4  i32  sender host  (id)
  *  8  i64  epoch        (of the membership the sender routed by)
- * 16  i64  sequence     (per sending Exec and receiving (host, Exec), from 1, one more per message sent)
+ * 16  i64  sequence     (per sending Exec and receiving (host, Exec), one more per frame sent, from the sending
+ *                         process's base: see {@link #sequenceBase})
  * 24  i64  key
  * 32  i32  handler id
  * 36  i32  payload length
@@ -29,7 +31,8 @@ import org.agrona.MutableDirectBuffer;
  */
 final class Frame {
     static final int MAX_EXECS = 65535;
-    static final byte VERSION = 1;
+    /** 2: sequences from a per-process base, the skip's count (version 1 ran sequences from 1 in every process). */
+    static final byte VERSION = 2;
     static final byte TYPE_DATA = 1;
     static final byte TYPE_ACK = 2;
     static final byte TYPE_RESEND = 3;
@@ -98,11 +101,36 @@ final class Frame {
      * A skip from (host, Exec), sequenced and acked like a data frame but delivering nothing: "my sequence to you
      * resumes after {@code sequence}; those before it that you have not delivered, I gave up". Sent first of all to a
      * (host, Exec) that came back into the sender's route after leaving it (the sender gave its unacked frames then
-     * to the keys' new owners).
+     * to the keys' new owners); the receiver counts the gap before it as skipped.
      */
     static void encodeSkip(MutableDirectBuffer b, int offset, int senderHost, int senderExec, long epoch,
                            long sequence) {
-        encode(b, offset, TYPE_SKIP, senderHost, senderExec, epoch, sequence, 0, 0, 0);
+        encodeSkip(b, offset, senderHost, senderExec, epoch, sequence, -1);
+    }
+
+    /**
+     * A skip that says how many sequences the receiver is to count as skipped ({@code -1}: the gap before it): 0 for
+     * the first frame of a process to a (host, Exec), whose sequences start at its base; the delivered sequences a
+     * receiver forgot (it restarted) when the skip's sequence is one its predecessor delivered.
+     */
+    static void encodeSkip(MutableDirectBuffer b, int offset, int senderHost, int senderExec, long epoch,
+                           long sequence, long count) {
+        encode(b, offset, TYPE_SKIP, senderHost, senderExec, epoch, sequence, count, 0, 0);
+    }
+
+    /** A skip's count of sequences to report as skipped, or -1: the gap before it (see {@link #encodeSkip}). */
+    static long skipCount(DirectBuffer b, int offset) {
+        return key(b, offset);
+    }
+
+    /**
+     * Where a process's sequences start: its start time in milliseconds times 2^20 (about 2^60 today, so good to the
+     * year 2250). Sequences to a (host, Exec) run on from there without gaps, so a host restarted in place never
+     * reuses a sequence its predecessor sent — as long as the predecessor sent fewer than 2^20 frames to one
+     * (host, Exec) per millisecond of its life, and the wall clock did not go back between the two starts.
+     */
+    static long sequenceBase(long startMillis) {
+        return startMillis << 20;
     }
 
     static int version(DirectBuffer b, int offset) {

@@ -13,9 +13,10 @@ import org.agrona.concurrent.OneToOneConcurrentArrayQueue;
  * host, sender Exec, sequence), and runs the registered handler inline. Owned by the Exec's thread: only it calls
  * {@link #onFragment}; other threads only read the counters (and {@link #imageAvailable} runs on Aeron's conductor).
  *
- * <p>With acks on, a sender's frames are delivered in sequence only (its sequences to this Exec run from 1 without
- * gaps): a frame past a gap is dropped, not acked, and the sender is asked to send everything after the last one
- * delivered again (a resend request, at most one per {@link #RESEND_INTERVAL_NANOS} while the gap stays). So an ack
+ * <p>With acks on, a sender's frames are delivered in sequence only (its sequences to this Exec run without gaps,
+ * after a first skip): a frame past a gap is dropped, not acked, and the sender is asked to send everything after
+ * the last one delivered again (a resend request, at most one per {@link #RESEND_INTERVAL_NANOS} while the gap
+ * stays). So an ack
  * never covers a frame that did not arrive. A new image of a publication this Exec has had frames from (the old one
  * timed out: its frames in flight may be gone, also the last ones, which no later frame would show as a gap) asks
  * that sender for a resend at once; so does a sender's probe (it waits for acks) naming a sequence not delivered yet,
@@ -248,8 +249,9 @@ final class Receiver implements FragmentHandler {
     /**
      * A skip: the sender's sequence to this Exec resumes after the skip's, and the ones before it not delivered here
      * were given up by the sender (it sent them to other owners when this host left its membership). Taken past a
-     * gap, unlike a data frame; counted ({@link #skipped}), acked like one. With acks off there is no sequence to
-     * skip. A skip at or below the last sequence delivered is a repeat.
+     * gap, unlike a data frame; counted ({@link #skipped}: the gap before it, or the count the skip names — 0 for a
+     * sending process's first frame, which skips past its predecessor's sequences), acked like one. With acks off
+     * there is no sequence to skip. A skip at or below the last sequence delivered is a repeat.
      */
     private void onSkip(DirectBuffer buffer, int offset, int session, boolean onImage) {
         if (this.sender == null) {
@@ -264,7 +266,9 @@ final class Receiver implements FragmentHandler {
         if (sequence <= last) {
             bump(DUPLICATES);
         } else {
-            counts.lazySet(SKIPPED, counts.get(SKIPPED) + (sequence - 1 - last)); // single writer: this Exec
+            long count = Frame.skipCount(buffer, offset);
+            long skipped = count >= 0 ? count : sequence - 1 - last; // as the sender says, or the gap before it
+            counts.lazySet(SKIPPED, counts.get(SKIPPED) + skipped); // single writer: this Exec
             lastSequence.put(sender, sequence);
         }
         owe(sender);

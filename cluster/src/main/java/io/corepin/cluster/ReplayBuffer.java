@@ -20,6 +20,7 @@ final class ReplayBuffer {
     private int entries;
     private long resendAt = -1; // byte position of the next frame to send again (monotonic), or -1: no resend
     private long oldestAtLastLook; // the oldest entry's sequence at the last stalled() call, 0: empty then
+    private long acked; // the highest sequence acked so far, 0: none
 
     ReplayBuffer(int capacity) {
         if (capacity < 64 || Integer.bitCount(capacity) != 1) {
@@ -61,6 +62,9 @@ final class ReplayBuffer {
 
     /** Drops every entry whose sequence is at most {@code sequence}. */
     void ack(long sequence) {
+        if (sequence > acked) {
+            acked = sequence;
+        }
         while (head < tail) {
             int at = (int) (head & (capacity - 1));
             int len = capacity - at >= 4 ? buf.getInt(at) : WRAP;
@@ -74,6 +78,11 @@ final class ReplayBuffer {
             head += aligned(len);
             entries--;
         }
+    }
+
+    /** The highest sequence acked so far (by any incarnation of the receiver), 0: none. */
+    long acked() {
+        return acked;
     }
 
     /** Sends every waiting frame again, oldest first, in the next calls of {@link #resend}. */

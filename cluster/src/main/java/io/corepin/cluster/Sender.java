@@ -22,12 +22,17 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@link ReplayBuffer} of its (host, Exec) until that receiver acks it; when a host leaves the membership, its
  * unacknowledged frames are sent again, oldest first, to the keys' new owners before any later send.
  *
- * <p>Sequences run per (this Exec, receiving (host, Exec)), from 1 without gaps, so a receiver sees a lost frame as
- * a gap (it delivers in sequence only). A (host, Exec)'s unacknowledged frames are sent again as they are (original
- * sequence: the receiver drops those it has) when that receiver asks ({@link #onResend}: it saw a gap, or a new image
- * of this Exec's publication, or it answers a probe: see {@link #probeStalled}) and when its publication is connected
- * again after a send found it not connected;
- * sends to it wait ({@code BACK_PRESSURED}) until the resend is out, so they stay behind it. A (host, Exec) that
+ * <p>Sequences run per (this Exec, receiving (host, Exec)) without gaps, so a receiver sees a lost frame as a gap (it
+ * delivers in sequence only). They start after the process's base ({@link Frame#sequenceBase}), with replay on
+ * behind a skip of the base itself (count 0) as the first frame to each (host, Exec): a host restarted in place
+ * never reuses a sequence its predecessor sent, and a receiver that knew the predecessor takes the skip past the
+ * predecessor's sequences. A receiver restarted in place asks for frames its predecessor acked (a resend request
+ * below the highest ack): it is sent a skip of that ack first ({@link #onResend}).
+ *
+ * <p>A (host, Exec)'s unacknowledged frames are sent again as they are (original sequence: the receiver drops those it
+ * has) when that receiver asks ({@link #onResend}: it saw a gap, or a new image of this Exec's publication, or it
+ * answers a probe: see {@link #probeStalled}) and when its publication is connected again after a send found it not
+ * connected; sends to it wait ({@code BACK_PRESSURED}) until the resend is out, so they stay behind it. A (host, Exec) that
  * left the route and comes back gets a skip frame first ({@link #skipOnReturn}): the sequences it missed went to
  * other owners and will not come. Allocates nothing per message.
  */
@@ -49,6 +54,8 @@ final class Sender {
     private final int execIndex;
     private final int maxPayload;
     private final long replayTimeoutNanos;
+    /** The process's sequence base (see {@link Frame#sequenceBase}); 0: sequences from 1 and no first skip (tests). */
+    private final long sequenceBase;
     private final BufferClaim claim = new BufferClaim();
     private final UnsafeBuffer scratch;
     private final UnsafeBuffer replayPayload = new UnsafeBuffer(0, 0);
@@ -73,7 +80,16 @@ final class Sender {
     /** REPLAYED, REPLAY_FAILED, ACKS_SENT, ACKS_RECEIVED, RESENT, PROBES, SKIPS: as {@link #results}. */
     private final AtomicLongArray replay = new AtomicLongArray(7);
 
+    /** A sender whose sequences start at 1, with no first skip (tests of other parts). */
     Sender(int hostId, int execIndex, int maxPayload, long replayTimeoutNanos) {
+        this(hostId, execIndex, maxPayload, replayTimeoutNanos, 0);
+    }
+
+    Sender(int hostId, int execIndex, int maxPayload, long replayTimeoutNanos, long sequenceBase) {
+        if (sequenceBase < 0) {
+            throw new IllegalArgumentException("sequence base must be >= 0, got " + sequenceBase);
+        }
+        this.sequenceBase = sequenceBase;
         this.hostId = hostId;
         this.execIndex = execIndex;
         this.maxPayload = maxPayload;
@@ -109,7 +125,8 @@ final class Sender {
             Host host = next.membership.host(h);
             sequences[h] = new long[host.execs()];
             for (int e = 0; e < host.execs(); e++) {
-                sequences[h][e] = Math.max(1, savedSequences.get(id(host.id(), e)));
+                long saved = savedSequences.get(id(host.id(), e));
+                sequences[h][e] = saved == 0 ? sequenceBase + 1 : saved;
                 if (next.unacked != null) {
                     after.add(next.unacked[h][e]);
                 }
@@ -140,7 +157,11 @@ final class Sender {
             for (int h = 0; h < next.membership.size(); h++) {
                 for (int e = 0; e < next.unacked[h].length; e++) {
                     if (!before.contains(next.unacked[h][e])) {
-                        skipOnReturn(next, h, e);
+                        if (savedSequences.get(id(next.membership.host(h).id(), e)) == 0) {
+                            skipToBase(next, h, e);
+                        } else {
+                            skipOnReturn(next, h, e);
+                        }
                     }
                 }
             }
@@ -157,7 +178,7 @@ final class Sender {
     private void skipOnReturn(Route r, int h, int e) {
         long sequence = nextSequence[h][e];
         ReplayBuffer b = r.unacked[h][e];
-        if (sequence <= 1 || !b.hasRoomFor(Frame.HEADER_LENGTH)) {
+        if (sequence <= sequenceBase + 1 || !b.hasRoomFor(Frame.HEADER_LENGTH)) {
             return; // never sent to before: nothing to skip (a new buffer always has room)
         }
         Frame.encodeSkip(scratch, 0, hostId, execIndex, r.membership.epoch(), sequence);
@@ -166,6 +187,23 @@ final class Sender {
         b.resendAll(); // goes out through the resend path, first, once the publication takes it
         resendPending = true;
         bump(replay, SKIPS);
+    }
+
+    /**
+     * A (host, Exec) this process never sent to: its first frame is a skip of the base, counting nothing. A receiver
+     * that had frames from this host's predecessor (restarted in place: same host id, same endpoint) takes it past
+     * the predecessor's sequences, which are all below the base; one that had none takes it past nothing. Kept in
+     * the replay buffer and sent through the resend path, like a skip on return.
+     */
+    private void skipToBase(Route r, int h, int e) {
+        if (sequenceBase == 0) {
+            return; // sequences from 1: nothing to skip
+        }
+        ReplayBuffer b = r.unacked[h][e];
+        Frame.encodeSkip(scratch, 0, hostId, execIndex, r.membership.epoch(), sequenceBase, 0);
+        b.append(scratch, 0, Frame.HEADER_LENGTH); // a new buffer: room for a header
+        b.resendAll();
+        resendPending = true;
     }
 
     private void replay(DirectBuffer frame, int offset, int length) {
@@ -408,11 +446,20 @@ final class Sender {
     /**
      * (host, Exec) delivered this Exec's frames up to {@code sequence} and asks for every later one again: forget
      * those up to it, and send the rest again — unless a resend to it is under way whose next frame is the one after
-     * {@code sequence}: it goes on (one already past it, whose frames may have been lost too, starts over).
+     * {@code sequence}: it goes on (one already past it, whose frames may have been lost too, starts over). A request
+     * below a sequence it acked before comes from a receiver that forgot what it delivered — restarted in place:
+     * requests and acks from one process come in order on one publication, and its deliveries only grow. It is sent
+     * a skip of that ack first (its predecessor delivered those sequences), then the unacked frames. A late request
+     * of a process that did not restart meets a skip at or below what it delivered: a repeat it drops.
      */
     void onResend(int fromHost, int fromExec, long sequence) {
         ReplayBuffer b = unackedById.get(id(fromHost, fromExec));
         if (b != null) {
+            long acked = b.acked();
+            if (sequence < acked && !sendSkip(fromHost, fromExec, acked, acked - Math.max(sequence, sequenceBase))) {
+                bump(replay, ACKS_RECEIVED);
+                return; // the skip could not go now: the receiver asks again while its gap stays
+            }
             b.ack(sequence);
             if (b.size() > 0 && (!b.resending() || b.resendSequence() > sequence + 1)) {
                 b.resendAll();
@@ -420,6 +467,22 @@ final class Sender {
             }
         }
         bump(replay, ACKS_RECEIVED);
+    }
+
+    /** Sends a skip of {@code sequence}, counting {@code count}, to (host, Exec) now; false if it could not go. */
+    private boolean sendSkip(int toHost, int toExec, long sequence, long count) {
+        Route r = route;
+        int h = r == null ? -1 : r.membership.indexOf(toHost);
+        if (h < 0 || toExec >= r.pubs[h].length) {
+            return true; // no such member any more: nothing to skip
+        }
+        if (r.pubs[h][toExec].tryClaim(Frame.HEADER_LENGTH, claim) <= 0) {
+            return false;
+        }
+        Frame.encodeSkip(claim.buffer(), claim.offset(), hostId, execIndex, r.membership.epoch(), sequence, count);
+        claim.commit();
+        bump(replay, SKIPS);
+        return true;
     }
 
     /**

@@ -47,7 +47,9 @@ class ImageEventsTest {
             for (String e : a.imageEvents()) {
                 // ClusterNode.close closes the driver right after the client: no end of stream reaches host 1, whose
                 // images of host 2 time out (Aeron's image liveness timeout, 10 s)
-                assertTrue(e.contains("on stream 0") && e.contains("at position 96") && e.contains("timed out"), e);
+                // (the position: the first skip and the one message, and whatever was sent again)
+                assertTrue(e.contains("on stream 0") && e.matches(".* at position [1-9][0-9]* .*") && e.contains("timed out"),
+                    e);
             }
         }
     }

@@ -44,7 +44,7 @@ class ReceiverTest {
         int n = frame(8, 0x12345678, 65535, Long.MAX_VALUE, -5L, 77, "abc");
         Frame.encodeHeader(buf, 8, 0x12345678, 65535, 991L, Long.MAX_VALUE, -5L, 77, 3);
         assertEquals(43, n);
-        assertEquals(1, Frame.version(buf, 8));
+        assertEquals(2, Frame.version(buf, 8));
         assertEquals(1, Frame.type(buf, 8));
         assertEquals(65535, Frame.senderExec(buf, 8));
         assertEquals(0x12345678, Frame.senderHost(buf, 8));
@@ -102,7 +102,7 @@ class ReceiverTest {
         assertEquals(2, receiver.delivered()); // the failed handler's message and the good one
         assertEquals(List.of(
             "SHORT frame of 12 bytes is shorter than the 40-byte header",
-            "BAD_VERSION frame version 9 is not 1",
+            "BAD_VERSION frame version 9 is not 2",
             "BAD_TYPE frame type 6 is not 1 (data), 2 (ack), 3 (resend), 4 (probe) or 5 (skip)",
             "BAD_LENGTH payload length 200 does not match the frame of 45 bytes (5 after the header)",
             "BAD_LENGTH payload length -1 does not match the frame of 45 bytes (5 after the header)",
@@ -153,6 +153,31 @@ class ReceiverTest {
         assertEquals(4, acking.skipped());
         assertEquals(2, acking.duplicates());
         assertEquals(5, acking.delivered()); // the skips deliver nothing
+    }
+
+    /**
+     * A skip that names its count: a restarted sender's first frame (a skip of its sequence base, count 0) takes the
+     * receiver past its predecessor's sequences without counting them; a skip that a restarted receiver is sent (of
+     * the sequence its predecessor acked) counts what that predecessor delivered.
+     */
+    @Test
+    void aSkipWithACountCountsThatMany() {
+        Int2ObjectHashMap<MessageHandler> handlers = new Int2ObjectHashMap<>();
+        handlers.put(7, (key, b, off, len) -> got.add(key + ":" + b.getStringWithoutLengthAscii(off, len)));
+        Receiver acking = new Receiver(handlers, MAX, null, new Sender(2, 0, MAX, 1_000_000));
+        acking.onFrame(buf, 0, frame(0, 1, 0, 1, 5, 7, "old"));          // the predecessor's sequence 1
+        long base = Frame.sequenceBase(1_000);
+        Frame.encodeSkip(buf, 0, 1, 0, 3, base, 0);                     // the restarted sender's first frame
+        acking.onFrame(buf, 0, Frame.HEADER_LENGTH);
+        assertEquals(0, acking.skipped());
+        acking.onFrame(buf, 0, frame(0, 1, 0, base + 1, 5, 7, "new"));
+        acking.onFrame(buf, 0, frame(0, 1, 0, 2, 5, 7, "old, late"));    // below the base: a repeat
+        Frame.encodeSkip(buf, 0, 1, 1, 3, base + 40, 40);               // to a receiver that forgot 40 delivered
+        acking.onFrame(buf, 0, Frame.HEADER_LENGTH);
+        assertEquals(40, acking.skipped());
+        acking.onFrame(buf, 0, frame(0, 1, 1, base + 41, 5, 7, "next"));
+        assertEquals(List.of("5:old", "5:new", "5:next"), got);
+        assertEquals(1, acking.duplicates());
     }
 
     @Test

@@ -56,6 +56,20 @@ final class TestHosts implements AutoCloseable {
         return node;
     }
 
+    /**
+     * Closes {@code old} and starts a new node in its place: the same host id, Exec count, endpoint and media-driver
+     * directory (a host restarted where it was), then whatever {@code more} sets.
+     */
+    ClusterNode restart(ClusterNode old, Consumer<ClusterNode.Builder> more) {
+        Host h = old.host();
+        old.close();
+        nodes.remove(old);
+        return start(h.id(), h.execs(), b -> {
+            b.endpoint(h.endpoint());
+            more.accept(b);
+        });
+    }
+
     /** Installs {@code m} on every node, then waits until every publication is connected. */
     void installEverywhere(Membership m) throws Exception {
         for (ClusterNode n : nodes) {

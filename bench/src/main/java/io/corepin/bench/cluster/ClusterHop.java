@@ -176,8 +176,9 @@ public class ClusterHop {
             }
             Thread.sleep(1);
         }
-        // header: version 1, type 1 (data), sender Exec 0, sender host 1, epoch 1, sequence, key, handler, length
-        ping.putByte(0, (byte) 1);
+        // header (io.corepin.cluster.Frame): version 2, type 1 (data), sender Exec 0, sender host 1, epoch 1, sequence,
+        // key, handler, length; the node runs with acks off, so it takes sequences from 1 and sends no first skip
+        ping.putByte(0, (byte) 2);
         ping.putByte(1, (byte) 1);
         ping.putShort(2, (short) 0, ByteOrder.LITTLE_ENDIAN);
         ping.putInt(4, 1, ByteOrder.LITTLE_ENDIAN);
