@@ -169,17 +169,22 @@ final class Sender {
     }
 
     /**
-     * A (host, Exec) new in this route that this Exec sent to before (its next sequence is past 1): it left an
-     * earlier route, and the frames it had not acked then were given to the keys' new owners (or failed, see
-     * {@link #route}), so their sequences will never reach it. Its first frame now is a skip of the next sequence,
-     * kept in its replay buffer like a data frame (resent with the unacked frames, acked by the receiver) and sent
-     * before any later frame: the receiver takes it past the gap, and goes on from there.
+     * A (host, Exec) new in this route that was in an earlier one: it left, and the frames it had not acked then were
+     * given to the keys' new owners (or failed, see {@link #route}), so their sequences will never reach it. Its
+     * first frame now is a skip of the next sequence, kept in its replay buffer like a data frame (resent with the
+     * unacked frames, acked by the receiver) and sent before any later frame: the receiver takes it past the gap, and
+     * goes on from there. If no data was sent to it yet, it gets the first skip again (the first may not have reached
+     * it before it left).
      */
     private void skipOnReturn(Route r, int h, int e) {
         long sequence = nextSequence[h][e];
         ReplayBuffer b = r.unacked[h][e];
-        if (sequence <= sequenceBase + 1 || !b.hasRoomFor(Frame.HEADER_LENGTH)) {
-            return; // never sent to before: nothing to skip (a new buffer always has room)
+        if (sequence <= sequenceBase + 1) {
+            skipToBase(r, h, e); // no data sent to it yet; the first skip may not have reached it: send that again
+            return;
+        }
+        if (!b.hasRoomFor(Frame.HEADER_LENGTH)) {
+            return; // cannot happen: its frames were drained when it left
         }
         Frame.encodeSkip(scratch, 0, hostId, execIndex, r.membership.epoch(), sequence);
         b.append(scratch, 0, Frame.HEADER_LENGTH);
@@ -200,8 +205,11 @@ final class Sender {
             return; // sequences from 1: nothing to skip
         }
         ReplayBuffer b = r.unacked[h][e];
+        if (!b.hasRoomFor(Frame.HEADER_LENGTH)) {
+            return; // cannot happen: a new buffer, or one drained when its host left
+        }
         Frame.encodeSkip(scratch, 0, hostId, execIndex, r.membership.epoch(), sequenceBase, 0);
-        b.append(scratch, 0, Frame.HEADER_LENGTH); // a new buffer: room for a header
+        b.append(scratch, 0, Frame.HEADER_LENGTH);
         b.resendAll();
         resendPending = true;
     }

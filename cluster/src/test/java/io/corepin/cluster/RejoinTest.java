@@ -1,5 +1,6 @@
 package io.corepin.cluster;
 
+import static io.corepin.cluster.TestHosts.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -27,17 +27,6 @@ class RejoinTest {
     private static final int WARM = 100;
     private static final int BURST = 300; // fits the 32 KiB flow-control window: written while the driver is held
     private static final int AFTER = 200;
-
-    private static void await(String what, long seconds, BooleanSupplier done, Supplier<String> state)
-        throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within " + seconds + " s: " + what + "; " + state.get());
-            }
-            Thread.sleep(2);
-        }
-    }
 
     @Test
     void aLiveHostRemovedWithFramesInFlightAndAddedAgainGetsEverythingSentToItAfter() throws Exception {
@@ -181,6 +170,43 @@ class RejoinTest {
                 }
                 return true;
             }, () -> "replayed " + a.replayed() + ", replay failed " + a.replayFailed());
+        }
+    }
+    /**
+     * A host that left before the sender's first frame (the skip of its sequence base) could reach it, and came back
+     * before the sender sent it any data: it gets that first skip again. Before: the returning host's receiver saw the
+     * sender's first data frame past a gap that no frame would fill (it had never had the skip) and handled nothing.
+     */
+    @Test
+    void aHostThatLeftBeforeTheFirstSkipReachedItGetsItOnReturn() throws Exception {
+        int n = 50;
+        AtomicIntegerArray handled = new AtomicIntegerArray(n);
+        MessageHandler count = (key, buf, off, len) -> handled.incrementAndGet((int) buf.getLong(off + 8));
+        try (TestHosts hosts = new TestHosts()) {
+            ClusterNode a = hosts.start(1, 1, x -> x.handler(H, count));
+            Host absent = new Host(2, 1, "127.0.0.1:" + TestHosts.freeUdpPort()); // not started yet: nothing connects
+            Membership m1 = Membership.of(1, a.host(), absent);
+            a.install(m1, Duration.ofSeconds(5));
+            Membership m2 = m1.leave(2);
+            a.install(m2, Duration.ofSeconds(5)); // host 2 leaves with host 1's first skip to it never sent
+            ClusterNode b = hosts.start(2, 1, x -> x.endpoint(absent.endpoint()).handler(H, count));
+            Membership m3 = m2.join(absent);
+            hosts.installEverywhere(m3);
+            long[] keys = new long[8];
+            for (int i = 0, k = 0; i < keys.length; k++) {
+                if (m3.hostFor(k).id() == 2) {
+                    keys[i++] = k;
+                }
+            }
+            Pump pump = new Pump(a, a.group().exec(0), H, keys, 1, n, 16);
+            a.group().exec(0).execute(pump);
+            assertTrue(pump.done.await(10, TimeUnit.SECONDS), "the sends were not all SENT");
+            await("every message handled on host 2", 10, () -> b.delivered() == n,
+                () -> "host 2 delivered " + b.delivered() + ", out of sequence " + b.outOfSequence()
+                    + ", resend requests " + b.resendRequests() + ", skipped " + b.skipped());
+            for (int i = 0; i < n; i++) {
+                assertEquals(1, handled.get(i), "message " + i);
+            }
         }
     }
 }

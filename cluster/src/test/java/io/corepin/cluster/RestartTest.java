@@ -1,12 +1,12 @@
 package io.corepin.cluster;
 
+import static io.corepin.cluster.TestHosts.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
-import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
@@ -26,17 +26,6 @@ class RestartTest {
     private static final int WARM = 100;
     private static final int AFTER = 300;
     private static final int COUNT = WARM + AFTER;
-
-    private static void await(String what, long seconds, BooleanSupplier done, Supplier<String> state)
-        throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within " + seconds + " s: " + what + "; " + state.get());
-            }
-            Thread.sleep(2);
-        }
-    }
 
     private static MessageHandler counting(AtomicIntegerArray handled) {
         return (key, buf, off, len) -> handled.incrementAndGet((int) buf.getLong(off + 8));

@@ -14,7 +14,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** Several "hosts" in this JVM on 127.0.0.1: each its own port and media-driver directory, all removed at close. */
@@ -37,6 +40,18 @@ final class TestHosts implements AutoCloseable {
             return s.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Waits up to {@code seconds} for {@code done}; else fails naming {@code what} and the {@code state} then. */
+    static void await(String what, long seconds, BooleanSupplier done, Supplier<String> state)
+        throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (!done.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not within " + seconds + " s: " + what + "; " + state.get());
+            }
+            Thread.sleep(2);
         }
     }
 
