@@ -114,12 +114,20 @@ public class LightLoad {
                 break;
             }
             default:
-                throw new IllegalArgumentException("unknown executor '" + executor
-                    + "': expected corepin, corepin-rr, corepin-unpinned, corepin-noyield, corepin-park0, "
-                    + "corepin-unguarded, fjp, tpe or netty");
+                throw new IllegalArgumentException("unknown executor '" + executor + "': expected one of "
+                    + String.join(", ", executorParam()));
         }
         // let every pool start its threads before the first measured submission
         paced(1_000, 0.2);
+    }
+
+    /** The executors this benchmark knows: its {@code executor} parameter's values, written once, above. */
+    private static String[] executorParam() {
+        try {
+            return LightLoad.class.getField("executor").getAnnotation(Param.class).value();
+        } catch (NoSuchFieldException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Builds {@code group} and submits to it. */
