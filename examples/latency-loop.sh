@@ -2,9 +2,7 @@
 # Run-to-completion latency: two corepin Execs bounce one message between two cores, against the raw ring, an Agrona
 # AgentRunner pair and a Netty event-loop pair in the same run. Builds what it needs (quietly), prints the Markdown
 # table for bench/RESULTS.md and writes the percentile plot (default bench/results/latency-loop.png).
-#   bash examples/latency-loop.sh [--round-trips N] [--warmup N] [--plot PATH] [--cpus a,b | --no-pin]
-#                                 [--contenders raw-ring,raw-spsc,corepin,corepin-unguarded,agrona,netty]
-#                                 [--queue-capacity N] [--timeout-seconds N]
+#   bash examples/latency-loop.sh [options]     (--help lists them: LoopOptions.USAGE)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 # Build the examples and the modules they need, and list their runtime classpath (sibling modules as their jars).

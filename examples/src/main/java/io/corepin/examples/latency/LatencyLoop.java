@@ -33,11 +33,7 @@ import org.HdrHistogram.Histogram;
  * the raw ring's, allocation per round trip), reports the issue's two targets without asserting them, and writes a
  * percentile plot (PNG) and one {@code .hgrm} percentile file per contender.
  *
- * <pre>
- * usage: latency-loop [--round-trips N] [--warmup N] [--plot PATH] [--cpus a,b | --no-pin]
- *                     [--contenders raw-ring,raw-spsc,corepin,corepin-unguarded,agrona,netty] [--queue-capacity N]
- *                     [--timeout-seconds N]
- * </pre>
+ * <p>Options: {@code LoopOptions.USAGE}, which {@code --help} prints.
  */
 public final class LatencyLoop {
     private LatencyLoop() {
