@@ -32,9 +32,9 @@ import org.agrona.concurrent.UnsafeBuffer;
  * <p>A (host, Exec)'s unacknowledged frames are sent again as they are (original sequence: the receiver drops those it
  * has) when that receiver asks ({@link #onResend}: it saw a gap, or a new image of this Exec's publication, or it
  * answers a probe: see {@link #probeStalled}) and when its publication is connected again after a send found it not
- * connected; sends to it wait ({@code BACK_PRESSURED}) until the resend is out, so they stay behind it. A (host, Exec) that
- * left the route and comes back gets a skip frame first ({@link #skipOnReturn}): the sequences it missed went to
- * other owners and will not come. Allocates nothing per message.
+ * connected; sends to it wait ({@code BACK_PRESSURED}) until the resend is out, so they stay behind it. A (host,
+ * Exec) that left the route and comes back gets a skip frame first ({@link #skipOnReturn}): the sequences it missed
+ * went to other owners and will not come. Allocates nothing per message.
  */
 final class Sender {
     private static final int ADMIN_RETRIES = 3;
@@ -157,11 +157,7 @@ final class Sender {
             for (int h = 0; h < next.membership.size(); h++) {
                 for (int e = 0; e < next.unacked[h].length; e++) {
                     if (!before.contains(next.unacked[h][e])) {
-                        if (savedSequences.get(id(next.membership.host(h).id(), e)) == 0) {
-                            skipToBase(next, h, e);
-                        } else {
-                            skipOnReturn(next, h, e);
-                        }
+                        skipOnReturn(next, h, e); // also the first skip of a (host, Exec) never sent to
                     }
                 }
             }
@@ -169,12 +165,12 @@ final class Sender {
     }
 
     /**
-     * A (host, Exec) new in this route that was in an earlier one: it left, and the frames it had not acked then were
-     * given to the keys' new owners (or failed, see {@link #route}), so their sequences will never reach it. Its
-     * first frame now is a skip of the next sequence, kept in its replay buffer like a data frame (resent with the
-     * unacked frames, acked by the receiver) and sent before any later frame: the receiver takes it past the gap, and
-     * goes on from there. If no data was sent to it yet, it gets the first skip again (the first may not have reached
-     * it before it left).
+     * A (host, Exec) new in this route. If no data was sent to it yet — never in a route before, or it left before
+     * any — it gets the first skip ({@link #skipToBase}; again if it had one: that may not have reached it before it
+     * left). Else it was in an earlier route and left, and the frames it had not acked then were given to the keys'
+     * new owners (or failed, see {@link #route}), so their sequences will never reach it: its first frame now is a
+     * skip of the next sequence, kept in its replay buffer like a data frame (resent with the unacked frames, acked by
+     * the receiver) and sent before any later frame: the receiver takes it past the gap, and goes on from there.
      */
     private void skipOnReturn(Route r, int h, int e) {
         long sequence = nextSequence[h][e];
@@ -424,11 +420,10 @@ final class Sender {
         if (r == null) {
             return false;
         }
-        int h = r.membership.indexOf(toHost);
-        if (h < 0 || toExec >= r.pubs[h].length) {
+        ExclusivePublication pub = pubTo(r, toHost, toExec);
+        if (pub == null) {
             return true; // no such member any more: nobody waits for this ack
         }
-        ExclusivePublication pub = r.pubs[h][toExec];
         if (pub.tryClaim(Frame.HEADER_LENGTH, claim) > 0) {
             if (resend) {
                 Frame.encodeResend(claim.buffer(), claim.offset(), hostId, execIndex, r.membership.epoch(), sequence);
@@ -477,14 +472,23 @@ final class Sender {
         bump(replay, ACKS_RECEIVED);
     }
 
-    /** Sends a skip of {@code sequence}, counting {@code count}, to (host, Exec) now; false if it could not go. */
+    /** This Exec's publication to (host, Exec) in route {@code r}, or null: no such member. */
+    private static ExclusivePublication pubTo(Route r, int toHost, int toExec) {
+        int h = r.membership.indexOf(toHost);
+        return h < 0 || toExec >= r.pubs[h].length ? null : r.pubs[h][toExec];
+    }
+
+    /**
+     * Sends a skip of {@code sequence}, counting {@code count}, to (host, Exec) now; false if it could not go. Called
+     * with a route (the (host, Exec) has a replay buffer in it).
+     */
     private boolean sendSkip(int toHost, int toExec, long sequence, long count) {
         Route r = route;
-        int h = r == null ? -1 : r.membership.indexOf(toHost);
-        if (h < 0 || toExec >= r.pubs[h].length) {
+        ExclusivePublication pub = pubTo(r, toHost, toExec);
+        if (pub == null) {
             return true; // no such member any more: nothing to skip
         }
-        if (r.pubs[h][toExec].tryClaim(Frame.HEADER_LENGTH, claim) <= 0) {
+        if (pub.tryClaim(Frame.HEADER_LENGTH, claim) <= 0) {
             return false;
         }
         Frame.encodeSkip(claim.buffer(), claim.offset(), hostId, execIndex, r.membership.epoch(), sequence, count);
