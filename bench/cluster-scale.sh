@@ -4,27 +4,36 @@
 # for --seconds to keys spread over all N hosts. Per run it reads each host's "total: handled ... (R/s)" line; the
 # host counts are interleaved (1, 2, 3, 1, 2, 3, ...) for --runs rounds, each run under the machine-wide benchmark lock
 # (flock /tmp/jmh.lock). Prints one line per run, then per host count the median per-host rate over all its runs'
-# hosts, the per-run spread, the total, and the ratio to one host alone (target: per host >= 0.8x).
-#   bash bench/cluster-scale.sh [--runs 5] [--seconds 3] [--execs 1]
+# hosts, the per-run spread, the total, the ratio to one host alone (target: per host >= 0.8x), and the increments a
+# host handled per CPU second its JVM used meanwhile (every thread: Execs, media driver, Aeron client, JIT, GC).
+#   bash bench/cluster-scale.sh [--runs 5] [--seconds 3] [--execs 1] [--driver shared|exec|both]
+# --driver: where each host's media driver and Aeron client conductor run, threads of their own (shared, the default)
+# or Exec 0's turn (exec, ClusterNode.Builder#driverOnExec); both interleaves the two within every round.
 # A run that fails the demo's own check (sent != handled, lost, out of order, misrouted) is printed and counted as
 # failed, not used. Every child is killed at exit; Aeron directories go under one fresh /dev/shm directory, removed.
 # SCALE_BUILD=none skips the (offline) build; COREPIN_JMH_LOCK_HELD=1 when the caller already holds /tmp/jmh.lock.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-runs=5; seconds=3; execs=1
+runs=5; seconds=3; execs=1; driver=shared
 while [ $# -gt 0 ]; do
   case "$1" in
     --runs) runs=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --execs) execs=$2; shift 2 ;;
-    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+    --driver) driver=$2; shift 2 ;;
+    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
 for v in "$runs" "$seconds" "$execs"; do
   [[ "$v" =~ ^[1-9][0-9]?$ ]] || { echo "--runs, --seconds and --execs take integers in [1, 99], got '$v'" >&2; exit 2; }
 done
+case "$driver" in
+  shared|exec) modes=("$driver") ;;
+  both) modes=(shared exec) ;;
+  *) echo "--driver takes shared, exec or both, got '$driver'" >&2; exit 2 ;;
+esac
 
 if [ "${SCALE_BUILD:-}" != none ]; then
   mvn -o -B -q -Dstyle.color=never -pl cluster -am package -DskipTests dependency:build-classpath \
@@ -54,9 +63,9 @@ for s in ss: s.close()
 EOF
 }
 
-# one run of n hosts; appends "n run rate1 rate2 ..." to $work/rates, or "n run FAILED"
+# one run of n hosts with the driver mode m; appends "m n run rate1 rate2 ..." to $work/rates, or "m n run FAILED"
 run_once() {
-  local n=$1 r=$2 dir="$work/run-$1-$2" peers="" h
+  local m=$1 n=$2 r=$3 dir="$work/run-$1-$2-$3" peers="" h
   mkdir -p "$dir"
   read -r -a ports <<<"$(free_ports "$n")"
   for ((h = 1; h <= n; h++)); do
@@ -70,7 +79,8 @@ run_once() {
   for ((h = 1; h <= n; h++)); do
     timeout -s KILL $((seconds + 120)) "$java_bin" --add-opens java.base/jdk.internal.misc=ALL-UNNAMED \
       --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -XX:+UseParallelGC -Xms128m -Xmx256m \
-      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.corepin.cluster.demo.ThreeHosts \
+      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dcorepin.threeHosts.driver="$m" -cp "$cp" \
+      io.corepin.cluster.demo.ThreeHosts \
       "$h" "$execs" "$seconds" "$peers" "$dir/aeron-$h" >"$dir/host-$h.log" 2>&1 &
     pids+=($!)
   done
@@ -80,26 +90,29 @@ run_once() {
   [ "${COREPIN_JMH_LOCK_HELD:-}" = 1 ] || flock -u 9
   local rates=""
   for ((h = 1; h <= n; h++)); do
-    local rate
+    local rate per_cpu
     rate=$(sed -n 's/^host [0-9]* total: handled [0-9,]* (\([0-9,]*\)\/s).*/\1/p' "$dir/host-$h.log" | tr -d ,)
-    [ -n "$rate" ] || ok=0
-    rates+=" ${rate:-?}"
+    per_cpu=$(sed -n 's/^host [0-9]* total: .*(\([0-9,]*\) handled per CPU s)$/\1/p' "$dir/host-$h.log" | tr -d ,)
+    [ -n "$rate" ] && [ -n "$per_cpu" ] || ok=0
+    rates+=" ${rate:-?}:${per_cpu:-?}"
   done
   if [ "$ok" -eq 1 ]; then
-    echo "$n $r$rates" >>"$work/rates"
-    echo "run $r, $n host(s), $start UTC, load $load: handled/s per host$rates"
+    echo "$m $n $r$rates" >>"$work/rates"
+    echo "run $r, driver $m, $n host(s), $start UTC, load $load: handled/s:handled per CPU s, per host$rates"
   else
-    echo "$n $r FAILED" >>"$work/rates"
-    echo "run $r, $n host(s), $start UTC, load $load: FAILED; the hosts' output:"
+    echo "$m $n $r FAILED" >>"$work/rates"
+    echo "run $r, driver $m, $n host(s), $start UTC, load $load: FAILED; the hosts' output:"
     cat "$dir"/host-*.log
   fi
   rm -rf "$dir"/aeron-*
 }
 
-echo "cluster scale: $runs rounds of 1, 2, 3 hosts ($execs Exec(s) each, $seconds s of sending), $(nproc) CPUs," \
-  "load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ)"
+echo "cluster scale: $runs rounds of 1, 2, 3 hosts ($execs Exec(s) each, $seconds s of sending, driver ${modes[*]})," \
+  "$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ)"
 for ((r = 1; r <= runs; r++)); do
-  for n in 1 2 3; do run_once "$n" "$r"; done
+  for n in 1 2 3; do
+    for m in "${modes[@]}"; do run_once "$m" "$n" "$r"; done
+  done
 done
 python3 - "$work/rates" <<'EOF'
 import statistics, sys
@@ -107,21 +120,28 @@ by = {}
 failed = {}
 for line in open(sys.argv[1]):
     f = line.split()
-    n = int(f[0])
-    if f[2] == "FAILED":
-        failed[n] = failed.get(n, 0) + 1
+    key = (f[0], int(f[1]))
+    if f[3] == "FAILED":
+        failed[key] = failed.get(key, 0) + 1
         continue
-    by.setdefault(n, []).append([float(x) for x in f[2:]])
+    by.setdefault(key, []).append([tuple(float(v) for v in x.split(":")) for x in f[3:]])
 print()
-print("| hosts | runs ok | per-host handled/s, median | per run (median of its hosts) | cluster total/s, median | per host vs 1 host |")
-print("|---|---|---|---|---|---|")
-base = None
-for n in sorted(by):
-    per_host = [x for run in by[n] for x in run]
-    med = statistics.median(per_host)
-    base = base or (med if n == 1 else None)
-    per_run = ", ".join(f"{statistics.median(run):,.0f}" for run in by[n])
-    total = statistics.median(sum(run) for run in by[n])
+print("| driver | hosts | runs ok | per-host handled/s, median | per run (median of its hosts) | cluster total/s, median"
+      " | per host vs 1 host | handled per CPU s, median |")
+print("|---|---|---|---|---|---|---|---|")
+for key in sorted(set(by) | set(failed)):
+    m, n = key
+    runs = by.get(key, [])
+    ok = f"{len(runs)} of {len(runs) + failed.get(key, 0)}"
+    if not runs:
+        print(f"| {m} | {n} | {ok} | - | - | - | - | - |")
+        continue
+    med = statistics.median([x[0] for run in runs for x in run])
+    one = by.get((m, 1))
+    base = statistics.median([x[0] for run in one for x in run]) if one else None
+    per_run = ", ".join(f"{statistics.median(x[0] for x in run):,.0f}" for run in runs)
+    total = statistics.median(sum(x[0] for x in run) for run in runs)
     ratio = f"{med / base:.2f}x" if base else "-"
-    print(f"| {n} | {len(by[n])} of {len(by[n]) + failed.get(n, 0)} | {med:,.0f} | {per_run} | {total:,.0f} | {ratio} |")
+    per_cpu = statistics.median([x[1] for run in runs for x in run])
+    print(f"| {m} | {n} | {ok} | {med:,.0f} | {per_run} | {total:,.0f} | {ratio} | {per_cpu:,.0f} |")
 EOF

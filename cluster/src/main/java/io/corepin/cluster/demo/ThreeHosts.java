@@ -28,14 +28,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  * {@value #KEYS} keys for {@code seconds}; each increment runs on the (host, Exec) the membership gives its key, which
  * counts it. Then every Exec tells every host how many increments it sent there ({@code DONE}), and each host waits
  * (at most 30 s) until it has handled exactly what was announced, then until every host says it is complete too
- * ({@code FINISHED}: a host's unsent frames die with it, so none closes early). It prints per Exec and in total what it handled and
- * sent, per second, and one {@code RESULT} line: {@code RESULT host=<id> sent=<n> handled=<n> lost=<n> dup=<n>
+ * ({@code FINISHED}: a host's unsent frames die with it, so none closes early). It prints per Exec and in total what it
+ * handled and sent, per second, the CPU time the JVM used from the first send until all was handled, and one {@code RESULT} line: {@code RESULT host=<id> sent=<n> handled=<n> lost=<n> dup=<n>
  * order=<n> rejected=<n> misrouted=<n> resent=<n>} (lost: announced but not handled; dup: repeats the receivers dropped
  * before their handlers, frames sent again after an image timed out or an ack was late; order: increments a handler
  * saw out of their sender's order or twice; misrouted: increments that reached an Exec other than the one the
  * membership gives their key, not counted as handled; resent: frames this host sent again). Exits 0 when lost, order
  * and misrouted are 0, 1 otherwise, 2 if the peers never connected; a guard halts the JVM after {@code seconds + 90} s
- * whatever happens.
+ * whatever happens. {@code -Dcorepin.threeHosts.driver=exec} runs the media driver and the Aeron client's conductor on
+ * Exec 0 ({@link ClusterNode.Builder#driverOnExec}); the default, {@code shared}, gives them threads of their own.
  */
 public final class ThreeHosts {
     static final int DATA = 1;
@@ -117,8 +118,13 @@ public final class ThreeHosts {
         }
         ThreadLocal<Integer> myIndex = ThreadLocal.withInitial(ThreeHosts::execIndex); // parsed once per Exec
         ThreadLocal<Counts> mine = ThreadLocal.withInitial(() -> counts[execIndex()]); // parsed once per Exec
+        String driver = System.getProperty("corepin.threeHosts.driver", "shared");
+        if (!driver.equals("shared") && !driver.equals("exec")) {
+            throw new IllegalArgumentException("corepin.threeHosts.driver must be shared or exec, got '" + driver + "'");
+        }
         ClusterNode.Builder b = ClusterNode.builder()
             .hostId(hostId).execs(execs).endpoint(m.host(self).endpoint())
+            .driverOnExec(driver.equals("exec"))
             .affinity(AffinityPlan.unpinned(execs))
             // three JVMs of 4+ threads each usually share 2 cores here: preemptions of 10-30 ms are the norm, not stalls
             .execSettings(Exec.builder().name("host-" + hostId).stallThreshold(250, TimeUnit.MILLISECONDS))
@@ -175,6 +181,7 @@ public final class ThreeHosts {
             for (int k = 0; k < KEYS; k++) {
                 hostOfKey[k] = m.hostIndexFor(k);
             }
+            long cpu0 = processCpuNanos();
             long t0 = System.nanoTime();
             long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
             Sender[] senders = new Sender[execs];
@@ -193,6 +200,7 @@ public final class ThreeHosts {
                 Thread.sleep(1);
             }
             long handleNanos = System.nanoTime() - t0;
+            long cpuNanos = processCpuNanos() - cpu0;
             // A host's publications die with it, frames not yet sent included: so no host closes before every host has
             // handled everything sent to it. Tell every host we are complete, wait until all are (at most 30 s).
             node.group().exec(0).execute(new Broadcast(node, node.group().exec(0), FINISHED, hostId, doneKeys));
@@ -205,12 +213,19 @@ public final class ThreeHosts {
                     + " hosts said FINISHED within 30 s");
             }
             Thread.sleep(500); // our own FINISHED reaches the last peers before our publications close
-            exit = report(hostId, m, counts, expected, donesSeen.get(), senderExecs, senders, node, sendNanos, handleNanos);
+            exit = report(hostId, m, counts, expected, donesSeen.get(), senderExecs, senders, node, sendNanos, handleNanos,
+                cpuNanos);
         } finally {
             node.close();
         }
         guard.interrupt();
         System.exit(exit);
+    }
+
+    /** This JVM's CPU time, every thread (Execs, media driver, Aeron client) and the JIT and GC included. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+            .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static int execIndex() {
@@ -240,7 +255,7 @@ public final class ThreeHosts {
     }
 
     private static int report(int hostId, Membership m, Counts[] counts, AtomicLongArray expected, int dones,
-        int senderExecs, Sender[] senders, ClusterNode node, long sendNanos, long handleNanos) {
+        int senderExecs, Sender[] senders, ClusterNode node, long sendNanos, long handleNanos, long cpuNanos) {
         double sendS = sendNanos / 1e9;
         double handleS = handleNanos / 1e9;
         long handled = 0;
@@ -288,8 +303,9 @@ public final class ThreeHosts {
         for (String e : node.imageEvents()) {
             System.out.println("host " + hostId + ": " + e);
         }
-        System.out.printf("host %d total: handled %,d (%,.0f/s)  sent %,d (%,.0f/s)  handled/announced by sender: %s%n",
-            hostId, handled, handled / handleS, sent, sent / sendS, from);
+        System.out.printf("host %d total: handled %,d (%,.0f/s)  sent %,d (%,.0f/s)  handled/announced by sender: %s"
+            + "  cpu %.2f s (%,.0f handled per CPU s)%n", hostId, handled, handled / handleS, sent, sent / sendS, from,
+            cpuNanos / 1e9, handled / (cpuNanos / 1e9));
         System.out.printf("RESULT host=%d sent=%d handled=%d lost=%d dup=%d order=%d rejected=%d misrouted=%d resent=%d%n",
             hostId, sent, handled, lost, dup, order, rejectedTotal(node), misrouted, node.resent());
         return lost == 0 && order == 0 && misrouted == 0 ? 0 : 1;
@@ -339,7 +355,8 @@ public final class ThreeHosts {
 
     /**
      * Runs on one Exec: up to {@value #PER_TURN} increments a turn, then re-queues itself (so the Exec's poller runs in
-     * between); a send that is not SENT is tried again next turn, the same one. After the deadline, one DONE per host.
+     * between); a send that is not SENT yields the thread's core, then is tried again next turn, the same one. After the
+     * deadline, one DONE per host.
      */
     static final class Sender implements Runnable {
         private final ClusterNode node;
@@ -381,6 +398,11 @@ public final class ThreeHosts {
                     SendResult r = node.send(key, DATA, buf, 0, 16);
                     if (r != SendResult.SENT) {
                         retries++;
+                        // The window is full until the media drivers move it on. Here they share the 2 cores with
+                        // this Exec, which has work (this task, re-queued) and so never idles: without giving its
+                        // core away it spins the window out of a scheduler time slice per round trip (65k/s per host
+                        // with 2 hosts, 325k/s with the yield; bench/RESULTS.md "Throughput per host").
+                        Thread.yield();
                         break;
                     }
                     sentTo[hostOfKey[(int) key]]++;
