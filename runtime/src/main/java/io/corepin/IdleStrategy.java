@@ -94,7 +94,10 @@ public final class IdleStrategy {
 
     /**
      * Spin {@code spins} times, yield {@code yields} times, then park for {@code minPark}, doubling up to
-     * {@code maxPark} per idle turn; a producer's enqueue wakes the Exec early.
+     * {@code maxPark} per idle turn; a producer's enqueue wakes the Exec early. The rules of {@link #park()} (late
+     * yields, long parks, the adaptive spins) hold, but a park that runs to its timeout counts as neither long nor
+     * short: with a {@link Poller} that no wake-up reaches (Aeron's subscription) every park does, and the Exec idles
+     * much as Agrona's {@code BackoffIdleStrategy} does.
      *
      * @throws IllegalArgumentException naming the bad value if a count is negative or the park range is not
      *     {@code 0 < minPark <= maxPark}

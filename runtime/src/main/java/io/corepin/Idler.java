@@ -23,7 +23,14 @@ import java.util.function.LongSupplier;
  *       once — measured at 100,000 tasks/s from one thread (bench/RESULTS.md, light load round 5): a spinning or
  *       yielding Exec on the submitter's vCPU holds the task it was sent until the submitter sleeps.</li>
  * </ul>
- * Only parks are timed (two clock reads around a park, which costs a system call anyway): a turn that spins or finds
+ * The long-park rule and the adaptive window judge a park by how long it lasted, which tells when work came only if a
+ * wake-up ended it: a timed park ({@link IdleStrategy#backoff}) that ran to its timeout counts for neither. An Exec
+ * whose poller has no wake-up for its source (Aeron's subscription: a timed park is all it can do) so idles much as
+ * Agrona's {@code BackoffIdleStrategy} does (the late-yield rule still holds) — every park there lasts its timeout plus
+ * the kernel's timer slack (~50 µs), and judging those as long parks made the Exec park at once before every message
+ * (bench/RESULTS.md, "Cross-host hop", run 5).
+ *
+ * <p>Only parks are timed (two clock reads around a park, which costs a system call anyway): a turn that spins or finds
  * work reads no clock. Owner thread only: plain fields.
  */
 final class Idler {
@@ -177,6 +184,9 @@ final class Idler {
         parker.parkUntilWoken(nanos);
         final long parkedFor = realTime.getAsLong() - before;
         parkedThisPeriod = true;
+        if (nanos > 0 && parkedFor >= nanos) {
+            return; // ran to its timeout: no wake-up ended it, so its length says nothing about when work comes
+        }
         catchTurns = parkedFor < RESPIN_PARK_NANOS ? spins : catchTurns >> 1; // the window's bound: see the class
         if (parkedFor < SHORT_PARK_NANOS) {
             longParks = 0; // work (or a short timed park) came soon: spinning again may catch the next
