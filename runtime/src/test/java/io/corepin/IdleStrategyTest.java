@@ -122,6 +122,10 @@ class IdleStrategyTest {
     }
 
     /** Parks by advancing a fake clock {@code nanosPerPark}; counts parks. */
+    /**
+     * Parks on {@code clock}: a wake-up {@code nanosPerPark} into a park ends it, and a timed park ends at its timeout
+     * plus Linux's 50 µs timer slack if that comes first.
+     */
     private static final class TimedParker implements Idler.Parker {
         final long[] clock;
         long nanosPerPark;
@@ -135,7 +139,7 @@ class IdleStrategyTest {
         @Override
         public void parkUntilWoken(long nanos) {
             parks++;
-            clock[0] += nanosPerPark;
+            clock[0] += nanos > 0 ? Math.min(nanos + 50_000, nanosPerPark) : nanosPerPark;
         }
     }
 
@@ -212,9 +216,14 @@ class IdleStrategyTest {
 
     /** Idle turns until the first park, then a turn with work (the wake); any number of turns. */
     private static int turnsToPark(Idler idler, TimedParker parker) {
+        return turnsToWork(idler, parker, 1);
+    }
+
+    /** Idle turns until the first park, then idle turns while it parks again, {@code parks} parks in all; then work. */
+    private static int turnsToWork(Idler idler, TimedParker parker, int parks) {
         int turns = 0;
         final int parksBefore = parker.parks;
-        while (parker.parks == parksBefore) {
+        while (parker.parks - parksBefore < parks) {
             idler.idle(0);
             turns++;
             assertTrue(turns <= 1_000, "parks within the window");
@@ -248,36 +257,6 @@ class IdleStrategyTest {
         assertEquals(111, turnsToPark(idler, parker), "after a park that ended soon: the full window again");
     }
 
-    /** Parks that run to their timeout and then some (Linux's 50 µs timer slack): nothing wakes them early. */
-    private static final class TimeoutParker implements Idler.Parker {
-        final long[] clock;
-        long wokenAfterNanos = Long.MAX_VALUE; // a wake-up this long into a park ends it sooner
-        int parks;
-
-        TimeoutParker(long[] clock) {
-            this.clock = clock;
-        }
-
-        @Override
-        public void parkUntilWoken(long nanos) {
-            parks++;
-            clock[0] += Math.min(nanos + 50_000, wokenAfterNanos);
-        }
-    }
-
-    /** Idle turns until the first park, then idle turns while it parks again, {@code parks} parks in all; then work. */
-    private static int turnsToWork(Idler idler, TimeoutParker parker, int parks) {
-        int turns = 0;
-        final int parksBefore = parker.parks;
-        while (parker.parks - parksBefore < parks) {
-            idler.idle(0);
-            turns++;
-            assertTrue(turns <= 1_000, "parks within the window");
-        }
-        idler.idle(1);
-        return turns;
-    }
-
     @Test
     void parksThatRunToTheirTimeoutNeitherParkAtOnceNorShrinkTheWindow() {
         // An Exec whose poller cannot be woken by its source (Aeron's subscription) parks only on timeouts, and every
@@ -285,7 +264,7 @@ class IdleStrategyTest {
         // in ClusterHop (bench/RESULTS.md, "Cross-host hop"): judging them as long parks made the node's Exec park
         // at once, 1 µs asked for and ~55 µs slept, before every message.
         long[] clock = {0};
-        TimeoutParker parker = new TimeoutParker(clock);
+        TimedParker parker = new TimedParker(clock, Long.MAX_VALUE); // no wake-up: every park runs to its timeout
         Idler idler = IdleStrategy.backoff(100, 10, 1, 100, TimeUnit.MICROSECONDS)
             .withTiming(() -> FAST_YIELD, () -> clock[0]).newIdler(parker);
         for (int period = 1; period <= 4 * Idler.LONG_PARKS_BEFORE_PARKING_AT_ONCE; period++) {
@@ -296,7 +275,7 @@ class IdleStrategyTest {
         // a park that a wake-up ended (200 µs into a 1 ms park) still counts: such parks in a row do park at once
         Idler woken = IdleStrategy.backoff(2, 1, 1, 1, TimeUnit.MILLISECONDS)
             .withTiming(() -> FAST_YIELD, () -> clock[0]).newIdler(parker);
-        parker.wokenAfterNanos = 200_000;
+        parker.nanosPerPark = 200_000;
         for (int period = 1; period <= Idler.LONG_PARKS_BEFORE_PARKING_AT_ONCE; period++) {
             assertEquals(4, turnsToWork(woken, parker, 1), "period " + period + ": 2 spins, 1 yield, then park");
         }
