@@ -777,7 +777,10 @@ public final class Exec implements Executor, AutoCloseable {
      *     terminated (it would block that core, and forever on this Exec's own thread); use {@link #closeAsync()}
      */
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        if (timeout > 0 && !isTerminated()) {
+        if (isTerminated()) {
+            return true; // the hand-back is complete (its callbacks may still be running, on this Exec's thread)
+        }
+        if (timeout > 0) {
             checkNotOnExec("awaitTermination(" + timeout + " " + unit + ")");
         }
         return loop.termination().await(timeout, unit);
@@ -796,8 +799,17 @@ public final class Exec implements Executor, AutoCloseable {
         return lifecycle.isShutdown();
     }
 
-    /** {@code true} once the thread has exited. */
+    /**
+     * {@code true} once the Exec has finished: no task runs any more, its poller is closed and the hand-back of
+     * {@link #shutdownNow()} is complete (a thread that saw the hand-back complete sees this true too) — from then on
+     * {@link #awaitTermination} returns {@code true} at once.
+     */
     public boolean isTerminated() {
+        return loop.termination().isDone();
+    }
+
+    /** The loop has ended (its state is terminated): no task runs any more, though it may still be finishing. */
+    boolean loopEnded() {
         return lifecycle.isTerminated();
     }
 
@@ -901,7 +913,7 @@ public final class Exec implements Executor, AutoCloseable {
      * pays nothing for it: the guard reads the stamp it writes per task for stall detection.
      */
     public long loopLagNanos() {
-        return isTerminated() ? 0 : stallStats.loopLagNanos(counters);
+        return loopEnded() ? 0 : stallStats.loopLagNanos(counters);
     }
 
     @Override

@@ -168,7 +168,7 @@ final class StallGuard {
         dozing = 1; // volatile store, then volatile loads of the parked flags: not reordered
         for (Watch w : watches) {
             final Exec e = w.exec.get();
-            if (e != null && !e.isTerminated() && !e.inbound().isParked()) {
+            if (e != null && !e.loopEnded() && !e.inbound().isParked()) {
                 dozing = 0;
                 return false; // awake (spinning, or a park just ended): look again a period later
             }
@@ -272,7 +272,7 @@ final class StallGuard {
         boolean check() {
             final Exec e = exec.get();
             final Thread t = thread.get();
-            if (e == null || t == null || e.isTerminated()) {
+            if (e == null || t == null || e.loopEnded()) {
                 return false;
             }
             final long now = clock.nanoTime(); // the Exec's time, not the guard's

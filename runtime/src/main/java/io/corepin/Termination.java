@@ -32,6 +32,8 @@ final class Termination {
     private final Consumer<Runnable> keep;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final CompletableFuture<List<Runnable>> handedBack = new CompletableFuture<>();
+    /** Set (volatile) by the owner once finish() is done but for completing the hand-back; see {@link #isDone}. */
+    private volatile boolean finished;
 
     Termination(OwnerLoop loop, String name, Lifecycle lifecycle, Inbound inbound, RunQueue runQueue,
                 ExecTimers timers, ExecCounters counters, Poller poller, LiveTasks live, int room) {
@@ -56,6 +58,16 @@ final class Termination {
     /** The hand-back: completes once the owner terminated. Any thread. */
     CompletableFuture<List<Runnable>> handedBack() {
         return handedBack;
+    }
+
+    /**
+     * Any thread: whether termination is complete — finish() has done all its work (the poller is closed) and the
+     * hand-back is complete. True from the moment the hand-back completes, so a thread that saw it complete sees
+     * this true, and one that sees this true sees the hand-back complete; the latch that {@link #await} waits on
+     * counts down a little later, after the hand-back's own callbacks ran. Two volatile loads.
+     */
+    boolean isDone() {
+        return finished && handedBack.isDone();
     }
 
     /** Any thread: waits for termination. */
@@ -156,6 +168,7 @@ final class Termination {
             } catch (Throwable t) {
                 loop.logQuietly(System.Logger.Level.WARNING, "poller.close threw", t);
             }
+            finished = true; // volatile store, before the hand-back completes: isDone() needs both
             if (failure == null) {
                 try {
                     handedBack.complete(unrun); // allocates nothing (HeapReserve warmed the JDK's path up)

@@ -145,4 +145,56 @@ class PollerTest {
         assertTrue(exec.awaitTermination(10, TimeUnit.SECONDS), "shutdown woke the Exec out of select()");
         assertTrue(poller.closed.await(5, TimeUnit.SECONDS));
     }
+
+    @Test
+    void anExecIsTerminatedOnlyOnceItsPollerIsClosedAndItsHandBackComplete() throws Exception {
+        CountDownLatch closing = new CountDownLatch(1);
+        CountDownLatch mayClose = new CountDownLatch(1);
+        Poller slowToClose = new Poller() {
+            @Override
+            public int poll() {
+                return 0;
+            }
+
+            @Override
+            public void park(long nanos) {
+                java.util.concurrent.locks.LockSupport.parkNanos(nanos <= 0 ? 1_000_000 : Math.min(nanos, 1_000_000));
+            }
+
+            @Override
+            public void wakeup() {
+            }
+
+            @Override
+            public void close() {
+                closing.countDown();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                boolean interrupted = false; // shutdownNow's interrupt of the Exec's thread may arrive in here
+                while (mayClose.getCount() > 0 && System.nanoTime() - deadline < 0) {
+                    try {
+                        mayClose.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+                    } catch (InterruptedException e) {
+                        interrupted = true;
+                    }
+                }
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        Exec exec = Exec.builder().name("poller-slow-close").poller(() -> slowToClose).build();
+        try {
+            java.util.concurrent.CompletableFuture<java.util.List<Runnable>> back = exec.shutdownNow();
+            assertTrue(closing.await(10, TimeUnit.SECONDS), "the Exec closes its poller as it terminates");
+            // Its thread is still finishing (in poller.close): not terminated yet, whatever its state field says —
+            // isTerminated() true must mean what awaitTermination's true means, the hand-back complete included.
+            assertTrue(!exec.isTerminated(), "isTerminated() while the Exec is still closing its poller");
+            assertTrue(!exec.awaitTermination(0, TimeUnit.SECONDS));
+            assertTrue(!back.isDone());
+        } finally {
+            mayClose.countDown();
+        }
+        assertTrue(exec.awaitTermination(10, TimeUnit.SECONDS));
+        assertTrue(exec.isTerminated());
+    }
 }
