@@ -11,7 +11,14 @@ import io.aeron.Publication;
 public enum SendResult {
     /** Written into the peer's publication; Aeron delivers it unless the peer is lost. */
     SENT,
-    /** The peer's receive window (its flow control) is full: it has not kept up. Try again later. */
+    /**
+     * The peer's receive window (its flow control) is full: it has not kept up. Try again later — not in a loop in
+     * the same task: the window moves on only when the media drivers' threads run (with
+     * {@link ClusterNode.Builder#driverOnExec}, when Exec 0's turn runs its driver). Re-queue the rest of the work;
+     * where the drivers share the cores with the Execs, give the core away ({@code Thread.yield()}) before the retry,
+     * as {@code ThreeHosts}' sender does — without it an Exec that always has work holds its core until the scheduler
+     * takes it, a time slice per window (bench/RESULTS.md, "Throughput per host": 16× per host with 2 hosts).
+     */
     BACK_PRESSURED,
     /** No subscriber of the target (host, Exec) is connected yet, or any longer. */
     NOT_CONNECTED,
