@@ -35,58 +35,25 @@ case "$driver" in
   *) echo "--driver takes shared, exec or both, got '$driver'" >&2; exit 2 ;;
 esac
 
-if [ "${SCALE_BUILD:-}" != none ]; then
-  mvn -o -B -q -Dstyle.color=never -pl cluster -am package -DskipTests dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null 2>&1 \
-    || { echo "build failed: run mvn -o -B -pl cluster -am package -DskipTests to see why" >&2; exit 1; }
-fi
-cp="cluster/target/classes:$(cat cluster/target/classpath.txt)"
-java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
-
-work=$(mktemp -d /dev/shm/corepin-cluster-scale-XXXXXX 2>/dev/null || mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do pkill -KILL -P "$p" 2>/dev/null || true; kill -KILL "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 143' INT TERM
-
-free_ports() {
-  python3 - "$1" <<'EOF'
-import socket, sys
-ss = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(int(sys.argv[1]))]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss: s.close()
-EOF
-}
+source bench/cluster-lib.sh
+cluster_setup cluster-scale "${SCALE_BUILD:-}" # builds; $work; kills every host and removes $work at exit
 
 # one run of n hosts with the driver mode m; appends "m n run rate1 rate2 ..." to $work/rates, or "m n run FAILED"
 run_once() {
-  local m=$1 n=$2 r=$3 dir="$work/run-$1-$2-$3" peers="" h
+  local m=$1 n=$2 r=$3 dir="$work/run-$1-$2-$3" peers h
   mkdir -p "$dir"
-  read -r -a ports <<<"$(free_ports "$n")"
-  for ((h = 1; h <= n; h++)); do
-    peers+="${peers:+,}$h:$execs:127.0.0.1:${ports[$((h - 1))]}"
-  done
+  peers=$(cluster_peers "$n" "$execs")
   exec 9>/tmp/jmh.lock
   [ "${COREPIN_JMH_LOCK_HELD:-}" = 1 ] || flock 9  # 1: the caller holds the lock for the whole script
   local start load
   start=$(date -u +%T); load=$(cut -d' ' -f1 /proc/loadavg)
-  pids=()
   for ((h = 1; h <= n; h++)); do
-    timeout -s KILL $((seconds + 120)) "$java_bin" --add-opens java.base/jdk.internal.misc=ALL-UNNAMED \
-      --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -XX:+UseParallelGC -Xms128m -Xmx256m \
-      -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dcorepin.threeHosts.driver="$m" -cp "$cp" \
-      io.corepin.cluster.demo.ThreeHosts \
-      "$h" "$execs" "$seconds" "$peers" "$dir/aeron-$h" >"$dir/host-$h.log" 2>&1 &
-    pids+=($!)
+    cluster_start_host "$h" "$execs" "$seconds" "$peers" "$dir/aeron-$h" "$dir/host-$h.log" \
+      -Dcorepin.threeHosts.driver="$m"
   done
   local ok=1 p
-  for p in "${pids[@]}"; do wait "$p" || ok=0; done
-  pids=()
+  for p in "${cluster_pids[@]}"; do wait "$p" || ok=0; done
+  cluster_pids=()
   [ "${COREPIN_JMH_LOCK_HELD:-}" = 1 ] || flock -u 9
   local rates=""
   for ((h = 1; h <= n; h++)); do

@@ -27,40 +27,12 @@ for v in "$hosts" "$seconds" "$window"; do
 done
 [ "$seconds" -ge $((window + 2)) ] || { echo "--seconds ($seconds) must be at least --window + 2 ($((window + 2)))" >&2; exit 2; }
 
-if [ "${SCALE_BUILD:-}" != none ]; then
-  mvn -o -B -q -Dstyle.color=never -pl cluster -am package -DskipTests dependency:build-classpath \
-    -Dmdep.outputFile=target/classpath.txt -Dmdep.includeScope=runtime >/dev/null 2>&1 \
-    || { echo "build failed: run mvn -o -B -pl cluster -am package -DskipTests to see why" >&2; exit 1; }
-fi
-cp="cluster/target/classes:$(cat cluster/target/classpath.txt)"
-java_bin=${JAVA_HOME:+$JAVA_HOME/bin/}java
+source bench/cluster-lib.sh
+cluster_setup cluster-threads "${SCALE_BUILD:-}" # builds; $work; kills every host and removes $work at exit
 
-work=$(mktemp -d /dev/shm/corepin-cluster-threads-XXXXXX 2>/dev/null || mktemp -d)
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -KILL "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 143' INT TERM
-
-read -r -a ports <<<"$(python3 - "$hosts" <<'EOF'
-import socket, sys
-ss = [socket.socket(socket.AF_INET, socket.SOCK_DGRAM) for _ in range(int(sys.argv[1]))]
-for s in ss: s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in ss))
-for s in ss: s.close()
-EOF
-)"
-peers=""
-for ((h = 1; h <= hosts; h++)); do peers+="${peers:+,}$h:1:127.0.0.1:${ports[$((h - 1))]}"; done
+peers=$(cluster_peers "$hosts" 1)
 for ((h = 1; h <= hosts; h++)); do
-  timeout -s KILL $((seconds + 120)) "$java_bin" --add-opens java.base/jdk.internal.misc=ALL-UNNAMED \
-    --add-exports java.base/jdk.internal.misc=ALL-UNNAMED -XX:+UseParallelGC -Xms128m -Xmx256m \
-    -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$cp" io.corepin.cluster.demo.ThreeHosts \
-    "$h" 1 "$seconds" "$peers" "$work/aeron-$h" >"$work/host-$h.log" 2>&1 &
-  pids+=($!)
+  cluster_start_host "$h" 1 "$seconds" "$peers" "$work/aeron-$h" "$work/host-$h.log"
 done
 
 # one line per thread of every host's JVM (the child of its timeout): pid tid utime stime voluntary involuntary name
@@ -85,14 +57,14 @@ for ((i = 0; i < 600; i++)); do # every host connected and sending: at most 60 s
 done
 [ "$n" -ge "$hosts" ] || { echo "only $n of $hosts hosts started sending within 60 s:" >&2; cat "$work"/host-*.log >&2; exit 1; }
 jvms=()
-for p in "${pids[@]}"; do jvms+=($(pgrep -P "$p")); done
+for p in "${cluster_pids[@]}"; do jvms+=($(pgrep -P "$p")); done
 sleep 1
 u0=$(udp_out); snapshot >"$work/before"
 sleep "$window"
 u1=$(udp_out); snapshot >"$work/after"
 ok=1
-for p in "${pids[@]}"; do wait "$p" || ok=0; done
-pids=()
+for p in "${cluster_pids[@]}"; do wait "$p" || ok=0; done
+cluster_pids=()
 echo "cluster threads: $hosts host(s) of 1 Exec, $seconds s of sending, a window of $window s from 1 s in;" \
   "$(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg) at $(date -u +%FT%TZ)"
 python3 - "$work/before" "$work/after" <<'EOF'
