@@ -777,10 +777,7 @@ public final class Exec implements Executor, AutoCloseable {
      *     terminated (it would block that core, and forever on this Exec's own thread); use {@link #closeAsync()}
      */
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        if (isTerminated()) {
-            return true; // the hand-back is complete (its callbacks may still be running, on this Exec's thread)
-        }
-        if (timeout > 0) {
+        if (timeout > 0 && !isTerminated()) {
             checkNotOnExec("awaitTermination(" + timeout + " " + unit + ")");
         }
         return loop.termination().await(timeout, unit);

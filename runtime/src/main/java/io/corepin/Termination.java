@@ -70,9 +70,12 @@ final class Termination {
         return finished && handedBack.isDone();
     }
 
-    /** Any thread: waits for termination. */
+    /**
+     * Any thread: waits for termination; true at once when {@link #isDone} (the hand-back's callbacks may still be
+     * running, on the owner's thread, before the latch counts down).
+     */
     boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-        return terminated.await(timeout, unit);
+        return isDone() || terminated.await(timeout, unit);
     }
 
     /** Any thread: waits for termination, however long; an interrupt is kept for the caller. */
