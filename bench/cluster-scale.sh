@@ -93,8 +93,8 @@ for line in open(sys.argv[1]):
         continue
     by.setdefault(key, []).append([tuple(float(v) for v in x.split(":")) for x in f[3:]])
 print()
-print("| driver | hosts | runs ok | per-host handled/s, median | per run (median of its hosts) | cluster total/s, median"
-      " | per host vs 1 host | handled per CPU s, median |")
+print("| driver | hosts | runs ok | per-host handled/s, median | per run (median of its hosts)"
+      " | cluster total/s, median | per host vs 1 host | handled per CPU s, median |")
 print("|---|---|---|---|---|---|---|---|")
 for key in sorted(set(by) | set(failed)):
     m, n = key

@@ -18,14 +18,16 @@ while [ $# -gt 0 ]; do
     --hosts) hosts=$2; shift 2 ;;
     --seconds) seconds=$2; shift 2 ;;
     --window) window=$2; shift 2 ;;
-    -h|--help) sed -n 2,10p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,11p "$0"; exit 0 ;;
     *) echo "unknown option $1 (try --help)" >&2; exit 2 ;;
   esac
 done
 for v in "$hosts" "$seconds" "$window"; do
-  [[ "$v" =~ ^[1-9][0-9]?$ ]] || { echo "--hosts, --seconds and --window take integers in [1, 99], got '$v'" >&2; exit 2; }
+  [[ "$v" =~ ^[1-9][0-9]?$ ]] \
+    || { echo "--hosts, --seconds and --window take integers in [1, 99], got '$v'" >&2; exit 2; }
 done
-[ "$seconds" -ge $((window + 2)) ] || { echo "--seconds ($seconds) must be at least --window + 2 ($((window + 2)))" >&2; exit 2; }
+[ "$seconds" -ge $((window + 2)) ] \
+  || { echo "--seconds ($seconds) must be at least --window + 2 ($((window + 2)))" >&2; exit 2; }
 
 source bench/cluster-lib.sh
 cluster_setup cluster-threads "${SCALE_BUILD:-}" # builds; $work; kills every host and removes $work at exit
@@ -55,7 +57,8 @@ for ((i = 0; i < 600; i++)); do # every host connected and sending: at most 60 s
   [ "$n" -ge "$hosts" ] && break
   sleep 0.1
 done
-[ "$n" -ge "$hosts" ] || { echo "only $n of $hosts hosts started sending within 60 s:" >&2; cat "$work"/host-*.log >&2; exit 1; }
+[ "$n" -ge "$hosts" ] \
+  || { echo "only $n of $hosts hosts started sending within 60 s:" >&2; cat "$work"/host-*.log >&2; exit 1; }
 jvms=()
 for p in "${cluster_pids[@]}"; do jvms+=($(pgrep -P "$p")); done
 sleep 1

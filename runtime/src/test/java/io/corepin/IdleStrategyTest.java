@@ -121,10 +121,9 @@ class IdleStrategyTest {
         assertEquals(0, parker.lastNanos, "park until woken");
     }
 
-    /** Parks by advancing a fake clock {@code nanosPerPark}; counts parks. */
     /**
-     * Parks on {@code clock}: a wake-up {@code nanosPerPark} into a park ends it, and a timed park ends at its timeout
-     * plus Linux's 50 µs timer slack if that comes first.
+     * Parks by advancing a fake clock; counts parks. A wake-up {@code nanosPerPark} into a park ends it, and a timed
+     * park ends at its timeout plus Linux's 50 µs timer slack if that comes first.
      */
     private static final class TimedParker implements Idler.Parker {
         final long[] clock;

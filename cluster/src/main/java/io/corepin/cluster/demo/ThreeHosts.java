@@ -29,14 +29,15 @@ import org.agrona.concurrent.UnsafeBuffer;
  * counts it. Then every Exec tells every host how many increments it sent there ({@code DONE}), and each host waits
  * (at most 30 s) until it has handled exactly what was announced, then until every host says it is complete too
  * ({@code FINISHED}: a host's unsent frames die with it, so none closes early). It prints per Exec and in total what it
- * handled and sent, per second, the CPU time the JVM used from the first send until all was handled, and one {@code RESULT} line: {@code RESULT host=<id> sent=<n> handled=<n> lost=<n> dup=<n>
- * order=<n> rejected=<n> misrouted=<n> resent=<n>} (lost: announced but not handled; dup: repeats the receivers dropped
- * before their handlers, frames sent again after an image timed out or an ack was late; order: increments a handler
- * saw out of their sender's order or twice; misrouted: increments that reached an Exec other than the one the
- * membership gives their key, not counted as handled; resent: frames this host sent again). Exits 0 when lost, order
- * and misrouted are 0, 1 otherwise, 2 if the peers never connected; a guard halts the JVM after {@code seconds + 90} s
- * whatever happens. {@code -Dcorepin.threeHosts.driver=exec} runs the media driver and the Aeron client's conductor on
- * Exec 0 ({@link ClusterNode.Builder#driverOnExec}); the default, {@code shared}, gives them threads of their own.
+ * handled and sent, per second, the CPU time the JVM used from the first send until all was handled, and one
+ * {@code RESULT} line: {@code RESULT host=<id> sent=<n> handled=<n> lost=<n> dup=<n> order=<n> rejected=<n>
+ * misrouted=<n> resent=<n>} (lost: announced but not handled; dup: repeats the receivers dropped before their
+ * handlers, frames sent again after an image timed out or an ack was late; order: increments a handler saw out of
+ * their sender's order or twice; misrouted: increments that reached an Exec other than the one the membership gives
+ * their key, not counted as handled; resent: frames this host sent again). Exits 0 when lost, order and misrouted are
+ * 0, 1 otherwise, 2 if the peers never connected; a guard halts the JVM after {@code seconds + 90} s whatever happens.
+ * {@code -Dcorepin.threeHosts.driver=exec} runs the media driver and the Aeron client's conductor on Exec 0
+ * ({@link ClusterNode.Builder#driverOnExec}); the default, {@code shared}, gives them threads of their own.
  */
 public final class ThreeHosts {
     static final int DATA = 1;
@@ -120,7 +121,8 @@ public final class ThreeHosts {
         ThreadLocal<Counts> mine = ThreadLocal.withInitial(() -> counts[execIndex()]); // parsed once per Exec
         String driver = System.getProperty("corepin.threeHosts.driver", "shared");
         if (!driver.equals("shared") && !driver.equals("exec")) {
-            throw new IllegalArgumentException("corepin.threeHosts.driver must be shared or exec, got '" + driver + "'");
+            throw new IllegalArgumentException(
+                "corepin.threeHosts.driver must be shared or exec, got '" + driver + "'");
         }
         ClusterNode.Builder b = ClusterNode.builder()
             .hostId(hostId).execs(execs).endpoint(m.host(self).endpoint())
@@ -213,8 +215,8 @@ public final class ThreeHosts {
                     + " hosts said FINISHED within 30 s");
             }
             Thread.sleep(500); // our own FINISHED reaches the last peers before our publications close
-            exit = report(hostId, m, counts, expected, donesSeen.get(), senderExecs, senders, node, sendNanos, handleNanos,
-                cpuNanos);
+            exit = report(hostId, m, counts, expected, donesSeen.get(), senderExecs, senders, node, sendNanos,
+                handleNanos, cpuNanos);
         } finally {
             node.close();
         }
@@ -355,8 +357,8 @@ public final class ThreeHosts {
 
     /**
      * Runs on one Exec: up to {@value #PER_TURN} increments a turn, then re-queues itself (so the Exec's poller runs in
-     * between); a send that is not SENT yields the thread's core, then is tried again next turn, the same one. After the
-     * deadline, one DONE per host.
+     * between); a send that is not SENT yields the thread's core, then is tried again next turn, the same one. After
+     * the deadline, one DONE per host.
      */
     static final class Sender implements Runnable {
         private final ClusterNode node;
@@ -400,8 +402,8 @@ public final class ThreeHosts {
                         retries++;
                         // The window is full until the media drivers move it on. Here they share the 2 cores with
                         // this Exec, which has work (this task, re-queued) and so never idles: without giving its
-                        // core away it spins the window out of a scheduler time slice per round trip (65k/s per host
-                        // with 2 hosts, 325k/s with the yield; bench/RESULTS.md "Throughput per host").
+                        // core away it spins the window out of a scheduler time slice per round trip (16x per host
+                        // with 2 hosts, 7.7x with 3, with the yield; bench/RESULTS.md "Throughput per host").
                         Thread.yield();
                         break;
                     }
