@@ -2,6 +2,7 @@ package io.corepin;
 
 import io.corepin.affinity.AffinityPlan;
 import io.corepin.affinity.Pinning;
+import io.corepin.affinity.TimerSlack;
 import io.corepin.ring.MpscRing;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,6 +53,8 @@ final class OwnerLoop implements Idler.Parker {
     private final int ringBurst;
     private final int localBudget;
     private final int requestedCpu;
+    /** The thread's timer slack to set as it starts, or 0: keep the inherited one. */
+    private final long timerSlackNanos;
     /**
      * Whether ending a park must wake a dozing stall guard: this Exec has a stall threshold. (A blockOn or driven
      * Exec has one but is not watched: it may wake the guard needlessly, which then looks once and dozes again.)
@@ -105,6 +108,7 @@ final class OwnerLoop implements Idler.Parker {
         this.ringBurst = settings.ringBurst;
         this.localBudget = settings.localBudget;
         this.requestedCpu = cpu;
+        this.timerSlackNanos = settings.timerSlackNanos;
         this.wakesGuard = settings.stallNanos > 0;
         this.spinsOnRing = poller instanceof ThreadParker;
         this.idler = settings.idleStrategy.newIdler(this);
@@ -117,9 +121,12 @@ final class OwnerLoop implements Idler.Parker {
 
     // ------------------------------------------------------------------------------------------------ the loop
 
-    /** The Exec thread's body: pin, announce, loop until stopped or drained, finish. */
+    /** The Exec thread's body: pin, set its timer slack, announce, loop until stopped or drained, finish. */
     void run() {
         cpu = Pinning.pinCurrentThread(requestedCpu); // volatile store, before started opens
+        if (timerSlackNanos > 0) {
+            TimerSlack.trySet(timerSlackNanos); // logs where it cannot; the Exec runs on with the inherited slack
+        }
         counters.start(name, cpu, inbound.ring()); // telemetry: counters file registration, JFR start event
         started.countDown();
         runLoop();
