@@ -10,7 +10,10 @@
  *   <li>{@link io.corepin.affinity.AffinityPlan}: Exec index to CPU (and its node), decided up front (isolated and
  *       nohz_full CPUs first, one NUMA node per group unless spread, skip CPU 0, whole cores first, never two Execs
  *       on one CPU);</li>
- *   <li>{@link io.corepin.affinity.Pinning}: carries a decision out on the calling thread and reports what took.</li>
+ *   <li>{@link io.corepin.affinity.Pinning}: carries a decision out on the calling thread and reports what took;</li>
+ *   <li>{@link io.corepin.affinity.Membarrier} and {@link io.corepin.affinity.TimerSlack}: two more Linux calls an
+ *       Exec's thread needs — the heavy half of an asymmetric fence, and how late the kernel may end its timed
+ *       parks.</li>
  * </ul>
  */
 package io.corepin.affinity;

@@ -9,6 +9,7 @@ import io.aeron.logbuffer.FragmentHandler;
 import io.corepin.Exec;
 import io.corepin.IdleStrategy;
 import io.corepin.affinity.AffinityPlan;
+import io.corepin.affinity.TimerSlack;
 import io.corepin.cluster.ClusterNode;
 import io.corepin.cluster.Host;
 import io.corepin.cluster.Membership;
@@ -51,6 +52,11 @@ import org.openjdk.jmh.annotations.Warmup;
  *       does, Agrona's {@code BackoffIdleStrategy} defaults — 10 spins, 5 yields, then parks doubling from 1 µs up
  *       to the node's {@code maxPark}, 100 µs) whose handler {@code send}s it back to the pinger's key (poller, frame
  *       checks, handler registry, routing, tryClaim); acks and replay off;
+ *   <li>{@code corepin-slack}: as {@code corepin}, the Exec's thread with a timer slack of 1 µs
+ *       ({@code Exec.Builder.timerSlack}) instead of the inherited 50 µs: its timed parks end closer to their
+ *       timeout (a 1 µs park sleeps ~10 µs instead of ~55 µs on a KVM guest);
+ *   <li>{@code aeron-slack}: as {@code aeron}, its echo thread with a timer slack of 1 µs — the same tuning for
+ *       Aeron's peer, so that a corepin-slack win is not one Aeron could have by the same setting;
  *   <li>{@code corepin-park}: as {@code corepin} with the Exec's own default idle strategy, {@code IdleStrategy.park()}
  *       (the node's default until 2026-12-03): spin, yield, then park the whole {@code maxPark};
  *   <li>{@code corepin-invoker}: as {@code corepin-park} with {@code driverOnExec(true)}: that Exec also runs the
@@ -60,6 +66,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *       its subscription every turn, as Aeron's ping-pong examples do with a busy-spin idle strategy.
  * </ul>
  * The pinger's own driver and client are the same for all peers; the pinger spins with {@code Thread.yield()}.
+ * With {@code -p slackAll=true} the JMH thread sets its timer slack to 1 µs before it starts anything, so that every
+ * thread of the trial — the drivers', the clients' conductors, the Exec's and the echo thread — inherits it.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SampleTime)
@@ -73,8 +81,12 @@ public class ClusterHop {
     private static final int PAYLOAD = 16;
     private static final int FRAME = 40 + PAYLOAD;
 
-    @Param({"aeron", "corepin", "corepin-park", "corepin-invoker", "corepin-park10us", "corepin-spin"})
+    @Param({"aeron", "corepin", "corepin-slack", "aeron-slack", "corepin-park", "corepin-invoker", "corepin-park10us", "corepin-spin"})
     public String peer;
+
+    /** Whether every thread of the trial runs with a timer slack of 1 µs (inherited from the JMH thread). */
+    @Param({"false"})
+    public boolean slackAll;
 
     private Path root;
     private MediaDriver pingDriver;
@@ -112,6 +124,9 @@ public class ClusterHop {
                 return Exec.builder().name("hop").idleStrategy(IdleStrategy.busySpin()); // polls every turn
             case "corepin":
                 return null;
+            case "corepin-slack": // the node's default idling (ClusterNode.Builder.execSettings), 1 µs timer slack
+                return Exec.builder().name("hop").timerSlack(1, TimeUnit.MICROSECONDS)
+                    .idleStrategy(IdleStrategy.backoff(10, 5, 1, 100, TimeUnit.MICROSECONDS));
             default: // corepin-park, corepin-invoker, corepin-park10us: the Exec's default, spin, yield, park
                 return Exec.builder().name("hop").idleStrategy(IdleStrategy.park());
         }
@@ -119,6 +134,9 @@ public class ClusterHop {
 
     @Setup(Level.Trial)
     public void setUp() throws Exception {
+        if (slackAll) {
+            TimerSlack.set(1_000); // before any thread of the trial starts: they all inherit it
+        }
         Path shm = Paths.get("/dev/shm");
         root = Files.createTempDirectory(Files.isDirectory(shm) ? shm : Paths.get(System.getProperty("java.io.tmpdir")),
             "corepin-hop-");
@@ -129,7 +147,7 @@ public class ClusterHop {
         replies = pingAeron.addSubscription("aeron:udp?endpoint=127.0.0.1:" + pingPort, 0);
         request = pingAeron.addExclusivePublication("aeron:udp?endpoint=127.0.0.1:" + peerPort, 0);
         Host pinger = new Host(1, 1, "127.0.0.1:" + pingPort);
-        if (peer.equals("aeron")) {
+        if (peer.startsWith("aeron")) {
             echoDriver = driver(root.resolve("echo"), ThreadingMode.SHARED);
             echoAeron = Aeron.connect(new Aeron.Context().aeronDirectoryName(echoDriver.aeronDirectoryName()));
             Subscription in = echoAeron.addSubscription("aeron:udp?endpoint=127.0.0.1:" + peerPort, 0);
@@ -139,7 +157,11 @@ public class ClusterHop {
                     Thread.onSpinWait();
                 }
             };
+            boolean slack = peer.equals("aeron-slack");
             echo = new Thread(() -> {
+                if (slack) {
+                    TimerSlack.set(1_000);
+                }
                 BackoffIdleStrategy idle = new BackoffIdleStrategy(); // Aeron's default for its agents
                 while (running) {
                     idle.idle(in.poll(back, 10));
