@@ -16,8 +16,9 @@ import org.openjdk.jcstress.infra.results.III_Result;
  * {@link SpscRing} publication and FIFO: the producer writes the plain field of payload 1 and offers it, then does the
  * same for payload 2, while the consumer polls twice; the arbiter drains the rest.
  *
- * <p>The SPSC producer uses no atomic instruction at all: each element is published by its release store into the
- * slot, which orders the payload write before it and the previous slot's store before it. {@code r1, r2} are the
+ * <p>The SPSC producer uses no atomic instruction at all: each element goes into its slot with a plain store and is
+ * published by the release store of the producer index that follows, which orders the payload write and the slot
+ * store before it; the consumer acquires that index before it reads the slot. {@code r1, r2} are the
  * fields the two polls read ({@code -1} for {@code null}), {@code r3} the fields the arbiter drained (digit encoding).
  * A received payload whose field is still 0 (unpublished), 2 before 1, or a lost or duplicated element is
  * forbidden.

@@ -5,11 +5,12 @@ import java.util.function.Consumer;
 /**
  * A bounded, power-of-two, lock-free ring of references in the style of DPDK's {@code rte_ring}.
  *
- * <p>Elements are never {@code null}: a {@code null} slot is how the consumer recognises a slot that is empty or
- * claimed but not yet published. The consumer side of every implementation uses <b>no atomic read-modify-write
- * instruction</b>: acquire loads of slots, plain {@code null} stores, and one release store of the consumer index
- * per call (per burst). The {@linkplain io.corepin.ring package documentation} defines these words ("owner thread",
- * "any thread", "claim", "publish") and the accessor prefixes the implementations use.
+ * <p>Elements are never {@code null} ({@link MpscRing}'s consumer recognises a slot that is empty or claimed but not
+ * yet published by its {@code null}). The consumer side of every implementation uses <b>no atomic read-modify-write
+ * instruction</b> and no fence, and one release store of the consumer index per call (per burst): {@link MpscRing}'s
+ * acquire loads of slots and plain {@code null} stores, {@link SpscRing}'s acquire load of the producer index and
+ * plain copies out of its slots. The {@linkplain io.corepin.ring package documentation} defines these words ("owner
+ * thread", "any thread", "claim", "publish") and the accessor prefixes the implementations use.
  *
  * <p>Producer methods report how much room is left so callers can apply backpressure without a second call:
  * {@link #offer(Object)} returns the free space that remains after the element went in, or {@link #FULL}.

@@ -16,7 +16,8 @@ abstract class RingConsumerPad<E> extends RingStorage<E> {
 }
 
 /**
- * The single-consumer half shared by {@link MpscRing} and {@link SpscRing}. It uses no atomic read-modify-write:
+ * The single-consumer half of {@link MpscRing} ({@link SpscRing} has its own: its two sides talk through their
+ * indices). It uses no atomic read-modify-write:
  * acquire loads of slots, plain {@code null} stores, and one release store of the consumer index per call. A
  * {@code null} slot (empty, or claimed but not yet published) ends a burst, which keeps FIFO order.
  *
@@ -221,72 +222,6 @@ abstract class RingConsumer<E> extends RingConsumerPad<E> {
      */
     public final long dequeuedCount() {
         return lvConsumerIndex();
-    }
-
-    // ------------------------------------------------------------------------------- a borrowed consumer's view
-
-    /**
-     * The element published in the slot of running index {@code index} (as counted by {@link #dequeuedCount()} and
-     * {@link #enqueuedCount()}), or {@code null}: claimed but not yet published, or already consumed. An acquire
-     * load: the producer's writes before its publication are visible. <b>Only for a thread that holds the consumer's
-     * role for that slot by a protocol of its own</b> — corepin's stall rescue: the owner announces how far it will
-     * read and waits while another thread holds the slots beyond — the ring cannot check that.
-     *
-     * @throws IllegalArgumentException naming the values if {@code index} is outside [consumer index, producer index)
-     */
-    @SuppressWarnings("unchecked")
-    public final E peekAt(long index) {
-        checkBorrowed(index);
-        return (E) laSlot(buffer, (int) index & mask); // acquire: pairs with the producer's release
-    }
-
-    /**
-     * The running index of the first published element at or after the consumer index, or -1 if there is none — or
-     * if the consumer moved past it while this looked (its slot may then hold a later element already). Acquire and
-     * volatile loads; never throws. For a thread that borrows the consumer's role as {@link #peekAt} says: the
-     * element found there is the one the consumer may hold or take next, everything after it is the borrower's.
-     *
-     * @return an index in [consumer index, producer index), or -1
-     */
-    public final long firstWaiting() {
-        final long consumer = lvConsumerIndex(); // volatile: snapshots, rare path
-        final long producer = lvProducerCount();
-        for (long index = consumer; index < producer; index++) {
-            if (laSlot(buffer, (int) index & mask) != null) { // acquire
-                // a reused slot needs the consumer past index before its producer claimed it: not past now, not then
-                return lvConsumerIndex() > index ? -1 : index;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * Replaces the element published at running index {@code index} with {@code replacement}, which the consumer
-     * then takes in its place. A release store: what the caller wrote before is visible to the consumer that loads
-     * it. Same contract as {@link #peekAt}; the slot must hold a published element (never a claimed, unpublished
-     * one: its producer is about to write it).
-     *
-     * @throws IllegalArgumentException naming the values if {@code index} is outside [consumer index, producer
-     *     index), or if the slot holds no element
-     * @throws NullPointerException if replacement is null
-     */
-    public final void replaceAt(long index, E replacement) {
-        java.util.Objects.requireNonNull(replacement, "replacement");
-        checkBorrowed(index);
-        final int slot = (int) index & mask;
-        if (laSlot(buffer, slot) == null) { // acquire
-            throw new IllegalArgumentException("slot of index " + index + " holds no published element");
-        }
-        soSlot(buffer, slot, replacement); // release: the consumer's acquire load sees what the caller wrote
-    }
-
-    private void checkBorrowed(long index) {
-        final long consumer = lvConsumerIndex(); // volatile: snapshots, rare path
-        final long producer = lvProducerCount();
-        if (index < consumer || index >= producer) {
-            throw new IllegalArgumentException("index " + index + " is outside [" + consumer + ", " + producer
-                + "): not a slot waiting in the ring");
-        }
     }
 
     @Override

@@ -57,6 +57,16 @@ abstract class RingStorage<E> implements Ring<E> {
         SLOTS.setRelease(buffer, slot, element); // release: pairs with the owner's laSlot
     }
 
+    /** Load plain (SpscRing's consumer): a slot below the producer index it acquired, so published by that load. */
+    static Object lpSlot(Object[] buffer, int slot) {
+        return buffer[slot]; // plain: published by the consumer's acquire load of the producer index
+    }
+
+    /** Store plain (SpscRing's producer): published by its following release store of the producer index. */
+    static void spSlot(Object[] buffer, int slot, Object element) {
+        buffer[slot] = element; // plain: published by soProducerIndex
+    }
+
     /**
      * Plain store of {@code null} (owner thread): made visible to producers by the owner's following release store
      * of its index ({@code soConsumerIndex}), which producers acquire before they reuse the slot. A {@code null}

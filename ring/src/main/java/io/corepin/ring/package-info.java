@@ -12,7 +12,7 @@
  * <dl>
  *   <dt><b>owner thread</b></dt>
  *   <dd>the one thread allowed to consume: it calls {@code poll}, {@code drain} and {@code pollBurst}, and it is the
- *       only writer of the consumer index and of the {@code null} stores that free slots. In corepin the owner is
+ *       only writer of the consumer index and (in {@code MpscRing}) of the {@code null} stores that free slots. In corepin the owner is
  *       the {@code Exec}'s own thread. A comment {@code // plain: owner thread} marks an access that needs no ordering
  *       because only the owner reads and writes that location.</dd>
  *   <dt><b>any thread</b></dt>
@@ -41,7 +41,8 @@
  *   <dt>{@code cas}<i>Field</i>{@code (expect, next)}</dt>
  *   <dd>compare-and-set ({@code compareAndSet}), volatile semantics: a {@code lock cmpxchg}, producer side only.</dd>
  * </dl>
- * Slots of the element array have the same kind of accessors ({@code laSlot}, {@code soSlot}, {@code spSlotNull}).
+ * Slots of the element array have the same kind of accessors ({@code laSlot}, {@code soSlot}, {@code spSlotNull},
+ * and {@code SpscRing}'s plain {@code lpSlot}, {@code spSlot}).
  *
  * <h3>Protocol words</h3>
  * <dl>
@@ -50,14 +51,19 @@
  *       ({@code MpscRing}), or a plain read of its own index ({@code SpscRing}). A claimed slot may still hold
  *       {@code null}.</dd>
  *   <dt><b>publish</b></dt>
- *   <dd>a producer's release store of an element into a claimed slot. The owner's acquire load of that slot sees the
- *       element and everything the producer wrote before it. A {@code null} slot (empty, or claimed and not yet
- *       published) ends the owner's burst, which keeps every producer's elements in FIFO order.</dd>
+ *   <dd>a producer's release store of an element into a claimed slot ({@code MpscRing}: one per slot, in order),
+ *       or of the producer index after plain stores into the slots below it ({@code SpscRing}: one per call). The
+ *       owner's acquire load of that slot, or of that index, sees the element and everything the producer wrote
+ *       before it. In {@code MpscRing} a {@code null} slot (empty, or claimed and not yet published) ends the owner's
+ *       burst, which keeps every producer's elements in FIFO order; {@code SpscRing}'s owner reads no slot at or
+ *       above the producer index it acquired.</dd>
  *   <dt><b>one release store per burst</b></dt>
- *   <dd>the owner consumes a burst with acquire loads of slots and plain {@code null} stores, then hands all its
- *       slots back to producers with a single release store of the consumer index. Producers acquire that index
- *       before they reuse a slot, so they see the {@code null}s. The consumer side makes no atomic read-modify-write
- *       and no fence at all (checked on the JIT's output by {@code bench/asm-audit.sh}).</dd>
+ *   <dd>the owner consumes a burst — {@code MpscRing}: acquire loads of slots and plain {@code null} stores;
+ *       {@code SpscRing}: plain copies out of slots below the producer index, which it never writes — then hands all
+ *       its slots back to producers with a single release store of the consumer index. Producers acquire that index
+ *       before they reuse a slot, so they see the {@code null}s, and the owner's reads are done. The consumer side
+ *       makes no atomic read-modify-write and no fence at all (checked on the JIT's output by
+ *       {@code bench/asm-audit.sh}).</dd>
  *   <dt><b>close as a bit of the producer index</b></dt>
  *   <dd>{@code MpscRing.close()} sets bit 63 of the producer index with the same CAS producers claim with, so every
  *       offer is ordered against the close: it claimed before it (and will be consumed) or sees the bit and returns

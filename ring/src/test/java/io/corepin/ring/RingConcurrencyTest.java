@@ -59,6 +59,78 @@ class RingConcurrencyTest {
         }
     }
 
+    /** Every producer call (offer, offerBurst, offerBulk) against every consumer call (poll, drain, pollBurst). */
+    @Test
+    void spscMixedCallsExactlyOnceAndFifo() throws Exception {
+        SpscRing<Long> ring = new SpscRing<>(16); // small: the indices wrap often and the producer meets a full ring
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread producer = new Thread(() -> {
+            try {
+                Long[] batch = new Long[7];
+                long seq = 0;
+                long deadline = System.nanoTime() + DEADLINE_NANOS;
+                for (int call = 0; seq < PER_PRODUCER && System.nanoTime() < deadline; call++) {
+                    final int n = (int) Math.min(1 + call % batch.length, PER_PRODUCER - seq);
+                    for (int i = 0; i < n; i++) {
+                        batch[i] = seq + i;
+                    }
+                    final int in;
+                    switch (call % 3) {
+                        case 0: in = ring.offer(seq) >= 0 ? 1 : 0; break;
+                        case 1: in = ring.offerBurst(batch, 0, n); break;
+                        default: in = Math.max(0, ring.offerBulk(batch, 0, n)); break;
+                    }
+                    seq += in;
+                    if (in == 0) {
+                        LockSupport.parkNanos(1_000);
+                    }
+                }
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+        }, "producer");
+        producer.start();
+        long expected = 0;
+        long deadline = System.nanoTime() + DEADLINE_NANOS;
+        Long[] burst = new Long[5];
+        long[] next = {0};
+        for (int call = 0; expected < PER_PRODUCER && failure.get() == null; call++) {
+            assertTrue(System.nanoTime() < deadline, "consumer timed out at " + expected + " of " + PER_PRODUCER);
+            final int got;
+            switch (call % 3) {
+                case 0:
+                    final Long one = ring.poll();
+                    got = one == null ? 0 : 1;
+                    if (one != null) {
+                        assertEquals(expected, one, "poll out of order, lost or duplicated");
+                    }
+                    break;
+                case 1:
+                    next[0] = expected;
+                    got = ring.drain(e -> assertEquals(next[0]++, e, "drain out of order"), 1 + call % 9);
+                    break;
+                default:
+                    got = ring.pollBurst(burst, 0, 1 + call % burst.length);
+                    for (int i = 0; i < got; i++) {
+                        assertEquals(expected + i, burst[i], "pollBurst out of order");
+                    }
+                    break;
+            }
+            expected += got;
+            if (got == 0) {
+                LockSupport.parkNanos(1_000);
+            }
+        }
+        producer.join(TimeUnit.SECONDS.toMillis(10));
+        if (failure.get() != null) {
+            throw new AssertionError(failure.get());
+        }
+        assertEquals(PER_PRODUCER, expected);
+        assertTrue(ring.isEmpty());
+        assertEquals(PER_PRODUCER, ring.enqueuedCount());
+        assertEquals(PER_PRODUCER, ring.dequeuedCount());
+    }
+
     @Test
     void closeDuringOffersLosesNothing() throws Exception {
         for (int round = 0; round < 50; round++) {
