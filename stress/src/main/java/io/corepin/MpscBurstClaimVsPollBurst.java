@@ -33,18 +33,13 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "an unpublished field, a gap, a reordering, a lost or duplicated element")
 @State
 public class MpscBurstClaimVsPollBurst {
-    private final MpscRing<Payload> ring = new MpscRing<>(4);
-    private final Payload[] burst = {new Payload(), new Payload(), new Payload()};
-
-    /** Mutable, plain field: only the ring's ordering publishes it. */
-    static final class Payload {
-        int value;
-    }
+    private final MpscRing<StressPayload> ring = new MpscRing<>(4);
+    private final StressPayload[] burst = {new StressPayload(), new StressPayload(), new StressPayload()};
 
     /** Moves both indices to 2 so that the burst wraps. */
     public MpscBurstClaimVsPollBurst() {
         for (int i = 0; i < 2; i++) {
-            ring.offer(new Payload());
+            ring.offer(new StressPayload());
             ring.poll();
         }
     }
@@ -61,22 +56,14 @@ public class MpscBurstClaimVsPollBurst {
     /** One pollBurst of up to four, racing the burst. */
     @Actor
     public void consumer(III_Result r) {
-        final Payload[] got = new Payload[4];
+        final StressPayload[] got = new StressPayload[4];
         final int n = ring.pollBurst(got, 0, got.length);
-        int seen = 0;
-        for (int i = 0; i < n; i++) {
-            seen = seen * 10 + got[i].value;
-        }
-        r.r2 = seen;
+        r.r2 = StressPayload.append(0, got, n);
     }
 
     /** Polls the rest once both actors are done. */
     @Arbiter
     public void rest(III_Result r) {
-        int seen = 0;
-        for (Payload p = ring.poll(); p != null; p = ring.poll()) {
-            seen = seen * 10 + p.value;
-        }
-        r.r3 = seen;
+        r.r3 = StressPayload.pollAll(ring);
     }
 }

@@ -32,14 +32,9 @@ import org.openjdk.jcstress.infra.results.III_Result;
 @Outcome(expect = FORBIDDEN, desc = "an unpublished field, a reordering, or a lost or duplicated element")
 @State
 public class SpscPublicationAndFifo {
-    private final SpscRing<Payload> ring = new SpscRing<>(4);
-    private final Payload first = new Payload();
-    private final Payload second = new Payload();
-
-    /** Mutable, plain field: only the ring's ordering publishes it. */
-    static final class Payload {
-        int value;
-    }
+    private final SpscRing<StressPayload> ring = new SpscRing<>(4);
+    private final StressPayload first = new StressPayload();
+    private final StressPayload second = new StressPayload();
 
     /** Writes and offers payload 1, then payload 2. */
     @Actor
@@ -53,8 +48,8 @@ public class SpscPublicationAndFifo {
     /** Polls twice and reads the field of what it got. */
     @Actor
     public void consumer(III_Result r) {
-        final Payload a = ring.poll();
-        final Payload b = ring.poll();
+        final StressPayload a = ring.poll();
+        final StressPayload b = ring.poll();
         r.r1 = a == null ? -1 : a.value;
         r.r2 = b == null ? -1 : b.value;
     }
@@ -62,10 +57,6 @@ public class SpscPublicationAndFifo {
     /** Consumes the rest once both actors are done. */
     @Arbiter
     public void rest(III_Result r) {
-        int seen = 0;
-        for (Payload p = ring.poll(); p != null; p = ring.poll()) {
-            seen = seen * 10 + p.value;
-        }
-        r.r3 = seen;
+        r.r3 = StressPayload.pollAll(ring);
     }
 }
