@@ -137,6 +137,12 @@ abstract class SpscRingPad<E> extends SpscRingProducerFields<E> {
  * objects through it (packet buffers, batches, free lists), or use {@link MpscRing}, whose consumer clears every
  * slot it takes, when consumed elements must become garbage at once.
  *
+ * <p><b>Bursts, not single hand-offs.</b> A consumer waiting for one element reads two lines the producer wrote, in
+ * turn: the index, then the slot. One element bounced between two threads through a pair of these rings takes about
+ * 1.8× the round trip of a pair of {@link MpscRing}s, whose consumer waits on the slot itself (230–240 vs 130 ns p50
+ * on this project's VM, bench/RESULTS.md); bulk transfer is what it is for (about half the cycles per element of the
+ * slot protocol at bursts of 32, at or below DPDK's own ring).
+ *
  * <p>Producer methods must be called by one thread at a time; consumer methods by one (other) thread at a time.
  *
  * @param <E> element type

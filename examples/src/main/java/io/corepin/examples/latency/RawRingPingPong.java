@@ -10,7 +10,8 @@ import java.util.function.IntFunction;
 /**
  * The ceiling: two plain threads, each spinning on a corepin ring, with nothing around the rings. The {@code raw-ring}
  * pair uses {@link MpscRing}, the ring inside every Exec (so the Exec's ratio to it is the Exec's own overhead);
- * {@code raw-spsc} uses {@link SpscRing}, which drops the producer's CAS.
+ * {@code raw-spsc} uses {@link SpscRing}, which drops the producer's CAS but hands over through its indices (the
+ * consumer reads the index, then the slot: slower for one message at a time than the slot-waiting {@code MpscRing}).
  */
 final class RawRingPingPong implements PingPong {
     private final String name;
