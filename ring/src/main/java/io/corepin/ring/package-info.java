@@ -12,9 +12,9 @@
  * <dl>
  *   <dt><b>owner thread</b></dt>
  *   <dd>the one thread allowed to consume: it calls {@code poll}, {@code drain} and {@code pollBurst}, and it is the
- *       only writer of the consumer index and (in {@code MpscRing}) of the {@code null} stores that free slots. In corepin the owner is
- *       the {@code Exec}'s own thread. A comment {@code // plain: owner thread} marks an access that needs no ordering
- *       because only the owner reads and writes that location.</dd>
+ *       only writer of the consumer index and (in {@code MpscRing}) of the {@code null} stores that free slots. In
+ *       corepin the owner is the {@code Exec}'s own thread. A comment {@code // plain: owner thread} marks an access
+ *       that needs no ordering because only the owner reads and writes that location.</dd>
  *   <dt><b>any thread</b></dt>
  *   <dd>producers (many for an MPSC ring, one at a time for an SPSC ring) and observers ({@code size()},
  *       {@code isClosed()}, telemetry). Everything they read that the owner writes must be a volatile or acquire
