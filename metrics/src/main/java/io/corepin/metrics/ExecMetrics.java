@@ -124,24 +124,29 @@ public final class ExecMetrics implements MeterBinder {
             Gauge.builder(PREFIX + "ring.capacity", exec, Exec::ringCapacity).tags(tags)
                 .description("Capacity of the Exec's inbound ring").register(registry);
             if (file.isPresent()) {
-                bindFileCounters(registry, file.get(), exec.name(), tags);
+                bindFileCounters(registry, file.get(), exec, tags);
             }
         }
     }
 
-    /** The counters only the counters file has, when {@code name} is found there exactly once. */
-    private static void bindFileCounters(MeterRegistry registry, CountersFile file, String name, Tags tags) {
-        final FileCounters c = FileCounters.find(file, name);
+    /**
+     * The counters only the counters file has, when {@code name} is found there exactly once. Micrometer holds a
+     * meter's object weakly, so each meter is over the Exec (which its owner holds, as for the getter meters) and its
+     * function holds the file's record: a meter over the record alone would be cleared by the next collection and
+     * read 0 from then on.
+     */
+    private static void bindFileCounters(MeterRegistry registry, CountersFile file, Exec exec, Tags tags) {
+        final FileCounters c = FileCounters.find(file, exec.name());
         if (c == null) {
             return;
         }
-        FunctionCounter.builder(PREFIX + "wakeups", c, x -> x.read(Metric.WAKEUPS)).tags(tags)
+        FunctionCounter.builder(PREFIX + "wakeups", exec, x -> c.read(Metric.WAKEUPS)).tags(tags)
             .description("Times a producer found the Exec parked and unparked it").register(registry);
-        FunctionCounter.builder(PREFIX + "rejects", c, x -> x.read(Metric.REJECTS)).tags(tags)
+        FunctionCounter.builder(PREFIX + "rejects", exec, x -> c.read(Metric.REJECTS)).tags(tags)
             .description("Tasks refused: ring full or Exec shut down").register(registry);
-        FunctionCounter.builder(PREFIX + "busy", c, FileCounters::busySeconds).tags(tags).baseUnit("seconds")
+        FunctionCounter.builder(PREFIX + "busy", exec, x -> c.busySeconds()).tags(tags).baseUnit("seconds")
             .description("Time the Exec spent busy").register(registry);
-        Gauge.builder(PREFIX + "ring.depth.max", c, x -> x.read(Metric.RING_DEPTH_HWM)).tags(tags)
+        Gauge.builder(PREFIX + "ring.depth.max", exec, x -> c.read(Metric.RING_DEPTH_HWM)).tags(tags)
             .description("Highest sampled depth of the Exec's inbound ring").register(registry);
     }
 

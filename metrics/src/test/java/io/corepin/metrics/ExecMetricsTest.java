@@ -1,6 +1,7 @@
 package io.corepin.metrics;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -165,6 +166,63 @@ class ExecMetricsTest {
             Telemetry.disable();
         }
         assertTrue(Files.exists(file));
+    }
+
+    /**
+     * Micrometer holds a function counter's object weakly: a meter over an object only the meter refers to reads
+     * its last value (0) forever once a collection clears it. The file counters must outlive a collection as long as
+     * their Exec does.
+     */
+    @Test
+    void fileMetricsStillReadAfterAGarbageCollection(@TempDir Path dir) throws Exception {
+        Telemetry.enable(dir.resolve("metrics-gc.counters"));
+        try (Exec exec = Exec.builder().name("mt-gc").ringCapacity(8).build()) {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            ExecMetrics.of(exec).bindTo(registry);
+            FunctionCounter rejects = counter(registry, "rejects", exec);
+            FunctionCounter busy = counter(registry, "busy", exec);
+            Gauge depthMax = gauge(registry, "ring.depth.max", exec);
+            collectGarbage();
+
+            CountDownLatch entered = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            exec.execute(() -> { // holds the Exec so that its ring fills and refuses
+                entered.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            try {
+                assertTrue(entered.await(10, TimeUnit.SECONDS));
+                int refused = 0;
+                for (int i = 0; i < 20; i++) { // 8 slots: at least 12 refused
+                    if (exec.offer(() -> { }) < 0) {
+                        refused++;
+                    }
+                }
+                assertTrue(refused >= 12, "refused " + refused);
+                awaitAtLeast(rejects::count, refused, "rejects after a collection");
+            } finally {
+                release.countDown();
+            }
+            exec.submit(() -> null).get(10, TimeUnit.SECONDS);
+            assertFalse(Double.isNaN(depthMax.value()), "ring.depth.max after a collection (NaN: its object cleared)");
+            awaitAtLeast(() -> busy.count() > 0 ? 1 : 0, 1, "busy seconds after a collection");
+        } finally {
+            Telemetry.disable();
+        }
+    }
+
+    /** Runs collections until a weakly held object is cleared (bounded: 50 tries). */
+    private static void collectGarbage() throws InterruptedException {
+        java.lang.ref.WeakReference<Object> probe = new java.lang.ref.WeakReference<>(new Object());
+        for (int i = 0; i < 50 && probe.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(probe.get(), "no collection cleared a weak reference in 50 tries");
     }
 
     @Test
