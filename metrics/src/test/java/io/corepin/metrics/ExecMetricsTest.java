@@ -194,9 +194,10 @@ class ExecMetricsTest {
                     Thread.currentThread().interrupt();
                 }
             });
+            int refused;
             try {
                 assertTrue(entered.await(10, TimeUnit.SECONDS));
-                int refused = 0;
+                refused = 0;
                 for (int i = 0; i < 20; i++) { // 8 slots: at least 12 refused
                     if (exec.offer(() -> { }) < 0) {
                         refused++;
@@ -207,6 +208,8 @@ class ExecMetricsTest {
             } finally {
                 release.countDown();
             }
+            final int accepted = 20 - refused;
+            awaitAtLeast(exec::tasksRun, 1 + accepted, "the held task and the accepted ones ran"); // room again
             exec.submit(() -> null).get(10, TimeUnit.SECONDS);
             assertFalse(Double.isNaN(depthMax.value()), "ring.depth.max after a collection (NaN: its object cleared)");
             awaitAtLeast(() -> busy.count() > 0 ? 1 : 0, 1, "busy seconds after a collection");
