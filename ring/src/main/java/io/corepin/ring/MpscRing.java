@@ -165,7 +165,7 @@ public final class MpscRing<E> extends MpscRingPad<E> {
     }
 
     @Override
-    long lvProducerCount() {
+    final long lvProducerCount() {
         return lvProducerIndex() & ~CLOSED_BIT; // volatile: snapshot from any thread
     }
 

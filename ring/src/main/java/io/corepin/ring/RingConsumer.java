@@ -186,50 +186,6 @@ abstract class RingConsumer<E> extends RingConsumerPad<E> {
     public final boolean nextPublished() {
         return laSlot(buffer, (int) lpConsumerIndex() & mask) != null; // acquire: pairs with the producer's release
     }
-
-    /** Load volatile (any thread): the producer index as a count of claimed slots (without MpscRing's closed bit). */
-    abstract long lvProducerCount();
-
-    @Override
-    public final int size() {
-        long consumer = lvConsumerIndex();
-        while (true) {
-            final long producer = lvProducerCount();
-            final long again = lvConsumerIndex();
-            if (again == consumer) {
-                // an SPSC consumer may pass the producer's index store by one burst: clamp the snapshot
-                return (int) Math.max(0, producer - consumer);
-            }
-            consumer = again;
-        }
-    }
-
-    /**
-     * Elements accepted so far: every slot producers have claimed since the ring was made, including ones still
-     * being published (a snapshot from any thread; one volatile load of the producers' index). Telemetry derives
-     * "enqueues" from it, so producers pay no counter of their own.
-     *
-     * @return the running total of accepted elements
-     */
-    public final long enqueuedCount() {
-        return lvProducerCount();
-    }
-
-    /**
-     * Elements consumed so far (exact on the consumer thread, a snapshot elsewhere).
-     *
-     * @return the running total of consumed elements
-     */
-    public final long dequeuedCount() {
-        return lvConsumerIndex();
-    }
-
-    @Override
-    public final boolean isEmpty() {
-        // volatile loads: an Exec about to park stores its "parked" flag (volatile) and then calls this; a producer's
-        // claim is a CAS/volatile store followed by a volatile load of that flag, so one of them sees the other.
-        return lvProducerCount() <= lvConsumerIndex();
-    }
 }
 
 /** 128 bytes between the consumer index and the producer fields. */

@@ -5,9 +5,10 @@ import java.lang.invoke.VarHandle;
 import java.util.Objects;
 
 /**
- * Element storage shared by the ring implementations: a power-of-two {@code Object[]} and the slot accessors, each
- * named after the memory ordering it uses (prefixes as defined in the package documentation). Its fields are final
- * and read by both sides, so they may share the object header's cache line.
+ * Element storage shared by the ring implementations: a power-of-two {@code Object[]}, the slot accessors, each
+ * named after the memory ordering it uses (prefixes as defined in the package documentation), and the any-thread
+ * snapshots ({@code size}, {@code isEmpty}, the running counts) over the two indices each ring keeps in its own
+ * padded fields. Its fields are final and read by both sides, so they may share the object header's cache line.
  *
  * @param <E> element type
  */
@@ -25,6 +26,55 @@ abstract class RingStorage<E> implements Ring<E> {
     @Override
     public final int capacity() {
         return mask + 1;
+    }
+
+    // ------------------------------------------------------------------------------ snapshots (any thread)
+
+    /** Load volatile (any thread): the producer index as a count of published or claimed slots (no closed bit). */
+    abstract long lvProducerCount();
+
+    /** Load volatile (any thread): the consumer index, the count of elements taken so far. */
+    abstract long lvConsumerIndex();
+
+    @Override
+    public final int size() {
+        long consumer = lvConsumerIndex();
+        while (true) {
+            final long producer = lvProducerCount();
+            final long again = lvConsumerIndex();
+            if (again == consumer) {
+                // the consumer may pass the snapshot of the producers' index by one burst: clamp at 0
+                return (int) Math.max(0, producer - consumer);
+            }
+            consumer = again;
+        }
+    }
+
+    @Override
+    public final boolean isEmpty() {
+        // volatile loads: an Exec about to park stores its "parked" flag (volatile) and then calls this; a producer's
+        // claim is a CAS/volatile store followed by a volatile load of that flag, so one of them sees the other.
+        return lvProducerCount() <= lvConsumerIndex();
+    }
+
+    /**
+     * Elements accepted so far: every slot producers have claimed since the ring was made, including ones still
+     * being published (a snapshot from any thread; exact on an SPSC ring's producer thread; one volatile load of the
+     * producers' index). Telemetry derives "enqueues" from it, so producers pay no counter of their own.
+     *
+     * @return the running total of accepted elements
+     */
+    public final long enqueuedCount() {
+        return lvProducerCount();
+    }
+
+    /**
+     * Elements consumed so far (exact on the consumer thread, a snapshot elsewhere).
+     *
+     * @return the running total of consumed elements
+     */
+    public final long dequeuedCount() {
+        return lvConsumerIndex();
     }
 
     static void checkRange(Object[] array, int offset, int count) {

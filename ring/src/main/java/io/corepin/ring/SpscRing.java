@@ -291,39 +291,8 @@ public final class SpscRing<E> extends SpscRingPad<E> {
     // ---------------------------------------------------------------------------------------------- any thread
 
     @Override
-    public int size() {
-        long consumer = lvConsumerIndex();
-        while (true) {
-            final long producer = lvProducerIndex();
-            final long again = lvConsumerIndex();
-            if (again == consumer) {
-                return (int) Math.max(0, producer - consumer); // volatile snapshots: never below 0
-            }
-            consumer = again;
-        }
-    }
-
-    @Override
-    public boolean isEmpty() {
-        return lvProducerIndex() <= lvConsumerIndex(); // volatile: a snapshot
-    }
-
-    /**
-     * Elements accepted so far (a snapshot from any thread; exact on the producer thread).
-     *
-     * @return the running total of enqueued elements
-     */
-    public long enqueuedCount() {
-        return lvProducerIndex();
-    }
-
-    /**
-     * Elements consumed so far (a snapshot from any thread; exact on the consumer thread).
-     *
-     * @return the running total of consumed elements
-     */
-    public long dequeuedCount() {
-        return lvConsumerIndex();
+    final long lvProducerCount() {
+        return lvProducerIndex(); // volatile: snapshot from any thread
     }
 
     @Override
